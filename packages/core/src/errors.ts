@@ -1,0 +1,80 @@
+/** Every condition `@modreg/core` reports, as a stable string. */
+export type ModuleRegistryErrorCode =
+  | "MODULE_NOT_FOUND"
+  | "MODULE_DEPENDENCY_MISSING"
+  | "MODULE_VERSION_MISMATCH"
+  | "MODULE_CIRCULAR_DEPENDENCY"
+  | "MODULE_DUPLICATE_ID"
+  | "MODULE_AMBIGUOUS_PROVIDER"
+  | "MODULE_LOAD_FAILED"
+  | "MODULE_ASYNC_INIT"
+  | "MODULE_DISPOSE_FAILED"
+  | "MODULE_INVALID_OPTIONS"
+  | "CONTAINER_NOT_STARTED"
+  | "CONTAINER_ALREADY_STARTED"
+  | "CONTAINER_DISPOSED"
+  | "INVALID_MANIFEST";
+
+const BRAND = Symbol.for("modreg.error");
+
+/** Extra facts an error carries besides its code and message. */
+export interface ModuleRegistryErrorDetails {
+  /** The module the failure is about. */
+  readonly moduleId?: string;
+  /** Dependency path, e.g. `["a", "b", "a"]` for a cycle or the chain that led to a failure. */
+  readonly path?: readonly string[];
+  /** The original error. */
+  readonly cause?: unknown;
+  /** Several failures reported together (`MODULE_DISPOSE_FAILED`, validation). */
+  readonly errors?: readonly unknown[];
+}
+
+/**
+ * The one error class `@modreg/core` throws. Check the `code`, not the message.
+ *
+ * @example
+ * try { await app.start(); } catch (e) {
+ *   if (ModuleRegistryError.is(e, "MODULE_CIRCULAR_DEPENDENCY")) console.error(e.path);
+ * }
+ */
+export class ModuleRegistryError extends Error {
+  override readonly name = "ModuleRegistryError";
+  readonly code: ModuleRegistryErrorCode;
+  readonly moduleId: string | undefined;
+  readonly path: readonly string[] | undefined;
+  readonly errors: readonly unknown[] | undefined;
+
+  constructor(code: ModuleRegistryErrorCode, message: string, details: ModuleRegistryErrorDetails = {}) {
+    super(`${code}: ${message}`, "cause" in details ? { cause: details.cause } : undefined);
+    this.code = code;
+    this.moduleId = details.moduleId;
+    this.path = details.path;
+    this.errors = details.errors;
+  }
+
+  /** Brand that survives duplicate copies of `@modreg/core` in one process. */
+  get [BRAND](): true {
+    return true;
+  }
+
+  /**
+   * True when `value` is a `ModuleRegistryError` from any copy of `@modreg/core`,
+   * optionally with the given code.
+   */
+  static is(value: unknown, code?: ModuleRegistryErrorCode): value is ModuleRegistryError {
+    if (typeof value !== "object" || value === null || (value as Record<symbol, unknown>)[BRAND] !== true) {
+      return false;
+    }
+    return code === undefined || (value as ModuleRegistryError).code === code;
+  }
+}
+
+/** `a -> b -> c`, the way every message prints a dependency path. */
+export function formatPath(path: readonly string[]): string {
+  return path.join(" -> ");
+}
+
+/** Short description of a thrown value for a message. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

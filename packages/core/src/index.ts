@@ -1,0 +1,29 @@
+export { Module, MODULE_OPTIONS, checkModuleOptions, moduleOptionsOf, parseDependencySpec } from "./decorator.js";
+export type { DependencySpec, ModuleOptions } from "./decorator.js";
+export { ModuleRegistryError, formatPath } from "./errors.js";
+export type { ModuleRegistryErrorCode, ModuleRegistryErrorDetails } from "./errors.js";
+export {
+  DependencyGraph,
+  compareIds,
+  findCycles,
+  reachable,
+  reverseEdges,
+  topologicalOrder,
+} from "./graph.js";
+export type { Adjacency, OrderResult, TraversalOptions } from "./graph.js";
+export { MANIFEST_FORMAT_VERSION, defineManifest } from "./manifest.js";
+export type {
+  ConditionRecord,
+  Constructor,
+  DependencyRecord,
+  InjectionKind,
+  Manifest,
+  MetadataValue,
+  ModuleRecord,
+  Resolve,
+  Scope,
+  SourceLocation,
+} from "./manifest.js";
+export { isToken, token } from "./tokens.js";
+export type { Token } from "./tokens.js";
+export type { Factory, InstanceOf, Lazy, ModuleId, ModuleKey, ModuleRegistry } from "./types.js";

@@ -1,0 +1,43 @@
+import type { Constructor } from "./manifest.js";
+import type { Token } from "./tokens.js";
+
+/**
+ * A deferred dependency: the first call builds (or finds) the instance and caches it.
+ * Injecting `Lazy<T>` never builds `T` early and never forms a cycle.
+ */
+export interface Lazy<T> {
+  (): T;
+}
+
+/**
+ * A new instance of a factory-scoped module per call, with its runtime arguments.
+ *
+ * @example
+ * constructor(private readonly newJob: Factory<ExportJob, [tenant: string]>) {}
+ * // ...
+ * const job = this.newJob("tenant-42");
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the documented default of the contract
+export interface Factory<T, A extends unknown[] = any[]> {
+  (...args: A): T;
+}
+
+/**
+ * Maps module ids to their instance types. Empty here; the generated manifest augments it:
+ *
+ * @example
+ * declare module "@modreg/core" {
+ *   interface ModuleRegistry { database: Database }
+ * }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface ModuleRegistry {}
+
+/** Ids `get` accepts: those of the generated registry, or any string when there is none. */
+export type ModuleId = keyof ModuleRegistry extends never ? string : keyof ModuleRegistry & string;
+
+/** The instance type behind an id. */
+export type InstanceOf<K> = K extends keyof ModuleRegistry ? ModuleRegistry[K] : unknown;
+
+/** Anything that names a module or an interface: a class, an id or a token. */
+export type ModuleKey<T = unknown> = Constructor<T> | Token<T> | string;
