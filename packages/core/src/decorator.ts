@@ -31,6 +31,14 @@ export interface ModuleOptions {
   readonly args?: readonly string[];
 }
 
+/** Every class decorated in this process, so `start()` can spot one missing from the manifest. */
+const decorated: Constructor[] = [];
+
+/** Classes `@Module` has decorated so far, in order. */
+export function decoratedClasses(): readonly Constructor[] {
+  return decorated;
+}
+
 /** Where `@Module` records its options on the class. */
 export const MODULE_OPTIONS = Symbol.for("modreg.module");
 
@@ -63,7 +71,8 @@ export function checkModuleOptions(options: unknown): string[] {
   if (o["id"] !== undefined && (typeof o["id"] !== "string" || o["id"] === "")) {
     problems.push("id must be a non-empty string");
   }
-  if (o["version"] !== undefined && typeof o["version"] !== "string") problems.push("version must be a string");
+  if (o["version"] !== undefined && typeof o["version"] !== "string")
+    problems.push("version must be a string");
   if (o["scope"] !== undefined && !SCOPES.includes(o["scope"] as Scope)) {
     problems.push(`scope must be one of ${SCOPES.map((s) => `"${s}"`).join(", ")}`);
   }
@@ -139,7 +148,11 @@ export function Module(
         { moduleId: options.id ?? target.name },
       );
     }
-    Object.defineProperty(target, MODULE_OPTIONS, { value: Object.freeze({ ...options }), configurable: true });
+    Object.defineProperty(target, MODULE_OPTIONS, {
+      value: Object.freeze({ ...options }),
+      configurable: true,
+    });
+    decorated.push(target);
   };
 }
 

@@ -13,6 +13,7 @@ export type ModuleRegistryErrorCode =
   | "CONTAINER_NOT_STARTED"
   | "CONTAINER_ALREADY_STARTED"
   | "CONTAINER_DISPOSED"
+  | "INVALID_ARGUMENT"
   | "INVALID_MANIFEST";
 
 const BRAND = Symbol.for("modreg.error");

@@ -1,4 +1,11 @@
-export { Module, MODULE_OPTIONS, checkModuleOptions, moduleOptionsOf, parseDependencySpec } from "./decorator.js";
+export {
+  Module,
+  MODULE_OPTIONS,
+  checkModuleOptions,
+  decoratedClasses,
+  moduleOptionsOf,
+  parseDependencySpec,
+} from "./decorator.js";
 export type { DependencySpec, ModuleOptions } from "./decorator.js";
 export { ModuleRegistryError, formatPath } from "./errors.js";
 export type { ModuleRegistryErrorCode, ModuleRegistryErrorDetails } from "./errors.js";
@@ -27,3 +34,19 @@ export type {
 export { isToken, token } from "./tokens.js";
 export type { Token } from "./tokens.js";
 export type { Factory, InstanceOf, Lazy, ModuleId, ModuleKey, ModuleRegistry } from "./types.js";
+export { createContainer } from "./container.js";
+export type {
+  ChildOptions,
+  Container,
+  ContainerEvents,
+  ContainerGraph,
+  ContainerOptions,
+  ContainerStats,
+  DependencyInfo,
+  DiscoverQuery,
+  ModuleInfo,
+  ModuleState,
+  Override,
+  RegisterOptions,
+  StartOptions,
+} from "./container-types.js";

@@ -29,7 +29,5 @@ export function token<T>(key: string): Token<T> {
 
 /** True when `value` is a token (from any copy of `@modreg/core`). */
 export function isToken(value: unknown): value is Token<unknown> {
-  return (
-    typeof value === "object" && value !== null && typeof (value as { key?: unknown }).key === "string"
-  );
+  return typeof value === "object" && value !== null && typeof (value as { key?: unknown }).key === "string";
 }

@@ -34,7 +34,7 @@ export interface Factory<T, A extends unknown[] = any[]> {
 export interface ModuleRegistry {}
 
 /** Ids `get` accepts: those of the generated registry, or any string when there is none. */
-export type ModuleId = keyof ModuleRegistry extends never ? string : keyof ModuleRegistry & string;
+export type ModuleId = keyof ModuleRegistry extends never ? string : Extract<keyof ModuleRegistry, string>;
 
 /** The instance type behind an id. */
 export type InstanceOf<K> = K extends keyof ModuleRegistry ? ModuleRegistry[K] : unknown;

@@ -1,0 +1,167 @@
+import type { DependencySpec, ModuleOptions } from "./decorator.js";
+import type { TraversalOptions } from "./graph.js";
+import type {
+  Constructor,
+  InjectionKind,
+  Manifest,
+  MetadataValue,
+  Scope,
+  SourceLocation,
+} from "./manifest.js";
+import type { ModuleState } from "./node.js";
+import type { Token } from "./tokens.js";
+import type { InstanceOf, ModuleId, ModuleKey } from "./types.js";
+
+export type { ModuleState } from "./node.js";
+
+/** Replaces a module (by class or id) or an interface (by token) — for tests and environments. */
+export type Override<T = unknown> =
+  /** This exact value; the container neither initializes nor disposes it. */
+  | { readonly provide: ModuleKey<T>; readonly useValue: T }
+  /** Built with the replaced module's own constructor dependencies; lifecycle hooks run. */
+  | { readonly provide: ModuleKey<T>; readonly useClass: Constructor<T> }
+  /** Called once when the module is built; lifecycle hooks of the result run. */
+  | { readonly provide: ModuleKey<T>; readonly useFactory: (container: Container) => T };
+
+/** Options of `createContainer`; all optional. */
+export interface ContainerOptions {
+  /** Matched against `when.env`. A module with `when.env` is inactive without it. */
+  readonly env?: string;
+  /** Matched against `when.feature`: a map of flags, or the list of features that are on. */
+  readonly features?: Readonly<Record<string, boolean>> | readonly string[];
+  readonly overrides?: readonly Override[];
+  /** Record per-module build and init times for `stats()`. Default `false` (keeps them off the hot path). */
+  readonly timings?: boolean;
+  /** Receives warnings such as a decorated class missing from the manifest. Default: `process.emitWarning`. */
+  readonly onWarning?: (message: string) => void;
+}
+
+/** Options of `child`. */
+export interface ChildOptions {
+  readonly overrides?: readonly Override[];
+}
+
+/** Options of `start`. */
+export interface StartOptions {
+  /** Build only these modules and what they need. Everything active is still validated. */
+  readonly roots?: readonly ModuleKey[];
+  /**
+   * Keep going when a module fails: it is marked `failed`, modules that require it are
+   * `skipped`, optional dependents get `undefined`, and `start` resolves.
+   */
+  readonly isolateFailures?: boolean;
+}
+
+/** Options of `register`. */
+export interface RegisterOptions extends Omit<ModuleOptions, "inject"> {
+  /** Constructor parameters in order: classes, `"id"`/`"id@range"` strings or tokens. */
+  readonly params?: readonly (DependencySpec | Token<unknown>)[];
+}
+
+/** A query of `discover` and `getAll`. */
+export interface DiscoverQuery {
+  /** Every one of these is required. */
+  readonly capabilities?: readonly string[];
+  /** Ranks: modules having more of these come first. */
+  readonly optional?: readonly string[];
+}
+
+/** One dependency as `modules()` shows it. */
+export interface DependencyInfo {
+  readonly id?: string;
+  readonly iface?: string;
+  readonly range?: string;
+  readonly optional: boolean;
+  readonly multi: boolean;
+  readonly inject: InjectionKind;
+  /** Deferred edges (`Lazy`, `Factory`) never build their target early. */
+  readonly deferred: boolean;
+  readonly param?: string;
+  /** Active providers it resolves to, by id. */
+  readonly resolved: readonly string[];
+}
+
+/** What the container knows about a module. */
+export interface ModuleInfo {
+  readonly id: string;
+  readonly version: string;
+  readonly scope: Scope;
+  readonly capabilities: readonly string[];
+  readonly provides: readonly string[];
+  readonly dependencies: readonly DependencyInfo[];
+  readonly active: boolean;
+  /** Why the module is inactive. */
+  readonly inactiveReason?: string;
+  readonly state: ModuleState;
+  readonly error?: unknown;
+  readonly metadata: Readonly<Record<string, MetadataValue>>;
+  readonly source?: SourceLocation;
+}
+
+/** The graph of active modules. */
+export interface ContainerGraph {
+  /** Ids in build order: dependencies first, ties by id. Throws on a cycle. */
+  loadOrder(): string[];
+  /** What `id` depends on, deferred edges included, sorted by id. */
+  dependenciesOf(id: string, options?: TraversalOptions): string[];
+  /** What depends on `id`, sorted by id. */
+  dependentsOf(id: string, options?: TraversalOptions): string[];
+  /** One cycle over build edges as `["a", "b", "a"]`, or `undefined`. */
+  findCycle(): string[] | undefined;
+}
+
+/** Events a container emits; handlers run synchronously. Factory instances emit none. */
+export interface ContainerEvents {
+  built: { readonly id: string; readonly ms: number };
+  initialized: { readonly id: string; readonly ms: number };
+  disposed: { readonly id: string };
+  failed: { readonly id: string; readonly error: unknown };
+}
+
+/** Counts, and per-module times when the container was created with `timings: true`. */
+export interface ContainerStats {
+  readonly modules: number;
+  readonly active: number;
+  readonly ready: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly disposed: number;
+  /** Duration of the last `start()`, ms. */
+  readonly startMs: number;
+  readonly timings?: readonly { readonly id: string; readonly buildMs: number; readonly initMs: number }[];
+}
+
+/** A dependency-injection container built from one or more manifests. */
+export interface Container extends AsyncDisposable {
+  readonly graph: ContainerGraph;
+  /** Validates the graph, then builds singletons one at a time in load order, awaiting each `onInit`. */
+  start(options?: StartOptions): Promise<void>;
+  /** The instance, synchronously. Throws `MODULE_ASYNC_INIT` when building it needs an async `onInit`. */
+  get<K extends ModuleId>(id: K): InstanceOf<K>;
+  get<T>(key: Constructor<T> | Token<T>): T;
+  /** The instance; also builds lazy modules whose `onInit` is async. */
+  resolve<K extends ModuleId>(id: K): Promise<InstanceOf<K>>;
+  resolve<T>(key: Constructor<T> | Token<T>): Promise<T>;
+  /** A new instance of a factory-scoped module with its runtime arguments. */
+  create<K extends ModuleId>(id: K, ...args: unknown[]): InstanceOf<K>;
+  create<T>(key: Constructor<T> | Token<T>, ...args: unknown[]): T;
+  /** True exactly when `get` would not throw `MODULE_NOT_FOUND`. Works before `start`. */
+  has(key: ModuleKey): boolean;
+  /** Instances of every active provider of a token, or of every module `discover` returns. */
+  getAll<T>(query: Token<T> | DiscoverQuery): T[];
+  /** Active modules with every required capability, most optional ones first, then by id. */
+  discover(query?: DiscoverQuery): ModuleInfo[];
+  /** Every module, by id. */
+  modules(): ModuleInfo[];
+  /** A container that shares this one's instances but rebuilds what its overrides affect. */
+  child(options?: ChildOptions): Container;
+  /** Adds a class at run time (before `start`). */
+  register(target: Constructor, options?: RegisterOptions): this;
+  /** Merges another package's manifest (before `start`). */
+  load(manifest: Manifest): this;
+  /** Subscribes; returns the unsubscribe function. */
+  on<E extends keyof ContainerEvents>(event: E, handler: (event: ContainerEvents[E]) => void): () => void;
+  stats(): ContainerStats;
+  /** Disposes every built module in reverse build order; failures are thrown together afterwards. */
+  dispose(): Promise<void>;
+}

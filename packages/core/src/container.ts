@@ -1,0 +1,510 @@
+import { assertManifest } from "./check-manifest.js";
+import type {
+  ChildOptions,
+  Container,
+  ContainerEvents,
+  ContainerGraph,
+  ContainerOptions,
+  ContainerStats,
+  DiscoverQuery,
+  ModuleInfo,
+  Override,
+  RegisterOptions,
+  StartOptions,
+} from "./container-types.js";
+import { decoratedClasses } from "./decorator.js";
+import { definitionForClass, describeKey, overriddenDefinition } from "./definitions.js";
+import { ModuleRegistryError } from "./errors.js";
+import { reachable, reverseEdges } from "./graph.js";
+import { createGraphView, discover, infoOf } from "./info.js";
+import { Lifecycle } from "./lifecycle.js";
+import type { Constructor, Manifest } from "./manifest.js";
+import { type Definition, ModuleNode, definitionOf } from "./node.js";
+import { type ActivationContext, Registry, isBuildEdge, unmetCondition } from "./registry.js";
+import { type Token, isToken, token } from "./tokens.js";
+import type { ModuleKey } from "./types.js";
+import { validateAndOrder } from "./validate.js";
+
+const warnedClasses = new WeakSet<Constructor>();
+
+function activationOf(options: ContainerOptions): ActivationContext {
+  const { env, features } = options;
+  if (env !== undefined && typeof env !== "string") {
+    throw new ModuleRegistryError(
+      "MODULE_INVALID_OPTIONS",
+      `createContainer: env must be a string, got ${typeof env}.`,
+    );
+  }
+  const on = Array.isArray(features)
+    ? (features as readonly string[])
+    : Object.entries(features ?? {})
+        .filter(([, enabled]) => enabled === true)
+        .map(([name]) => name);
+  return { env, features: new Set(on) };
+}
+
+function duplicateError(
+  id: string,
+  first: Definition,
+  second: Definition,
+  where: (d: Definition) => string,
+): ModuleRegistryError {
+  return new ModuleRegistryError(
+    "MODULE_DUPLICATE_ID",
+    `two modules have the id "${id}": ${where(first)} and ${where(second)}. Give one of them another \`id\`.`,
+    { moduleId: id },
+  );
+}
+
+class ContainerImpl extends Lifecycle implements Container {
+  readonly graph: ContainerGraph;
+  private readonly definitions: Definition[] = [];
+  private readonly packages: string[] = [];
+  private registryCache: Registry | undefined;
+  /** Fast `get`: ids, classes and single-provider tokens -> active node. */
+  private lookup = new Map<unknown, ModuleNode>();
+  private starting: Promise<void> | undefined;
+  private startMs = 0;
+
+  constructor(
+    manifest: Manifest | undefined,
+    private readonly options: ContainerOptions,
+    private readonly activation: ActivationContext,
+    private readonly parent?: ContainerImpl,
+  ) {
+    super(options.timings ?? parent?.timings ?? false);
+    if (manifest !== undefined) this.load(manifest);
+    this.graph = createGraphView(() => this.registry());
+  }
+
+  // ---- definitions -------------------------------------------------------------------
+
+  load(manifest: Manifest): this {
+    this.assertMutable("load");
+    assertManifest(
+      manifest,
+      this.packages.length === 0 ? "manifest" : `manifest ${manifest?.package ?? ""}`.trim(),
+    );
+    const origin = this.packages.length;
+    this.packages.push(manifest.package ?? `manifest #${origin + 1}`);
+    this.add(manifest.modules.map((record) => definitionOf(record, origin, manifest.validated === true)));
+    return this;
+  }
+
+  register(target: Constructor, options: RegisterOptions = {}): this {
+    this.assertMutable("register");
+    this.add([definitionForClass(target, options, -1)]);
+    return this;
+  }
+
+  private add(defs: Definition[]): void {
+    const byId = new Map(this.definitions.map((d) => [d.id, d]));
+    const where = (d: Definition): string =>
+      d.origin < 0 ? `class ${d.cls.name} (register)` : `class ${d.cls.name} (${this.packages[d.origin]})`;
+    for (const def of defs) {
+      const existing = byId.get(def.id);
+      if (existing !== undefined) throw duplicateError(def.id, existing, def, where);
+      byId.set(def.id, def);
+    }
+    this.definitions.push(...defs);
+    this.registryCache = undefined;
+  }
+
+  private assertMutable(what: string): void {
+    if (this.parent !== undefined) {
+      throw new ModuleRegistryError(
+        "INVALID_ARGUMENT",
+        `${what}() is not available on a child container: call it on the root before start.`,
+      );
+    }
+    if (this.started || this.starting) {
+      throw new ModuleRegistryError(
+        "CONTAINER_ALREADY_STARTED",
+        `${what}() must be called before start(): the graph is fixed once started.`,
+      );
+    }
+    if (this.disposed) throw this.disposedError();
+  }
+
+  /** The nodes of this container, linked; rebuilt after `load`/`register`. */
+  private registry(): Registry {
+    return (this.registryCache ??= this.parent
+      ? this.childRegistry(this.parent.registry())
+      : this.rootRegistry());
+  }
+
+  private rootRegistry(): Registry {
+    const nodes = this.definitions.map((def) => new ModuleNode(def, this));
+    const index = new Map<unknown, number>();
+    nodes.forEach((node, i) => index.set(node.id, i).set(node.def.cls, i));
+    const replaced = this.applyOverrides(this.options.overrides ?? [], nodes, index);
+    for (const node of nodes) {
+      const reason = node.id.startsWith("\0") ? undefined : unmetCondition(node.def.when, this.activation);
+      node.active = reason === undefined;
+      node.inactiveReason = reason ?? "";
+      if (!node.active) node.state = "inactive";
+    }
+    const registry = new Registry(nodes, replaced);
+    registry.link(nodes);
+    return registry;
+  }
+
+  /** Replaces overridden nodes in `nodes`; returns the interface keys token overrides took over. */
+  private applyOverrides(
+    overrides: readonly Override[],
+    nodes: ModuleNode[],
+    index: Map<unknown, number>,
+  ): Map<string, ModuleNode> {
+    if (!Array.isArray(overrides)) {
+      throw new ModuleRegistryError(
+        "MODULE_INVALID_OPTIONS",
+        "overrides must be an array of { provide, useValue | useClass | useFactory }.",
+      );
+    }
+    const replaced = new Map<string, ModuleNode>();
+    const list: readonly Override[] = overrides;
+    for (const override of list) {
+      const key = (override as { provide?: unknown } | null)?.provide;
+      if (isToken(key)) {
+        const { def, external } = overriddenDefinition(override, undefined, () => this);
+        const node = new ModuleNode(def, this);
+        node.external = external;
+        nodes.push(node);
+        replaced.set(key.key, node);
+        continue;
+      }
+      const i = index.get(key);
+      if (i === undefined) {
+        throw new ModuleRegistryError(
+          "MODULE_NOT_FOUND",
+          `override of ${describeKey(key)} matches no module. Override a module's class, id or an interface token.`,
+        );
+      }
+      const { def, external } = overriddenDefinition(override, nodes[i]!.def, () => this);
+      const node = new ModuleNode(def, this);
+      node.external = external;
+      nodes[i] = node;
+    }
+    return replaced;
+  }
+
+  /**
+   * The parent's nodes, except fresh ones for every node an override of this child
+   * replaces and every node that depends on one, directly or not, through any edge.
+   */
+  private childRegistry(parent: Registry): Registry {
+    const nodes = [...parent.nodes];
+    const index = new Map<unknown, number>();
+    nodes.forEach((node, i) => index.set(node.id, i).set(node.def.cls, i));
+    const before = [...nodes];
+    const replaced = this.applyOverrides(this.options.overrides ?? [], nodes, index);
+    const seeds = nodes.flatMap((node, i) => (node !== before[i] ? [i] : []));
+    before.forEach((node, i) => {
+      if (node.def.deps.some((dep) => dep.iface !== undefined && replaced.has(dep.iface))) seeds.push(i);
+    });
+    const position = new Map(before.map((node, i) => [node, i]));
+    const edges = before.map((node) => node.targets.flat().map((t) => position.get(t) ?? -1));
+    const affected = new Set([...seeds, ...reachable(reverseEdges(edges), seeds)]);
+    for (const i of affected) {
+      const original = before[i]!;
+      if (nodes[i] === original) nodes[i] = new ModuleNode(original.def, this);
+      Object.assign(nodes[i]!, { active: original.active, inactiveReason: original.inactiveReason });
+      if (!original.active) nodes[i]!.state = "inactive";
+    }
+    const registry = new Registry(nodes, replaced);
+    registry.link(nodes.filter((node) => node.owner === this));
+    return registry;
+  }
+
+  // ---- start -------------------------------------------------------------------------
+
+  start(options: StartOptions = {}): Promise<void> {
+    if (this.disposed) return Promise.reject(this.disposedError());
+    this.starting ??= this.startOnce(options);
+    return this.starting;
+  }
+
+  private async startOnce(options: StartOptions): Promise<void> {
+    const t0 = performance.now();
+    if (this.parent !== undefined && !this.parent.started) {
+      throw new ModuleRegistryError(
+        "CONTAINER_NOT_STARTED",
+        "start the parent container before its child: the child shares the parent's instances.",
+      );
+    }
+    const registry = this.registry();
+    const order = validateAndOrder(registry, registry.sorted, this);
+    for (const node of registry.nodes) if (node.owner === this && node.active) this.bind(node);
+    this.lookup = buildLookup(registry);
+    this.started = true;
+    if (this.parent === undefined) this.warnAboutMissingClasses(registry);
+    const wanted = options.roots ? this.closureOf(options.roots) : undefined;
+    for (const node of order) {
+      if (node.owner !== this || node.def.scope === "factory") continue;
+      if (wanted ? !wanted.has(node) : node.def.scope !== "singleton") continue;
+      try {
+        await this.buildAsync(node, options.isolateFailures === true);
+      } catch (error) {
+        if (options.isolateFailures === true) continue;
+        await this.rollBack();
+        throw error;
+      }
+    }
+    this.startMs = performance.now() - t0;
+  }
+
+  /** `roots` and every module they need built first. */
+  private closureOf(roots: readonly ModuleKey[]): Set<ModuleNode> {
+    const wanted = new Set<ModuleNode>();
+    const stack = roots.map((root) => this.find(root));
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (wanted.has(node)) continue;
+      wanted.add(node);
+      node.def.deps.forEach((dep, i) => {
+        if (isBuildEdge(dep)) stack.push(...(node.targets[i] ?? []));
+      });
+    }
+    return wanted;
+  }
+
+  private async rollBack(): Promise<void> {
+    const failures = await this.disposeBuilt();
+    this.close();
+    for (const failure of failures) this.warn(`while rolling back a failed start: ${failure.message}`);
+  }
+
+  private close(): void {
+    this.disposed = true;
+    this.lookup = new Map();
+    for (const node of this.registryCache?.nodes ?? []) {
+      if (node.owner === this && node.active) {
+        node.state = "disposed";
+        node.instance = undefined;
+      }
+    }
+  }
+
+  private warn(message: string): void {
+    if (this.options.onWarning) this.options.onWarning(message);
+    else process.emitWarning(message, { code: "MODREG_WARNING" });
+  }
+
+  private warnAboutMissingClasses(registry: Registry): void {
+    for (const cls of decoratedClasses()) {
+      if (registry.byClass.has(cls) || warnedClasses.has(cls)) continue;
+      warnedClasses.add(cls);
+      this.warn(
+        `class ${cls.name} is decorated with @Module but is not in the manifest: the manifest is stale. Run \`modreg generate\`.`,
+      );
+    }
+  }
+
+  // ---- instances ---------------------------------------------------------------------
+
+  get(key: unknown): never {
+    const node = this.lookup.get(key);
+    if (node !== undefined && node.state === "ready") return node.instance as never;
+    return this.getSlow(key as ModuleKey) as never;
+  }
+
+  private getSlow(key: ModuleKey): unknown {
+    this.assertStarted("get");
+    const node = this.find(key);
+    return (node.owner as Lifecycle).instanceFor(node);
+  }
+
+  async resolve(key: unknown): Promise<never> {
+    this.assertStarted("resolve");
+    const node = this.find(key as ModuleKey);
+    if (node.state === "ready") return node.instance as never;
+    if (node.def.scope === "factory") return (node.owner as Lifecycle).produce(node, []) as never;
+    return (await (node.owner as ContainerImpl).buildAsync(node)) as never;
+  }
+
+  create(key: unknown, ...args: unknown[]): never {
+    this.assertStarted("create");
+    const node = this.find(key as ModuleKey);
+    if (node.def.scope !== "factory") {
+      throw new ModuleRegistryError(
+        "INVALID_ARGUMENT",
+        `create(${describeKey(key)}): module "${node.id}" is ${node.def.scope}-scoped, not factory. Use get() for it.`,
+        { moduleId: node.id },
+      );
+    }
+    if (args.length !== node.def.args) {
+      throw new ModuleRegistryError(
+        "INVALID_ARGUMENT",
+        `create(${describeKey(key)}): module "${node.id}" takes ${node.def.args} runtime argument(s), got ${args.length}.`,
+        { moduleId: node.id },
+      );
+    }
+    return (node.owner as Lifecycle).produce(node, args) as never;
+  }
+
+  getAll<T>(query: Token<T> | DiscoverQuery): T[] {
+    this.assertStarted("getAll");
+    const registry = this.registry();
+    const nodes = isToken(query) ? (registry.providers.get(query.key) ?? []) : discover(registry, query);
+    return nodes.map((node) => (node.owner as Lifecycle).instanceFor(node) as T);
+  }
+
+  has(key: ModuleKey): boolean {
+    if (isToken(key)) return (this.registry().providers.get(key.key)?.length ?? 0) > 0;
+    const registry = this.registry();
+    const node = typeof key === "function" ? registry.byClass.get(key) : registry.byId.get(key);
+    return node?.active === true;
+  }
+
+  /** The active node a key names; throws `MODULE_NOT_FOUND` or `MODULE_AMBIGUOUS_PROVIDER`. */
+  private find(key: ModuleKey): ModuleNode {
+    const registry = this.registry();
+    if (isToken(key)) {
+      const providers = registry.providers.get(key.key) ?? [];
+      if (providers.length === 1) return providers[0]!;
+      if (providers.length > 1) {
+        throw new ModuleRegistryError(
+          "MODULE_AMBIGUOUS_PROVIDER",
+          `${providers.length} active modules provide ${key.key}: ${providers.map((p) => `"${p.id}"`).join(", ")}. Get one by id, or use getAll().`,
+        );
+      }
+      const inactive = registry.allProviders.get(key.key) ?? [];
+      const why =
+        inactive.length > 0
+          ? `; inactive: ${inactive.map((p) => `"${p.id}" (${p.inactiveReason})`).join(", ")}`
+          : "";
+      throw new ModuleRegistryError("MODULE_NOT_FOUND", `no active module provides ${key.key}${why}.`);
+    }
+    const node =
+      typeof key === "function"
+        ? registry.byClass.get(key)
+        : typeof key === "string"
+          ? registry.byId.get(key)
+          : undefined;
+    if (node === undefined) {
+      const hint =
+        typeof key === "function"
+          ? " Decorate it with @Module and run `modreg generate`, or register() it."
+          : " Check the id, or run `modreg generate` if the manifest is stale.";
+      throw new ModuleRegistryError(
+        "MODULE_NOT_FOUND",
+        `no module ${typeof key === "function" || typeof key === "string" ? `for ${describeKey(key)}` : `for ${String(key)} (expected a class, an id or a token)`}.${hint}`,
+      );
+    }
+    if (!node.active) {
+      throw new ModuleRegistryError(
+        "MODULE_NOT_FOUND",
+        `module "${node.id}" is inactive: ${node.inactiveReason}.`,
+        { moduleId: node.id },
+      );
+    }
+    return node;
+  }
+
+  private assertStarted(what: string): void {
+    if (this.disposed) throw this.disposedError();
+    if (!this.started) {
+      throw new ModuleRegistryError(
+        "CONTAINER_NOT_STARTED",
+        `${what}() needs a started container: \`await container.start()\` first.`,
+      );
+    }
+  }
+
+  // ---- metadata, children, events ----------------------------------------------------
+
+  discover(query: DiscoverQuery = {}): ModuleInfo[] {
+    return discover(this.registry(), query).map(infoOf);
+  }
+
+  modules(): ModuleInfo[] {
+    return this.registry()
+      .sorted.filter((node) => !node.id.startsWith("\0"))
+      .map(infoOf);
+  }
+
+  child(options: ChildOptions = {}): Container {
+    if (this.disposed) throw this.disposedError();
+    return new ContainerImpl(
+      undefined,
+      { ...this.options, overrides: options.overrides ?? [] },
+      this.activation,
+      this,
+    );
+  }
+
+  on<E extends keyof ContainerEvents>(event: E, handler: (event: ContainerEvents[E]) => void): () => void {
+    return this.subscribe(event, handler);
+  }
+
+  stats(): ContainerStats {
+    const nodes = this.registry().sorted.filter((n) => n.owner === this && !n.id.startsWith("\0"));
+    const count = (state: string): number => nodes.filter((n) => n.state === state).length;
+    return {
+      modules: nodes.length,
+      active: nodes.filter((n) => n.active).length,
+      ready: count("ready"),
+      failed: count("failed"),
+      skipped: count("skipped"),
+      disposed: count("disposed"),
+      startMs: this.startMs,
+      ...(this.timings && {
+        timings: this.built.map((n) => ({ id: n.id, buildMs: n.buildMs, initMs: n.initMs })),
+      }),
+    };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    await this.starting?.catch(() => undefined);
+    if (this.disposed) return;
+    this.disposed = true;
+    const failures = await this.disposeBuilt();
+    this.close();
+    if (failures.length > 0) {
+      throw new ModuleRegistryError(
+        "MODULE_DISPOSE_FAILED",
+        `${failures.length} module(s) failed to dispose: ${failures.map((f) => `"${f.moduleId}"`).join(", ")}. Every other module was disposed; see errors.`,
+        {
+          errors: failures,
+          cause: failures[0]!.cause,
+          ...(failures.length === 1 && { moduleId: failures[0]!.moduleId! }),
+        },
+      );
+    }
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}
+
+/** Ids, classes and tokens with a single active provider, each to its node. */
+function buildLookup(registry: Registry): Map<unknown, ModuleNode> {
+  const lookup = new Map<unknown, ModuleNode>();
+  for (const node of registry.nodes) {
+    if (!node.active || node.id.startsWith("\0")) continue;
+    lookup.set(node.id, node);
+    lookup.set(node.def.cls, node);
+  }
+  for (const [key, providers] of registry.providers) {
+    if (providers.length === 1) lookup.set(token(key), providers[0]!);
+  }
+  return lookup;
+}
+
+/**
+ * Creates a container from a generated manifest.
+ *
+ * @example
+ * const app = createContainer(manifest, { env: "production" });
+ * await app.start();
+ * app.get(Database).query("select 1");
+ * await app.dispose();
+ */
+export function createContainer(manifest: Manifest, options: ContainerOptions = {}): Container {
+  if (typeof options !== "object" || options === null) {
+    throw new ModuleRegistryError("MODULE_INVALID_OPTIONS", "createContainer: options must be an object.");
+  }
+  return new ContainerImpl(manifest, options, activationOf(options));
+}

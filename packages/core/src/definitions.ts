@@ -1,0 +1,187 @@
+import {
+  type DependencySpec,
+  checkModuleOptions,
+  moduleOptionsOf,
+  parseDependencySpec,
+} from "./decorator.js";
+import type { Container, Override, RegisterOptions } from "./container-types.js";
+import { ModuleRegistryError } from "./errors.js";
+import type { Constructor, ConditionRecord } from "./manifest.js";
+import type { Definition, InternalDep } from "./node.js";
+import { type Token, isToken } from "./tokens.js";
+
+const EMPTY_ARGS: readonly unknown[] = Object.freeze([]);
+
+function toList(value: string | readonly string[] | undefined): readonly string[] | undefined {
+  return value === undefined ? undefined : typeof value === "string" ? [value] : value;
+}
+
+/** A `dependencies`/`params` entry as an edge. */
+function depOf(spec: DependencySpec | Token<unknown>, extra: Partial<InternalDep>): InternalDep {
+  if (typeof spec === "function") return { cls: spec, ...extra };
+  if (isToken(spec)) return { iface: spec.key, ...extra };
+  return { ...parseDependencySpec(spec), ...extra };
+}
+
+/** `design:paramtypes` when reflect-metadata (or another polyfill) is loaded, else `undefined`. */
+function designParamTypes(target: Constructor): unknown[] | undefined {
+  const reflect = Reflect as unknown as { getMetadata?: (key: string, target: object) => unknown };
+  const types = reflect.getMetadata?.("design:paramtypes", target);
+  return Array.isArray(types) ? types : undefined;
+}
+
+function invalid(target: Constructor, problem: string): ModuleRegistryError {
+  return new ModuleRegistryError("MODULE_INVALID_OPTIONS", `register(${target.name}): ${problem}`, {
+    moduleId: target.name,
+  });
+}
+
+/**
+ * A definition for `container.register`: the `@Module` options recorded on the class,
+ * overlaid by `options`; parameters from `params`, else from `design:paramtypes`.
+ */
+export function definitionForClass(
+  target: Constructor,
+  options: RegisterOptions,
+  origin: number,
+): Definition {
+  if (typeof target !== "function") {
+    throw new ModuleRegistryError("MODULE_INVALID_OPTIONS", "register() takes a class");
+  }
+  const { params, ...rest } = options;
+  const merged = { ...moduleOptionsOf(target), ...rest };
+  const problems = checkModuleOptions(merged);
+  if (problems.length > 0) throw invalid(target, `${problems.join("; ")}.`);
+  const runtimeArgs = merged.args?.length ?? 0;
+  let paramDeps: InternalDep[];
+  if (params !== undefined) {
+    paramDeps = params.map((p, i) => depOf(p, { param: `#${i}` }));
+  } else {
+    const types = designParamTypes(target);
+    const needed = target.length - runtimeArgs;
+    if (types === undefined && needed > 0) {
+      throw invalid(
+        target,
+        `its constructor takes ${target.length} parameter(s) and no \`params\` were given. ` +
+          "Pass `params: [...]` (classes, ids or tokens), or compile with emitDecoratorMetadata and load reflect-metadata.",
+      );
+    }
+    paramDeps = (types ?? []).slice(0, Math.max(0, (types?.length ?? 0) - runtimeArgs)).map((type, i) => {
+      if (typeof type !== "function" || type === Object) {
+        throw invalid(
+          target,
+          `parameter ${i} has no class type at run time (an interface, union or primitive becomes \`Object\`). ` +
+            "Pass `params` with an id or token for it, or generate a manifest with `modreg generate`.",
+        );
+      }
+      return { cls: type as Constructor, param: `#${i}` };
+    });
+  }
+  const deps: InternalDep[] = [
+    ...paramDeps,
+    ...(merged.dependencies ?? []).map((d) => depOf(d, { inject: "none" })),
+    ...(merged.optionalDependencies ?? []).map((d) => depOf(d, { inject: "none", optional: true })),
+  ];
+  const count = paramDeps.length;
+  const Ctor = target as unknown as new (...args: unknown[]) => unknown;
+  const when: ConditionRecord | undefined = merged.when && {
+    ...(merged.when.env !== undefined && { env: toList(merged.when.env)! }),
+    ...(merged.when.feature !== undefined && { feature: toList(merged.when.feature)! }),
+  };
+  const onInit = (target.prototype as { onInit?: unknown } | undefined)?.onInit;
+  return {
+    id: merged.id ?? target.name,
+    version: merged.version ?? "0.0.0",
+    scope: merged.scope ?? "singleton",
+    cls: target,
+    create: (r, a) => {
+      const values: unknown[] = [];
+      for (let i = 0; i < count; i++) values.push(r(i));
+      return new Ctor(...values, ...a);
+    },
+    deps,
+    provides: [],
+    capabilities: merged.capabilities ?? [],
+    when,
+    metadata: merged.metadata ?? {},
+    asyncInit: typeof onInit === "function" && onInit.constructor.name === "AsyncFunction",
+    hasInit: typeof onInit === "function",
+    args: runtimeArgs,
+    source: undefined,
+    origin,
+    validated: false,
+  };
+}
+
+/** What `provide` of an override means for lookups. */
+export function describeKey(key: unknown): string {
+  if (typeof key === "function") return `class ${(key as Constructor).name}`;
+  if (isToken(key)) return `token ${key.key}`;
+  return `"${String(key)}"`;
+}
+
+/**
+ * The definition an override puts in place of `original` (a module overridden by class
+ * or id), or of every provider of an interface (`original` undefined; a token override).
+ */
+export function overriddenDefinition(
+  override: Override,
+  original: Definition | undefined,
+  container: () => Container,
+): { def: Definition; external: boolean } {
+  const key = override.provide;
+  const base: Definition = original ?? {
+    // A NUL prefix keeps synthetic ids apart from any id a user can write.
+    id: `\0override ${describeKey(key)}`,
+    version: "0.0.0",
+    scope: "singleton",
+    cls: class TokenOverride {},
+    create: () => undefined,
+    deps: [],
+    provides: isToken(key) ? [key.key] : [],
+    capabilities: [],
+    when: undefined,
+    metadata: {},
+    asyncInit: false,
+    hasInit: false,
+    args: 0,
+    source: undefined,
+    origin: -1,
+    validated: false,
+  };
+  const replaced = { ...base, deps: [] as InternalDep[], asyncInit: false, validated: false };
+  if ("useValue" in override) {
+    const value = override.useValue;
+    return { def: { ...replaced, create: () => value, hasInit: false }, external: true };
+  }
+  if ("useFactory" in override) {
+    const factory = override.useFactory;
+    if (typeof factory !== "function") throw badOverride(key, "useFactory must be a function");
+    return { def: { ...replaced, create: () => factory(container()), hasInit: true }, external: false };
+  }
+  if ("useClass" in override) {
+    const Replacement = override.useClass as unknown as new (...args: unknown[]) => unknown;
+    if (typeof Replacement !== "function") throw badOverride(key, "useClass must be a class");
+    const count = base.deps.filter((d) => d.inject !== "none").length;
+    const onInit = (Replacement.prototype as { onInit?: unknown } | undefined)?.onInit;
+    return {
+      def: {
+        ...base,
+        validated: false,
+        create: (r, a) => {
+          const values: unknown[] = [];
+          for (let i = 0; i < count; i++) values.push(r(i));
+          return new Replacement(...values, ...(a ?? EMPTY_ARGS));
+        },
+        hasInit: typeof onInit === "function",
+        asyncInit: typeof onInit === "function" && onInit.constructor.name === "AsyncFunction",
+      },
+      external: false,
+    };
+  }
+  throw badOverride(key, "it needs one of useValue, useClass or useFactory");
+}
+
+function badOverride(key: unknown, problem: string): ModuleRegistryError {
+  return new ModuleRegistryError("MODULE_INVALID_OPTIONS", `override of ${describeKey(key)}: ${problem}.`);
+}

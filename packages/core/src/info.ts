@@ -1,0 +1,86 @@
+import type { ContainerGraph, DependencyInfo, DiscoverQuery, ModuleInfo } from "./container-types.js";
+import { ModuleRegistryError, formatPath } from "./errors.js";
+import { DependencyGraph, topologicalOrder } from "./graph.js";
+import type { ModuleNode } from "./node.js";
+import { type Registry, isBuildEdge } from "./registry.js";
+import { buildAdjacency } from "./validate.js";
+
+/** The public view of a node. */
+export function infoOf(node: ModuleNode): ModuleInfo {
+  const { def } = node;
+  const dependencies: DependencyInfo[] = def.deps.map((dep, i) => ({
+    ...(dep.id !== undefined ? { id: dep.id } : dep.cls !== undefined ? { id: dep.cls.name } : {}),
+    ...(dep.iface !== undefined && { iface: dep.iface }),
+    ...(dep.range !== undefined && { range: dep.range }),
+    optional: dep.optional === true,
+    multi: dep.multi === true,
+    inject: dep.inject ?? "value",
+    deferred: !isBuildEdge(dep),
+    ...(dep.param !== undefined && { param: dep.param }),
+    resolved: (node.targets[i] ?? []).map((t) => t.id),
+  }));
+  return {
+    id: node.id,
+    version: def.version,
+    scope: def.scope,
+    capabilities: def.capabilities,
+    provides: def.provides,
+    dependencies,
+    active: node.active,
+    ...(!node.active && { inactiveReason: node.inactiveReason }),
+    state: node.state,
+    ...(node.error !== undefined && { error: node.error }),
+    metadata: def.metadata,
+    ...(def.source !== undefined && { source: def.source }),
+  };
+}
+
+/** Active nodes with every required capability, most optional capabilities first, then by id. */
+export function discover(registry: Registry, query: DiscoverQuery): ModuleNode[] {
+  const required = query.capabilities ?? [];
+  const optional = query.optional ?? [];
+  const score = (node: ModuleNode): number =>
+    optional.filter((c) => node.def.capabilities.includes(c)).length;
+  return registry.sorted
+    .filter(
+      (node) =>
+        node.active && !node.id.startsWith("\0") && required.every((c) => node.def.capabilities.includes(c)),
+    )
+    .map((node) => ({ node, score: score(node) }))
+    .sort((a, b) => b.score - a.score)
+    .map(({ node }) => node);
+}
+
+/** `container.graph`: computed from the current registry on each call, over active modules. */
+export function createGraphView(registry: () => Registry): ContainerGraph {
+  const activeNodes = (): ModuleNode[] => registry().sorted.filter((node) => node.active);
+  const allEdges = (): DependencyGraph =>
+    new DependencyGraph(activeNodes().map((node) => [node.id, node.targets.flat().map((t) => t.id)]));
+  const order = (): { nodes: ModuleNode[]; result: ReturnType<typeof topologicalOrder> } => {
+    const nodes = activeNodes();
+    return { nodes, result: topologicalOrder(buildAdjacency(nodes)) };
+  };
+  return {
+    loadOrder() {
+      const { nodes, result } = order();
+      if (result.cycle) {
+        const path = result.cycle.map((i) => nodes[i]!.id);
+        throw new ModuleRegistryError(
+          "MODULE_CIRCULAR_DEPENDENCY",
+          `no load order: ${formatPath(path)} is a cycle.`,
+          {
+            moduleId: path[0]!,
+            path,
+          },
+        );
+      }
+      return result.order.map((i) => nodes[i]!.id);
+    },
+    findCycle() {
+      const { nodes, result } = order();
+      return result.cycle?.map((i) => nodes[i]!.id);
+    },
+    dependenciesOf: (id, options) => allEdges().dependenciesOf(id, options),
+    dependentsOf: (id, options) => allEdges().dependentsOf(id, options),
+  };
+}

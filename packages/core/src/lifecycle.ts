@@ -1,0 +1,360 @@
+import type { ContainerEvents } from "./container-types.js";
+import { ModuleRegistryError, describeError, formatPath } from "./errors.js";
+import type { Binding, InternalDep, ModuleNode } from "./node.js";
+import { isBuildEdge } from "./registry.js";
+
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+
+interface Initializable {
+  onInit?: () => unknown;
+  onDispose?: () => unknown;
+  [Symbol.asyncDispose]?: () => unknown;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
+}
+
+/** `performance.now()` only when timings were asked for. */
+function now(enabled: boolean): number {
+  return enabled ? performance.now() : 0;
+}
+
+/**
+ * Building, initializing and disposing modules: the part of the container that runs
+ * constructors. Each node is built by its owner (a child container reaches its parent's
+ * nodes through `node.owner`).
+ */
+export abstract class Lifecycle {
+  protected started = false;
+  protected disposed = false;
+  /** Tracked instances in build order; disposed in reverse. */
+  protected readonly built: ModuleNode[] = [];
+  private readonly listeners = new Map<keyof ContainerEvents, Set<(event: never) => void>>();
+  /** Modules being constructed synchronously right now, for cycle messages. */
+  private readonly constructing: ModuleNode[] = [];
+
+  protected constructor(protected readonly timings: boolean) {}
+
+  /** Creates the bindings generated `create(r)` functions read through `r(i)`. */
+  protected bind(node: ModuleNode): void {
+    node.bindings = node.def.deps.map((dep, i) => bindingFor(dep, node.targets[i]!));
+  }
+
+  protected emit<E extends keyof ContainerEvents>(event: E, payload: ContainerEvents[E]): void {
+    const handlers = this.listeners.get(event);
+    if (handlers === undefined) return;
+    for (const handler of handlers) (handler as (e: ContainerEvents[E]) => void)(payload);
+  }
+
+  protected subscribe<E extends keyof ContainerEvents>(
+    event: E,
+    handler: (e: ContainerEvents[E]) => void,
+  ): () => void {
+    let handlers = this.listeners.get(event);
+    if (handlers === undefined) this.listeners.set(event, (handlers = new Set()));
+    handlers.add(handler);
+    return () => void handlers.delete(handler);
+  }
+
+  protected disposedError(): ModuleRegistryError {
+    return new ModuleRegistryError(
+      "CONTAINER_DISPOSED",
+      "the container was disposed (or its start failed and was rolled back). Create a new container.",
+    );
+  }
+
+  /** The instance of `node` for a dependent or a `get`: builds lazy modules on demand. */
+  instanceFor(node: ModuleNode, dep?: InternalDep): unknown {
+    switch (node.state) {
+      case "ready":
+        return node.instance;
+      case "failed":
+      case "skipped":
+        if (dep?.optional) return undefined;
+        throw node.error;
+      case "disposed":
+        throw this.disposedError();
+      default:
+        return node.def.scope === "factory" ? this.produce(node, NO_ARGS) : this.buildSync(node);
+    }
+  }
+
+  /** A new instance of a factory-scoped module: the hot path, no tracking, no events. */
+  produce(node: ModuleNode, args: readonly unknown[]): unknown {
+    if (this.disposed) throw this.disposedError();
+    let instance: Initializable;
+    try {
+      instance = node.def.create(node.resolve, args) as Initializable;
+    } catch (error) {
+      throw loadFailed(node, "its constructor", error);
+    }
+    if (node.def.hasInit && typeof instance.onInit === "function") {
+      const result = instance.onInit();
+      if (isThenable(result)) {
+        Promise.resolve(result).catch(() => undefined);
+        throw new ModuleRegistryError(
+          "MODULE_ASYNC_INIT",
+          `factory-scoped module "${node.id}" returned a promise from onInit; a factory's onInit must be synchronous. ` +
+            "Make it synchronous, or make the module lazy and use `await container.resolve(...)`.",
+          { moduleId: node.id },
+        );
+      }
+    }
+    return instance;
+  }
+
+  /** Builds a module not built yet, synchronously; refuses before constructing anything if an async onInit is in the way. */
+  protected buildSync(node: ModuleNode): unknown {
+    if (this.disposed) throw this.disposedError();
+    const blocker = asyncBlocker(node);
+    if (blocker !== undefined) {
+      throw new ModuleRegistryError(
+        "MODULE_ASYNC_INIT",
+        `module "${node.id}" cannot be built synchronously: ${blocker === node ? "its" : `its dependency "${blocker.id}" has an`} async onInit. ` +
+          `Use \`await container.resolve(...)\` instead of \`get\`, or build it during \`start()\` (scope "singleton").`,
+        { moduleId: node.id, path: blocker === node ? [node.id] : [node.id, blocker.id] },
+      );
+    }
+    return this.constructSync(node);
+  }
+
+  private constructSync(node: ModuleNode): unknown {
+    if (this.constructing.includes(node)) {
+      const path = [...this.constructing.slice(this.constructing.indexOf(node)), node].map((n) => n.id);
+      throw new ModuleRegistryError(
+        "MODULE_CIRCULAR_DEPENDENCY",
+        `module "${node.id}" was needed while it was being built: ${formatPath(path)}. ` +
+          "A Lazy<T> was called from a constructor; call it later (for example in onInit or a method).",
+        { moduleId: node.id, path },
+      );
+    }
+    this.constructing.push(node);
+    try {
+      forEachBuildTarget(node, (target) => {
+        if (target.state === "pending" && target.def.scope !== "factory") {
+          (target.owner as Lifecycle).constructSync(target);
+        }
+      });
+      const t0 = now(this.timings);
+      const instance = this.construct(node);
+      const t1 = now(this.timings);
+      let result: unknown;
+      try {
+        result = node.external ? undefined : callInit(node, instance);
+      } catch (error) {
+        throw this.fail(node, loadFailed(node, "onInit", error));
+      }
+      if (isThenable(result)) {
+        Promise.resolve(result).catch(() => undefined);
+        throw this.fail(
+          node,
+          new ModuleRegistryError(
+            "MODULE_ASYNC_INIT",
+            `module "${node.id}" returned a promise from onInit, but its manifest says onInit is synchronous. Regenerate the manifest, and use \`resolve\`.`,
+            { moduleId: node.id },
+          ),
+        );
+      }
+      this.ready(node, instance, t0, t1);
+      return instance;
+    } finally {
+      this.constructing.pop();
+    }
+  }
+
+  /**
+   * Builds and initializes a module and what it needs, awaiting each `onInit`. Concurrent
+   * calls for one module share one build. With `isolate`, a module whose required
+   * dependency failed is marked `skipped` instead of throwing.
+   */
+  protected buildAsync(node: ModuleNode, isolate = false): Promise<unknown> {
+    if (node.state === "ready") return Promise.resolve(node.instance);
+    if (node.state === "failed" || node.state === "skipped") return Promise.reject(node.error as Error);
+    if (node.state === "disposed" || this.disposed) return Promise.reject(this.disposedError());
+    node.building ??= this.buildAsyncOnce(node, isolate).finally(() => (node.building = undefined));
+    return node.building;
+  }
+
+  private async buildAsyncOnce(node: ModuleNode, isolate: boolean): Promise<unknown> {
+    const targets: ModuleNode[] = [];
+    forEachBuildTarget(node, (target) => void targets.push(target));
+    for (const target of targets) {
+      if (target.state !== "pending" || target.def.scope === "factory") continue;
+      await (target.owner as Lifecycle).buildAsync(target, isolate).catch((error: unknown) => {
+        if (!isolate) throw error;
+      });
+    }
+    const broken = requiredFailure(node);
+    if (broken !== undefined) {
+      node.state = "skipped";
+      node.error = new ModuleRegistryError(
+        "MODULE_LOAD_FAILED",
+        `module "${node.id}" was skipped: its required dependency "${broken.id}" ${broken.state}. See the error of "${broken.id}".`,
+        { moduleId: node.id, path: [node.id, broken.id], cause: broken.error },
+      );
+      throw node.error;
+    }
+    const t0 = now(this.timings);
+    const instance = this.construct(node);
+    const t1 = now(this.timings);
+    if (!node.external) {
+      try {
+        await callInit(node, instance);
+      } catch (error) {
+        throw this.fail(node, loadFailed(node, "onInit", error));
+      }
+    }
+    this.ready(node, instance, t0, t1);
+    return instance;
+  }
+
+  /** Runs the constructor of a tracked module; a failure marks it failed. */
+  private construct(node: ModuleNode): unknown {
+    try {
+      return node.def.create(node.resolve, NO_ARGS);
+    } catch (error) {
+      throw this.fail(node, loadFailed(node, "its constructor", error));
+    }
+  }
+
+  private ready(node: ModuleNode, instance: unknown, t0: number, t1: number): void {
+    node.instance = instance;
+    node.state = "ready";
+    if (node.external) return;
+    this.built.push(node);
+    if (this.timings) {
+      node.buildMs = t1 - t0;
+      node.initMs = performance.now() - t1;
+    }
+    this.emit("built", { id: node.id, ms: node.buildMs });
+    this.emit("initialized", { id: node.id, ms: node.initMs });
+  }
+
+  private fail(node: ModuleNode, error: ModuleRegistryError): ModuleRegistryError {
+    node.state = "failed";
+    node.error = error;
+    this.emit("failed", { id: node.id, error });
+    return error;
+  }
+
+  /** Disposes built modules in reverse build order; returns the failures. */
+  protected async disposeBuilt(): Promise<ModuleRegistryError[]> {
+    const failures: ModuleRegistryError[] = [];
+    while (this.built.length > 0) {
+      const node = this.built.pop()!;
+      const instance = node.instance as Initializable | undefined;
+      try {
+        const onDispose = instance?.onDispose ?? instance?.[Symbol.asyncDispose];
+        if (typeof onDispose === "function") await onDispose.call(instance);
+      } catch (error) {
+        failures.push(
+          new ModuleRegistryError(
+            "MODULE_DISPOSE_FAILED",
+            `module "${node.id}" failed in onDispose: ${describeError(error)}`,
+            {
+              moduleId: node.id,
+              cause: error,
+            },
+          ),
+        );
+      }
+      node.state = "disposed";
+      node.instance = undefined;
+      this.emit("disposed", { id: node.id });
+    }
+    return failures;
+  }
+}
+
+function callInit(node: ModuleNode, instance: unknown): unknown {
+  const init = (instance as Initializable | null | undefined)?.onInit;
+  if (typeof init !== "function") return undefined;
+  try {
+    return init.call(instance);
+  } catch (error) {
+    throw loadFailed(node, "onInit", error);
+  }
+}
+
+function loadFailed(node: ModuleNode, where: string, error: unknown): ModuleRegistryError {
+  if (ModuleRegistryError.is(error) && error.code === "MODULE_LOAD_FAILED") return error;
+  return new ModuleRegistryError(
+    "MODULE_LOAD_FAILED",
+    `module "${node.id}" failed in ${where}: ${describeError(error)}. The original error is the cause.`,
+    { moduleId: node.id, cause: error },
+  );
+}
+
+/** Calls `visit` for every target of a build edge; through factory modules to their own targets. */
+function forEachBuildTarget(
+  node: ModuleNode,
+  visit: (target: ModuleNode) => void,
+  seen = new Set<ModuleNode>(),
+): void {
+  node.def.deps.forEach((dep, i) => {
+    if (!isBuildEdge(dep)) return;
+    for (const target of node.targets[i] ?? []) {
+      if (seen.has(target)) continue;
+      seen.add(target);
+      if (target.def.scope === "factory") forEachBuildTarget(target, visit, seen);
+      else visit(target);
+    }
+  });
+}
+
+/** The first not-yet-built module with an async onInit that building `node` would need. */
+function asyncBlocker(node: ModuleNode): ModuleNode | undefined {
+  if (node.def.asyncInit && !node.external) return node;
+  let found: ModuleNode | undefined;
+  forEachBuildTarget(node, (target) => {
+    if (found === undefined && target.state === "pending") found = asyncBlocker(target);
+  });
+  return found;
+}
+
+/** A required, non-array dependency that failed or was skipped. */
+function requiredFailure(node: ModuleNode): ModuleNode | undefined {
+  for (let i = 0; i < node.def.deps.length; i++) {
+    const dep = node.def.deps[i]!;
+    if (dep.optional || dep.multi || !isBuildEdge(dep)) continue;
+    const bad = node.targets[i]!.find((t) => t.state === "failed" || t.state === "skipped");
+    if (bad !== undefined) return bad;
+  }
+  return undefined;
+}
+
+/** Every usable instance among `targets` (failed and skipped providers are left out). */
+function instancesOf(targets: readonly ModuleNode[]): unknown[] {
+  const values: unknown[] = [];
+  for (const target of targets) {
+    if (target.state === "failed" || target.state === "skipped") continue;
+    values.push((target.owner as Lifecycle).instanceFor(target));
+  }
+  return values;
+}
+
+/** The function behind `r(i)` for one dependency. Closures are made once, at start. */
+function bindingFor(dep: InternalDep, targets: readonly ModuleNode[]): Binding {
+  const inject = dep.inject ?? "value";
+  if (inject === "none") return () => undefined;
+  if (dep.multi) {
+    return inject === "value" ? () => instancesOf(targets) : () => () => instancesOf(targets);
+  }
+  const target = targets[0];
+  if (target === undefined) return () => undefined;
+  const owner = target.owner as Lifecycle;
+  if (inject === "lazy") {
+    return () => {
+      let done = false;
+      let value: unknown;
+      return () => (done ? value : ((value = owner.instanceFor(target, dep)), (done = true), value));
+    };
+  }
+  if (inject === "factory")
+    return () =>
+      (...args: unknown[]) =>
+        owner.produce(target, args);
+  if (target.def.scope === "factory") return () => owner.produce(target, NO_ARGS);
+  return () => (target.state === "ready" ? target.instance : owner.instanceFor(target, dep));
+}

@@ -1,0 +1,103 @@
+import type {
+  ConditionRecord,
+  Constructor,
+  DependencyRecord,
+  MetadataValue,
+  ModuleRecord,
+  Resolve,
+  Scope,
+  SourceLocation,
+} from "./manifest.js";
+
+/** Lifecycle state of a module in one container. */
+export type ModuleState = "inactive" | "pending" | "ready" | "failed" | "skipped" | "disposed";
+
+/** A dependency as the container holds it: a manifest edge, or a `register` edge by class. */
+export interface InternalDep extends DependencyRecord {
+  readonly cls?: Constructor;
+}
+
+/** What a module is, independent of any container: shared by a container and its children. */
+export interface Definition {
+  readonly id: string;
+  readonly version: string;
+  readonly scope: Scope;
+  readonly cls: Constructor;
+  readonly create: ModuleRecord["create"];
+  readonly deps: readonly InternalDep[];
+  readonly provides: readonly string[];
+  readonly capabilities: readonly string[];
+  readonly when: ConditionRecord | undefined;
+  readonly metadata: Readonly<Record<string, MetadataValue>>;
+  readonly asyncInit: boolean;
+  readonly hasInit: boolean;
+  readonly args: number;
+  readonly source: SourceLocation | undefined;
+  /** Which manifest it came from (its position in load order), or -1 for `register`. */
+  readonly origin: number;
+  /** Its manifest was validated by the codegen (in-manifest version ranges already checked). */
+  readonly validated: boolean;
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/** A manifest record as a definition, defaults filled in. */
+export function definitionOf(record: ModuleRecord, origin: number, validated: boolean): Definition {
+  const prototype = (record.class as { prototype?: { onInit?: unknown } }).prototype;
+  return {
+    id: record.id,
+    version: record.version ?? "0.0.0",
+    scope: record.scope ?? "singleton",
+    cls: record.class,
+    create: record.create,
+    deps: record.deps ?? NONE,
+    provides: record.provides ?? NONE,
+    capabilities: record.capabilities ?? NONE,
+    when: record.when,
+    metadata: record.metadata ?? {},
+    asyncInit: record.asyncInit ?? false,
+    hasInit: typeof prototype?.onInit === "function",
+    args: record.args ?? 0,
+    source: record.source,
+    origin,
+    validated,
+  };
+}
+
+/** Reads a dependency value; the container swaps it per state (see `Builder.bind`). */
+export type Binding = () => unknown;
+
+/**
+ * One module in one container: its definition plus the container's state for it.
+ * A child container shares the parent's nodes except those it rebuilds.
+ */
+export class ModuleNode {
+  active = true;
+  /** Why the module is inactive, for messages. */
+  inactiveReason = "";
+  /** Active providers per dependency, sorted by id (linking result). */
+  targets: ModuleNode[][] = [];
+  state: ModuleState = "pending";
+  instance: unknown = undefined;
+  error: unknown = undefined;
+  /** `bindings[i]()` is the value of constructor parameter `i`. */
+  bindings: Binding[] = [];
+  /** What generated code calls: `r(i)`. Created once per node, never per resolve. */
+  readonly resolve: Resolve = (i) => this.bindings[i]!();
+  /** Shared by concurrent `resolve` calls of one lazy module. */
+  building: Promise<unknown> | undefined = undefined;
+  /** The instance came from an override's `useValue`: not ours to initialize or dispose. */
+  external = false;
+  buildMs = 0;
+  initMs = 0;
+
+  constructor(
+    readonly def: Definition,
+    /** The container that builds and disposes this node's instance. */
+    readonly owner: object,
+  ) {}
+
+  get id(): string {
+    return this.def.id;
+  }
+}

@@ -1,0 +1,98 @@
+import { compareIds } from "./graph.js";
+import type { ConditionRecord, Constructor } from "./manifest.js";
+import type { InternalDep, ModuleNode } from "./node.js";
+
+/** What conditions are matched against. */
+export interface ActivationContext {
+  readonly env: string | undefined;
+  readonly features: ReadonlySet<string>;
+}
+
+/** Why a condition does not hold, or `undefined` when it does. */
+export function unmetCondition(
+  when: ConditionRecord | undefined,
+  context: ActivationContext,
+): string | undefined {
+  if (when === undefined) return undefined;
+  const { env, feature } = when;
+  if (env !== undefined && env.length > 0 && (context.env === undefined || !env.includes(context.env))) {
+    const wanted = env.map((e) => `"${e}"`).join(" or ");
+    return `when.env is ${wanted} but the container's env is ${context.env === undefined ? "not set" : `"${context.env}"`}`;
+  }
+  const off = (feature ?? []).filter((f) => !context.features.has(f));
+  if (off.length > 0)
+    return `feature ${off.map((f) => `"${f}"`).join(", ")} ${off.length > 1 ? "are" : "is"} off`;
+  return undefined;
+}
+
+/**
+ * The nodes of one container with their lookup tables: by id, by class, and the active
+ * providers of each interface key (sorted by id).
+ */
+export class Registry {
+  readonly byId = new Map<string, ModuleNode>();
+  readonly byClass = new Map<Constructor, ModuleNode>();
+  /** Active providers per interface key, sorted by id. */
+  readonly providers = new Map<string, ModuleNode[]>();
+  /** Every provider, active or not, for messages. */
+  readonly allProviders = new Map<string, ModuleNode[]>();
+  /** Nodes sorted by id. */
+  readonly sorted: ModuleNode[];
+
+  constructor(
+    readonly nodes: readonly ModuleNode[],
+    /** Interface keys whose providers an override replaced: key -> the override's node. */
+    replacedKeys: ReadonlyMap<string, ModuleNode> = new Map(),
+  ) {
+    for (const node of nodes) {
+      this.byId.set(node.id, node);
+      if (!node.def.id.startsWith("\0")) this.byClass.set(node.def.cls, node);
+      for (const key of node.def.provides) {
+        const replacement = replacedKeys.get(key);
+        if (replacement !== undefined && replacement !== node) continue;
+        push(this.allProviders, key, node);
+        if (node.active) push(this.providers, key, node);
+      }
+    }
+    this.sorted = [...nodes].sort((a, b) => compareIds(a.id, b.id));
+    for (const list of this.providers.values()) list.sort((a, b) => compareIds(a.id, b.id));
+    for (const list of this.allProviders.values()) list.sort((a, b) => compareIds(a.id, b.id));
+  }
+
+  /** The node a dependency names by id or class, active or not. */
+  named(dep: InternalDep): ModuleNode | undefined {
+    if (dep.cls !== undefined) return this.byClass.get(dep.cls);
+    return dep.id === undefined ? undefined : this.byId.get(dep.id);
+  }
+
+  /** Active nodes a dependency can resolve to, sorted by id. */
+  targetsOf(dep: InternalDep): ModuleNode[] {
+    if (dep.iface !== undefined) return this.providers.get(dep.iface) ?? [];
+    const node = this.named(dep);
+    return node?.active ? [node] : [];
+  }
+
+  /** Computes `targets` for the given nodes (those this container owns). */
+  link(owned: Iterable<ModuleNode>): void {
+    for (const node of owned) node.targets = node.def.deps.map((dep) => this.targetsOf(dep));
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** A build edge is built first and part of cycle detection; `Lazy`/`Factory` edges are not. */
+export function isBuildEdge(dep: InternalDep): boolean {
+  return dep.inject !== "lazy" && dep.inject !== "factory";
+}
+
+/** How a dependency reads in a message: `"config"`, `interface my-app#Logger`, with its parameter. */
+export function describeDep(dep: InternalDep): string {
+  const target = dep.iface !== undefined ? `interface ${dep.iface}` : `"${dep.id ?? dep.cls?.name ?? "?"}"`;
+  const range = dep.range !== undefined ? ` (version ${dep.range})` : "";
+  const param = dep.param !== undefined ? ` for parameter "${dep.param}"` : "";
+  return `${target}${range}${param}`;
+}

@@ -1,0 +1,121 @@
+import semver from "semver";
+import { ModuleRegistryError, formatPath } from "./errors.js";
+import { topologicalOrder } from "./graph.js";
+import type { ModuleNode } from "./node.js";
+import { type Registry, describeDep, isBuildEdge } from "./registry.js";
+
+/** Why no active provider was found for dependency `i` of `node`. */
+function missingReason(registry: Registry, node: ModuleNode, i: number): string {
+  const dep = node.def.deps[i]!;
+  if (dep.iface !== undefined) {
+    const all = registry.allProviders.get(dep.iface) ?? [];
+    if (all.length === 0) return `no module implements ${dep.iface}`;
+    return `every implementer is inactive: ${all.map((p) => `"${p.id}" (${p.inactiveReason})`).join(", ")}`;
+  }
+  const named = registry.named(dep);
+  if (named === undefined) return `no module has id "${dep.id ?? dep.cls?.name}"`;
+  return `module "${named.id}" is inactive: ${named.inactiveReason}`;
+}
+
+/** Checks one edge; returns the error or `undefined`. */
+function checkEdge(registry: Registry, node: ModuleNode, i: number): ModuleRegistryError | undefined {
+  const dep = node.def.deps[i]!;
+  const targets = node.targets[i]!;
+  const where = `module "${node.id}" depends on ${describeDep(dep)}`;
+  if (targets.length === 0) {
+    if (dep.optional || dep.multi) return undefined;
+    return new ModuleRegistryError(
+      "MODULE_DEPENDENCY_MISSING",
+      `${where}, but ${missingReason(registry, node, i)}. Add or activate a provider, or make the dependency optional.`,
+      { moduleId: node.id, path: [node.id, dep.id ?? dep.iface ?? "?"] },
+    );
+  }
+  if (targets.length > 1 && !dep.multi) {
+    return new ModuleRegistryError(
+      "MODULE_AMBIGUOUS_PROVIDER",
+      `${where}, which ${targets.length} active modules provide: ${targets.map((t) => `"${t.id}"`).join(", ")}. ` +
+        `Choose one with \`inject: { ${dep.param ?? "param"}: "<id>" }\`, deactivate the others with \`when\`, or inject an array.`,
+      { moduleId: node.id },
+    );
+  }
+  if (dep.range === undefined) return undefined;
+  for (const target of targets) {
+    // The codegen checked edges inside one validated manifest; only what it could not see is left.
+    if (target.def.validated && node.def.validated && target.def.origin === node.def.origin) continue;
+    const valid = semver.validRange(dep.range) !== null;
+    if (!valid || !semver.satisfies(target.def.version, dep.range, { includePrerelease: true })) {
+      return new ModuleRegistryError(
+        "MODULE_VERSION_MISMATCH",
+        valid
+          ? `${where}, but "${target.id}" is version ${target.def.version}. Upgrade "${target.id}" or widen the range.`
+          : `${where}, but "${dep.range}" is not a valid semver range. Fix the range.`,
+        { moduleId: node.id, path: [node.id, target.id] },
+      );
+    }
+  }
+  return undefined;
+}
+
+/** Build-edge adjacency over `nodes` (indices into that array). */
+export function buildAdjacency(nodes: readonly ModuleNode[]): number[][] {
+  const position = new Map<ModuleNode, number>();
+  nodes.forEach((node, i) => position.set(node, i));
+  return nodes.map((node) => {
+    const edges: number[] = [];
+    node.def.deps.forEach((dep, i) => {
+      if (!isBuildEdge(dep)) return;
+      for (const target of node.targets[i] ?? []) {
+        const p = position.get(target);
+        if (p !== undefined) edges.push(p);
+      }
+    });
+    return edges;
+  });
+}
+
+/**
+ * Validates the active nodes a container owns, then orders every active node (dependencies
+ * first, ties by id). Throws the first problem, with every problem in `errors`.
+ *
+ * @param sorted all nodes of the container, sorted by id
+ */
+export function validateAndOrder(
+  registry: Registry,
+  sorted: readonly ModuleNode[],
+  owner: object,
+): ModuleNode[] {
+  const problems: ModuleRegistryError[] = [];
+  for (const node of sorted) {
+    if (!node.active || node.owner !== owner) continue;
+    for (let i = 0; i < node.def.deps.length; i++) {
+      const problem = checkEdge(registry, node, i);
+      if (problem) problems.push(problem);
+    }
+  }
+  const active = sorted.filter((node) => node.active);
+  const result = topologicalOrder(buildAdjacency(active));
+  if (result.cycle) {
+    const path = result.cycle.map((i) => active[i]!.id);
+    problems.push(
+      new ModuleRegistryError(
+        "MODULE_CIRCULAR_DEPENDENCY",
+        `modules depend on each other in a cycle: ${formatPath(path)}. Break it by injecting one side as \`Lazy<T>\` or \`Factory<T>\`.`,
+        { moduleId: path[0]!, path },
+      ),
+    );
+  }
+  const [first, ...rest] = problems;
+  if (first !== undefined) {
+    if (rest.length === 0) throw first;
+    throw new ModuleRegistryError(
+      first.code,
+      `${first.message.slice(first.code.length + 2)}\n(and ${rest.length} more: ${rest.map((p) => p.message).join("; ")})`,
+      {
+        ...(first.moduleId !== undefined && { moduleId: first.moduleId }),
+        ...(first.path && { path: first.path }),
+        errors: problems,
+      },
+    );
+  }
+  return result.order!.map((i) => active[i]!);
+}
