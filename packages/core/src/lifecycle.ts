@@ -170,7 +170,8 @@ export abstract class Lifecycle {
    */
   protected buildAsync(node: ModuleNode, isolate = false): Promise<unknown> {
     if (node.state === "ready") return Promise.resolve(node.instance);
-    if (node.state === "failed" || node.state === "skipped") return Promise.reject(node.error as Error);
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the module's own error, as thrown
+    if (node.state === "failed" || node.state === "skipped") return Promise.reject(node.error);
     if (node.state === "disposed" || this.disposed) return Promise.reject(this.disposedError());
     node.building ??= this.buildAsyncOnce(node, isolate).finally(() => (node.building = undefined));
     return node.building;
