@@ -1,0 +1,52 @@
+import { createApp, optionsFromEnv } from "./app.js";
+import { ExportService } from "./export-service.js";
+
+const { env, features } = optionsFromEnv(process.env);
+console.log(
+  `modreg example shop (env: ${env}, features: ${features.length > 0 ? features.join(", ") : "none"})`,
+);
+
+const app = createApp({ env, features });
+const built: string[] = [];
+app.on("built", ({ id, ms }) => {
+  built.push(id);
+  console.log(`  + built ${id} (${ms.toFixed(2)} ms)`);
+});
+app.on("initialized", ({ id, ms }) => console.log(`    initialized ${id} (${ms.toFixed(2)} ms)`));
+app.on("disposed", ({ id }) => console.log(`  - disposed ${id}`));
+
+console.log("\nStarting: singletons in load order, each onInit awaited");
+const started = performance.now();
+await app.start();
+const startMs = performance.now() - started;
+console.log(`Started ${built.length} modules in ${startMs.toFixed(1)} ms: ${built.join(" -> ")}`);
+
+for (const info of app.modules()) {
+  if (!info.active) console.log(`  inactive: ${info.id} (${info.inactiveReason ?? "condition not met"})`);
+  else if (info.state === "pending") console.log(`  not built yet: ${info.id} (${info.scope})`);
+}
+
+console.log('\nExporters found by capability: discover({ capabilities: ["export"], optional: ["tabular"] })');
+for (const info of app.discover({ capabilities: ["export"], optional: ["tabular"] })) {
+  console.log(`  ${info.id}@${info.version} [${info.capabilities.join(", ")}]`);
+}
+
+const service = app.get(ExportService);
+for (const [tenant, format] of [
+  ["acme", "csv"],
+  ["globex", "json"],
+  ["acme", "pdf"],
+] as const) {
+  console.log(`\nExport for ${tenant} as ${format} (a new ExportJob from Factory<ExportJob, [tenant]>):`);
+  const document = service.exportFor(tenant, format);
+  for (const line of document.split("\n").slice(0, 4)) console.log(`    | ${line}`);
+}
+
+console.log("\nReport (the lazy analytics module is built on first use):");
+for (const { tenant, orders, revenue } of service.report()) {
+  console.log(`    ${tenant}: ${orders} orders, ${revenue} EUR`);
+}
+
+console.log("\nDisposing in reverse build order");
+await app.dispose();
+console.log("Disposed cleanly.");

@@ -1,0 +1,62 @@
+/**
+ * `pnpm bench`: the runtime races, cold boot and codegen scale, printed as Markdown tables.
+ * `BENCH_QUICK=1 pnpm bench` runs a reduced version (the CI smoke check): every contender is
+ * still checked for correctness before it is timed, but no time is ever asserted.
+ */
+import { coldBoot } from "./boot.ts";
+import { machine } from "./machine.ts";
+import { loadModreg, modreg, MODREG_SETUP, PEERS, versionOf, type Peer } from "./peers.ts";
+import { table } from "./report.ts";
+import { runtimeRaces } from "./runtime.ts";
+import { summarise } from "./targets.ts";
+
+const quick = process.env["BENCH_QUICK"] === "1";
+const log = (line: string) => console.log(line);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  log(`# modreg benchmarks${quick ? " (BENCH_QUICK=1: reduced)" : ""}\n`);
+  log(machine());
+
+  const createContainer = await loadModreg();
+  const containers: Peer[] = [];
+  const unavailable: { name: string; why: string }[] = [];
+  if (typeof createContainer === "string") unavailable.push({ name: "modreg", why: createContainer });
+  else containers.push(modreg(createContainer));
+  containers.push(...PEERS);
+
+  log(
+    table(
+      ["contender", "version", "setup under tsx (no emitDecoratorMetadata)"],
+      [
+        ["modreg", versionOf("@modreg/core"), MODREG_SETUP],
+        ...PEERS.map((p) => [p.name, versionOf(p.pkg), p.setup]),
+      ],
+    ) + "\n",
+  );
+
+  log("## Runtime races\n");
+  const races = await runtimeRaces(
+    containers,
+    unavailable,
+    quick ? { minCpuTime: 30e6, rounds: 1 } : { minCpuTime: 300e6, rounds: 5 },
+    log,
+  );
+
+  log("## Cold boot\n");
+  const bootContainers =
+    typeof createContainer === "string" ? containers : [containers[0], modreg(createContainer, true), ...PEERS];
+  const boots = await coldBoot(
+    bootContainers.filter((c): c is Peer => c !== undefined),
+    unavailable,
+    quick
+      ? { sizes: [1_000, 10_000], maxSamples: 3, budgetMs: 1_500 }
+      : { sizes: [1_000, 10_000], maxSamples: 15, budgetMs: 20_000 },
+    log,
+  );
+
+  log(summarise(races, boots));
+  log(`(${quick ? "quick " : ""}run took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+await main();

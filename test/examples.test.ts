@@ -1,0 +1,132 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { describeRun, examplesDir, modreg, node, tsc, tsx, type RunResult } from "./support/run.js";
+
+const pluginDir = join(examplesDir, "plugins", "pdf");
+
+/** Every example project with the manifest it commits; CI fails when one is stale. */
+const projects = [
+  { cwd: examplesDir, project: "tsconfig.json", out: "src/modules.generated.ts" },
+  { cwd: examplesDir, project: "decorators/tsconfig.json", out: "decorators/src/modules.generated.ts" },
+  {
+    cwd: examplesDir,
+    project: "decorators/tsconfig.legacy.json",
+    out: "decorators/src/modules.generated.ts",
+  },
+  { cwd: pluginDir, project: "tsconfig.json", out: "src/modules.generated.ts" },
+] as const;
+
+function shop(env: Readonly<Record<string, string>> = {}): RunResult {
+  const result = tsx(["src/main.ts"], { cwd: examplesDir, env: { DB_CONNECT_DELAY_MS: "5", ...env } });
+  expect(result.status, describeRun(result)).toBe(0);
+  expect(result.stderr).toBe("");
+  return result;
+}
+
+/** The ids of the `+ built <id>` trace lines, in order. */
+function builtIds(stdout: string): string[] {
+  return [...stdout.matchAll(/^ {2}\+ built (\S+)/gm)].map((m) => m[1] ?? "");
+}
+
+describe("the examples' committed manifests", () => {
+  it.each(projects)("$project in $cwd is up to date (modreg generate --check)", ({ cwd, project, out }) => {
+    const result = modreg(["generate", "--check", "--project", project, "--out", out], { cwd });
+    expect(result.status, describeRun(result)).toBe(0);
+  });
+
+  it.each(projects)("$project in $cwd type-checks with tsc", ({ cwd, project }) => {
+    const result = tsc(["-p", project, "--noEmit"], { cwd });
+    expect(result.status, describeRun(result)).toBe(0);
+  });
+});
+
+describe("the main example (pnpm start)", () => {
+  it("builds singletons dependencies first, leaves the lazy module for later, and disposes in reverse", () => {
+    const { stdout } = shop();
+    const built = builtIds(stdout);
+    for (const [before, after] of [
+      ["config", "database"],
+      ["pretty-logger", "database"],
+      ["database", "orders"],
+      ["orders", "export-service"],
+    ] as const) {
+      expect(built.indexOf(before), stdout).toBeGreaterThanOrEqual(0);
+      expect(built.indexOf(before), stdout).toBeLessThan(built.indexOf(after));
+    }
+    const startLine = /^Started (\d+) modules in [\d.]+ ms: (.+)$/m.exec(stdout);
+    expect(startLine?.[2], stdout).toBe(built.slice(0, Number(startLine?.[1])).join(" -> "));
+    expect(built.slice(0, Number(startLine?.[1]))).not.toContain("analytics");
+    expect(stdout).toMatch(/not built yet: analytics \(lazy\)/);
+    expect(stdout).toMatch(/inactive: json-logger/);
+    expect(stdout).toMatch(/inactive: metrics/);
+
+    const disposed = [...stdout.matchAll(/^ {2}- disposed (\S+)/gm)].map((m) => m[1]);
+    expect(disposed.indexOf("database")).toBeGreaterThan(disposed.indexOf("orders"));
+    expect(disposed.indexOf("config")).toBeGreaterThan(disposed.indexOf("database"));
+    expect(stdout.trimEnd().endsWith("Disposed cleanly.")).toBe(true);
+  });
+
+  it("finds the exporters by capability, the PDF plugin's included", () => {
+    const { stdout } = shop();
+    const section = stdout.split("discover(")[1]?.split("\n\n")[0] ?? "";
+    const found = [...section.matchAll(/^ {2}(\S+)@(\S+) \[/gm)].map((m) => `${m[1]}@${m[2]}`);
+    expect(found).toEqual(["csv-exporter@1.0.0", "json-exporter@1.0.0", "pdf-exporter@1.1.0"]);
+  });
+
+  it("exports per tenant through a Factory and builds the lazy analytics on first report", () => {
+    const { stdout } = shop();
+    expect(stdout).toContain("    | id,item,amount\n    | 1,keyboard,49\n    | 2,monitor,189");
+    expect(stdout).toContain(
+      '    | [{"id":3,"item":"desk","amount":320},{"id":5,"item":"chair","amount":140}]',
+    );
+    expect(stdout).toContain("    | %PDF-1.4");
+    const report = stdout.split("Report (")[1] ?? "";
+    expect(report).toMatch(/\+ built analytics/);
+    expect(report).toContain("globex: 2 orders, 460 EUR");
+    expect(report).toContain("acme: 3 orders, 247 EUR");
+  });
+
+  it("logs as JSON in production and counts with the metrics feature on", () => {
+    const { stdout } = shop({ APP_ENV: "production", FEATURES: "metrics" });
+    expect(builtIds(stdout)).toContain("json-logger");
+    expect(builtIds(stdout)).toContain("metrics");
+    expect(builtIds(stdout)).not.toContain("pretty-logger");
+    expect(stdout).toContain(
+      '{"level":"info","message":"database: connected to memory://orders (5 orders)"}',
+    );
+    expect(stdout).toMatch(
+      /metrics: \{"export\.csv":1,"export\.json":1,"export\.pdf":1,"orders\.query":\d+\}/,
+    );
+  });
+});
+
+describe("standard and legacy decorators", () => {
+  const expected = (mode: string): string =>
+    [
+      `decorators: ${mode}`,
+      "class intact: name=Greeter, instanceof=true",
+      "audit-log: opened",
+      "Hello, Ada! It is 2026-01-01T09:30:00.000Z.",
+      "audit-log: closed after 1 entries",
+    ].join("\n");
+
+  it.each([
+    ["decorators/tsconfig.json", "standard (TC39)"],
+    ["decorators/tsconfig.legacy.json", "legacy (experimentalDecorators)"],
+  ])("%s runs under tsx as %s", (tsconfig, mode) => {
+    const result = tsx(["--tsconfig", tsconfig, "decorators/src/main.ts"], { cwd: examplesDir });
+    expect(result.status, describeRun(result)).toBe(0);
+    expect(result.stdout.trim()).toBe(expected(mode));
+  });
+
+  it.each([
+    ["decorators/tsconfig.json", "decorators/dist/standard/main.js", "standard (TC39)"],
+    ["decorators/tsconfig.legacy.json", "decorators/dist/legacy/main.js", "legacy (experimentalDecorators)"],
+  ])("%s compiles with tsc and runs with node as %s", (tsconfig, entry, mode) => {
+    const compiled = tsc(["-p", tsconfig], { cwd: examplesDir });
+    expect(compiled.status, describeRun(compiled)).toBe(0);
+    const result = node(entry, [], { cwd: examplesDir });
+    expect(result.status, describeRun(result)).toBe(0);
+    expect(result.stdout.trim()).toBe(expected(mode));
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * Runs the real tools the way a user's shell would: the `modreg` bin of @modreg/codegen,
+ * tsx, tsc and node, each as a child process, capturing exit code and output.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+export const examplesDir = join(repoRoot, "packages", "examples");
+
+const require = createRequire(import.meta.url);
+
+export interface RunResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  readonly cwd?: string;
+  /** Added to the environment (NO_COLOR and CI are always set so output is plain text). */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+}
+
+/** Runs a command to completion; never throws on a non-zero exit. */
+export function run(command: string, args: readonly string[], options: RunOptions = {}): RunResult {
+  const result = spawnSync(command, args, {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", CI: "true", ...options.env },
+    encoding: "utf8",
+    timeout: options.timeoutMs ?? 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs a Node script file with the current Node binary. */
+export function node(script: string, args: readonly string[] = [], options: RunOptions = {}): RunResult {
+  return run(process.execPath, [script, ...args], options);
+}
+
+function binOf(packageName: string, binName: string): string {
+  const manifestPath = require.resolve(`${packageName}/package.json`);
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+    bin?: string | Record<string, string>;
+  };
+  const bin = typeof manifest.bin === "string" ? manifest.bin : manifest.bin?.[binName];
+  if (bin === undefined) throw new Error(`${packageName} declares no "${binName}" bin`);
+  return join(dirname(manifestPath), bin);
+}
+
+/** The `modreg` CLI exactly as `npx modreg` would run it: the bin declared by @modreg/codegen. */
+export function modreg(args: readonly string[], options: RunOptions = {}): RunResult {
+  return node(binOf("@modreg/codegen", "modreg"), args, options);
+}
+
+export function tsx(args: readonly string[], options: RunOptions = {}): RunResult {
+  return node(binOf("tsx", "tsx"), args, options);
+}
+
+export function tsc(args: readonly string[], options: RunOptions = {}): RunResult {
+  return node(binOf("typescript", "tsc"), args, options);
+}
+
+/** Output of a run, for assertion messages. */
+export function describeRun(result: RunResult): string {
+  return `exit ${String(result.status)}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
+}
