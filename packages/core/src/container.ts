@@ -61,8 +61,10 @@ class ContainerImpl extends Lifecycle implements Container {
   private readonly definitions: Definition[] = [];
   private readonly packages: string[] = [];
   private registryCache: Registry | undefined;
-  /** Fast `get`: ids, classes and single-provider tokens -> active node. */
-  private lookup = new Map<unknown, ModuleNode>();
+  /** Fast `get`, set at start and emptied at dispose: ids, classes, single-provider tokens. */
+  private ids: ReadonlyMap<string, ModuleNode> = new Map();
+  private classes: ReadonlyMap<unknown, ModuleNode> = new Map();
+  private tokens: ReadonlyMap<unknown, ModuleNode> = new Map();
   private starting: Promise<void> | undefined;
   private startMs = 0;
 
@@ -135,9 +137,7 @@ class ContainerImpl extends Lifecycle implements Container {
 
   private rootRegistry(): Registry {
     const nodes = this.definitions.map((def) => new ModuleNode(def, this));
-    const index = new Map<unknown, number>();
-    nodes.forEach((node, i) => index.set(node.id, i).set(node.def.cls, i));
-    const replaced = this.applyOverrides(this.options.overrides ?? [], nodes, index);
+    const replaced = this.applyOverrides(this.options.overrides ?? [], nodes);
     for (const node of nodes) {
       const reason = node.id.startsWith("\0") ? undefined : unmetCondition(node.def.when, this.activation);
       node.active = reason === undefined;
@@ -150,11 +150,7 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 
   /** Replaces overridden nodes in `nodes`; returns the interface keys token overrides took over. */
-  private applyOverrides(
-    overrides: readonly Override[],
-    nodes: ModuleNode[],
-    index: Map<unknown, number>,
-  ): Map<string, ModuleNode> {
+  private applyOverrides(overrides: readonly Override[], nodes: ModuleNode[]): Map<string, ModuleNode> {
     if (!Array.isArray(overrides)) {
       throw new ModuleRegistryError(
         "MODULE_INVALID_OPTIONS",
@@ -163,6 +159,8 @@ class ContainerImpl extends Lifecycle implements Container {
     }
     const replaced = new Map<string, ModuleNode>();
     const list: readonly Override[] = overrides;
+    const index = new Map<unknown, number>();
+    if (list.length > 0) nodes.forEach((node, i) => index.set(node.id, i).set(node.def.cls, i));
     for (const override of list) {
       const key = (override as { provide?: unknown } | null)?.provide;
       if (isToken(key)) {
@@ -194,10 +192,8 @@ class ContainerImpl extends Lifecycle implements Container {
    */
   private childRegistry(parent: Registry): Registry {
     const nodes = [...parent.nodes];
-    const index = new Map<unknown, number>();
-    nodes.forEach((node, i) => index.set(node.id, i).set(node.def.cls, i));
     const before = [...nodes];
-    const replaced = this.applyOverrides(this.options.overrides ?? [], nodes, index);
+    const replaced = this.applyOverrides(this.options.overrides ?? [], nodes);
     const seeds = nodes.flatMap((node, i) => (node !== before[i] ? [i] : []));
     before.forEach((node, i) => {
       if (node.def.deps.some((dep) => dep.iface !== undefined && replaced.has(dep.iface))) seeds.push(i);
@@ -235,17 +231,23 @@ class ContainerImpl extends Lifecycle implements Container {
     const registry = this.registry();
     const order = validateAndOrder(registry, registry.sorted, this);
     for (const node of registry.nodes) if (node.owner === this && node.active) this.bind(node);
-    this.lookup = buildLookup(registry);
+    this.ids = registry.byId;
+    this.classes = registry.byClass;
+    this.tokens = tokenLookup(registry);
     this.started = true;
     if (this.parent === undefined) this.warnAboutMissingClasses(registry);
-    const wanted = options.roots ? this.closureOf(options.roots) : undefined;
+    // Singletons (or the roots) and every module they need built first, e.g. lazy ones.
+    const wanted = options.roots ? this.closureOf(options.roots) : neededBySingletons(order);
+    const isolate = options.isolateFailures === true;
     for (const node of order) {
-      if (node.owner !== this || node.def.scope === "factory") continue;
-      if (wanted ? !wanted.has(node) : node.def.scope !== "singleton") continue;
+      if (node.owner !== this || node.state !== "pending" || node.def.scope === "factory" || !wanted(node)) {
+        continue;
+      }
       try {
-        await this.buildAsync(node, options.isolateFailures === true);
+        const pending = this.buildBuiltDeps(node);
+        if (pending !== undefined) await pending;
       } catch (error) {
-        if (options.isolateFailures === true) continue;
+        if (isolate) continue;
         await this.rollBack();
         throw error;
       }
@@ -254,7 +256,7 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 
   /** `roots` and every module they need built first. */
-  private closureOf(roots: readonly ModuleKey[]): Set<ModuleNode> {
+  private closureOf(roots: readonly ModuleKey[]): (node: ModuleNode) => boolean {
     const wanted = new Set<ModuleNode>();
     const stack = roots.map((root) => this.find(root));
     while (stack.length > 0) {
@@ -265,7 +267,7 @@ class ContainerImpl extends Lifecycle implements Container {
         if (isBuildEdge(dep)) stack.push(...(node.targets[i] ?? []));
       });
     }
-    return wanted;
+    return (node) => wanted.has(node);
   }
 
   private async rollBack(): Promise<void> {
@@ -276,7 +278,7 @@ class ContainerImpl extends Lifecycle implements Container {
 
   private close(): void {
     this.disposed = true;
-    this.lookup = new Map();
+    this.ids = this.classes = this.tokens = new Map();
     for (const node of this.registryCache?.nodes ?? []) {
       if (node.owner === this && node.active) {
         node.state = "disposed";
@@ -303,8 +305,17 @@ class ContainerImpl extends Lifecycle implements Container {
   // ---- instances ---------------------------------------------------------------------
 
   get(key: unknown): never {
-    const node = this.lookup.get(key);
-    if (node !== undefined && node.state === "ready") return node.instance as never;
+    const node =
+      typeof key === "string"
+        ? this.ids.get(key)
+        : typeof key === "function"
+          ? this.classes.get(key)
+          : this.tokens.get(key);
+    if (node !== undefined) {
+      if (node.state === "ready") return node.instance as never;
+      if (node.def.scope === "factory" && node.active)
+        return (node.owner as Lifecycle).produce(node, NO_ARGS) as never;
+    }
     return this.getSlow(key as ModuleKey) as never;
   }
 
@@ -479,14 +490,28 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 }
 
-/** Ids, classes and tokens with a single active provider, each to its node. */
-function buildLookup(registry: Registry): Map<unknown, ModuleNode> {
-  const lookup = new Map<unknown, ModuleNode>();
-  for (const node of registry.nodes) {
-    if (!node.active || node.id.startsWith("\0")) continue;
-    lookup.set(node.id, node);
-    lookup.set(node.def.cls, node);
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+
+/**
+ * Singletons and the non-singletons they need built first (lazy modules, and through
+ * factory modules their dependencies): marked walking the load order backwards.
+ */
+function neededBySingletons(order: readonly ModuleNode[]): (node: ModuleNode) => boolean {
+  const extra = new Set<ModuleNode>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    if (node.def.scope !== "singleton" && !extra.has(node)) continue;
+    node.def.deps.forEach((dep, d) => {
+      if (!isBuildEdge(dep)) return;
+      for (const target of node.targets[d]!) if (target.def.scope !== "singleton") extra.add(target);
+    });
   }
+  return (node) => node.def.scope === "singleton" || extra.has(node);
+}
+
+/** Tokens of interfaces with a single active provider, each to its node. */
+function tokenLookup(registry: Registry): Map<unknown, ModuleNode> {
+  const lookup = new Map<unknown, ModuleNode>();
   for (const [key, providers] of registry.providers) {
     if (providers.length === 1) lookup.set(token(key), providers[0]!);
   }

@@ -1,6 +1,6 @@
 import type { ContainerEvents } from "./container-types.js";
 import { ModuleRegistryError, describeError, formatPath } from "./errors.js";
-import type { Binding, InternalDep, ModuleNode } from "./node.js";
+import type { InternalDep, ModuleNode } from "./node.js";
 import { isBuildEdge } from "./registry.js";
 
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
@@ -36,9 +36,9 @@ export abstract class Lifecycle {
 
   protected constructor(protected readonly timings: boolean) {}
 
-  /** Creates the bindings generated `create(r)` functions read through `r(i)`. */
+  /** Makes `r(i)`, what generated `create(r)` functions read dependencies through. */
   protected bind(node: ModuleNode): void {
-    node.bindings = node.def.deps.map((dep, i) => bindingFor(dep, node.targets[i]!));
+    node.resolve = (i) => readDependency(node, i);
   }
 
   protected emit<E extends keyof ContainerEvents>(event: E, payload: ContainerEvents[E]): void {
@@ -186,6 +186,17 @@ export abstract class Lifecycle {
         if (!isolate) throw error;
       });
     }
+    await this.buildBuiltDeps(node);
+    return node.instance;
+  }
+
+  /**
+   * Builds a module whose build dependencies are all settled (as in load order): constructs
+   * it synchronously and returns a promise only when its `onInit` returned one, so a large
+   * `start()` does not pay for a promise per module. A module whose required dependency
+   * failed is marked `skipped` and its error thrown.
+   */
+  protected buildBuiltDeps(node: ModuleNode): Promise<void> | undefined {
     const broken = requiredFailure(node);
     if (broken !== undefined) {
       node.state = "skipped";
@@ -199,15 +210,22 @@ export abstract class Lifecycle {
     const t0 = now(this.timings);
     const instance = this.construct(node);
     const t1 = now(this.timings);
-    if (!node.external) {
-      try {
-        await callInit(node, instance);
-      } catch (error) {
-        throw this.fail(node, loadFailed(node, "onInit", error));
-      }
+    let result: unknown;
+    try {
+      result = node.external ? undefined : callInit(node, instance);
+    } catch (error) {
+      throw this.fail(node, loadFailed(node, "onInit", error));
     }
-    this.ready(node, instance, t0, t1);
-    return instance;
+    if (!isThenable(result)) {
+      this.ready(node, instance, t0, t1);
+      return undefined;
+    }
+    return Promise.resolve(result).then(
+      () => this.ready(node, instance, t0, t1),
+      (error: unknown) => {
+        throw this.fail(node, loadFailed(node, "onInit", error));
+      },
+    );
   }
 
   /** Runs the constructor of a tracked module; a failure marks it failed. */
@@ -335,27 +353,36 @@ function instancesOf(targets: readonly ModuleNode[]): unknown[] {
   return values;
 }
 
-/** The function behind `r(i)` for one dependency. Closures are made once, at start. */
-function bindingFor(dep: InternalDep, targets: readonly ModuleNode[]): Binding {
-  const inject = dep.inject ?? "value";
-  if (inject === "none") return () => undefined;
-  if (dep.multi) {
-    return inject === "value" ? () => instancesOf(targets) : () => () => instancesOf(targets);
+/**
+ * The value of dependency `i` of `node`: what `r(i)` returns. Reads plain fields, allocates
+ * nothing for a built or factory-scoped target.
+ */
+function readDependency(node: ModuleNode, i: number): unknown {
+  const dep = node.def.deps[i];
+  if (dep === undefined) {
+    throw new ModuleRegistryError(
+      "INVALID_MANIFEST",
+      `module "${node.id}" reads dependency ${i}, but its manifest record lists ${node.def.deps.length}. Regenerate the manifest with \`modreg generate\`.`,
+      { moduleId: node.id },
+    );
   }
+  const targets = node.targets[i]!;
+  const inject = dep.inject;
+  if (inject === undefined || inject === "value") {
+    if (dep.multi) return instancesOf(targets);
+    const target = targets[0];
+    if (target === undefined) return undefined;
+    if (target.state === "ready") return target.instance;
+    const owner = target.owner as Lifecycle;
+    return target.def.scope === "factory" ? owner.produce(target, NO_ARGS) : owner.instanceFor(target, dep);
+  }
+  if (inject === "none") return undefined;
+  if (dep.multi) return () => instancesOf(targets);
   const target = targets[0];
-  if (target === undefined) return () => undefined;
+  if (target === undefined) return undefined;
   const owner = target.owner as Lifecycle;
-  if (inject === "lazy") {
-    return () => {
-      let done = false;
-      let value: unknown;
-      return () => (done ? value : ((value = owner.instanceFor(target, dep)), (done = true), value));
-    };
-  }
-  if (inject === "factory")
-    return () =>
-      (...args: unknown[]) =>
-        owner.produce(target, args);
-  if (target.def.scope === "factory") return () => owner.produce(target, NO_ARGS);
-  return () => (target.state === "ready" ? target.instance : owner.instanceFor(target, dep));
+  if (inject === "factory") return (...args: unknown[]) => owner.produce(target, args);
+  let done = false;
+  let value: unknown;
+  return () => (done ? value : ((value = owner.instanceFor(target, dep)), (done = true), value));
 }

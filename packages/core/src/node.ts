@@ -41,6 +41,10 @@ export interface Definition {
 
 const NONE: readonly never[] = Object.freeze([]);
 
+function unlinked(): never {
+  throw new Error("modreg: a module was built before its container linked it");
+}
+
 /** A manifest record as a definition, defaults filled in. */
 export function definitionOf(record: ModuleRecord, origin: number, validated: boolean): Definition {
   const prototype = (record.class as { prototype?: { onInit?: unknown } }).prototype;
@@ -64,9 +68,6 @@ export function definitionOf(record: ModuleRecord, origin: number, validated: bo
   };
 }
 
-/** Reads a dependency value; the container swaps it per state (see `Builder.bind`). */
-export type Binding = () => unknown;
-
 /**
  * One module in one container: its definition plus the container's state for it.
  * A child container shares the parent's nodes except those it rebuilds.
@@ -76,14 +77,14 @@ export class ModuleNode {
   /** Why the module is inactive, for messages. */
   inactiveReason = "";
   /** Active providers per dependency, sorted by id (linking result). */
-  targets: ModuleNode[][] = [];
+  targets: (readonly ModuleNode[])[] = [];
   state: ModuleState = "pending";
   instance: unknown = undefined;
   error: unknown = undefined;
-  /** `bindings[i]()` is the value of constructor parameter `i`. */
-  bindings: Binding[] = [];
-  /** What generated code calls: `r(i)`. Created once per node, never per resolve. */
-  readonly resolve: Resolve = (i) => this.bindings[i]!();
+  /** What generated code calls: `r(i)`. Set once when the node is linked, never per resolve. */
+  resolve: Resolve = unlinked;
+  /** `[this]`: shared by every edge that targets this node alone. */
+  readonly asTarget: readonly ModuleNode[] = [this];
   /** Shared by concurrent `resolve` calls of one lazy module. */
   building: Promise<unknown> | undefined = undefined;
   /** The instance came from an override's `useValue`: not ours to initialize or dispose. */

@@ -66,10 +66,10 @@ export class Registry {
   }
 
   /** Active nodes a dependency can resolve to, sorted by id. */
-  targetsOf(dep: InternalDep): ModuleNode[] {
-    if (dep.iface !== undefined) return this.providers.get(dep.iface) ?? [];
+  targetsOf(dep: InternalDep): readonly ModuleNode[] {
+    if (dep.iface !== undefined) return this.providers.get(dep.iface) ?? NO_NODES;
     const node = this.named(dep);
-    return node?.active ? [node] : [];
+    return node?.active ? node.asTarget : NO_NODES;
   }
 
   /** Computes `targets` for the given nodes (those this container owns). */
@@ -77,6 +77,8 @@ export class Registry {
     for (const node of owned) node.targets = node.def.deps.map((dep) => this.targetsOf(dep));
   }
 }
+
+const NO_NODES: readonly ModuleNode[] = Object.freeze([]);
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);

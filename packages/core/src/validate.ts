@@ -17,23 +17,26 @@ function missingReason(registry: Registry, node: ModuleNode, i: number): string 
   return `module "${named.id}" is inactive: ${named.inactiveReason}`;
 }
 
+function edgeText(node: ModuleNode, i: number): string {
+  return `module "${node.id}" depends on ${describeDep(node.def.deps[i]!)}`;
+}
+
 /** Checks one edge; returns the error or `undefined`. */
 function checkEdge(registry: Registry, node: ModuleNode, i: number): ModuleRegistryError | undefined {
   const dep = node.def.deps[i]!;
   const targets = node.targets[i]!;
-  const where = `module "${node.id}" depends on ${describeDep(dep)}`;
   if (targets.length === 0) {
     if (dep.optional || dep.multi) return undefined;
     return new ModuleRegistryError(
       "MODULE_DEPENDENCY_MISSING",
-      `${where}, but ${missingReason(registry, node, i)}. Add or activate a provider, or make the dependency optional.`,
+      `${edgeText(node, i)}, but ${missingReason(registry, node, i)}. Add or activate a provider, or make the dependency optional.`,
       { moduleId: node.id, path: [node.id, dep.id ?? dep.iface ?? "?"] },
     );
   }
   if (targets.length > 1 && !dep.multi) {
     return new ModuleRegistryError(
       "MODULE_AMBIGUOUS_PROVIDER",
-      `${where}, which ${targets.length} active modules provide: ${targets.map((t) => `"${t.id}"`).join(", ")}. ` +
+      `${edgeText(node, i)}, which ${targets.length} active modules provide: ${targets.map((t) => `"${t.id}"`).join(", ")}. ` +
         `Choose one with \`inject: { ${dep.param ?? "param"}: "<id>" }\`, deactivate the others with \`when\`, or inject an array.`,
       { moduleId: node.id },
     );
@@ -47,8 +50,8 @@ function checkEdge(registry: Registry, node: ModuleNode, i: number): ModuleRegis
       return new ModuleRegistryError(
         "MODULE_VERSION_MISMATCH",
         valid
-          ? `${where}, but "${target.id}" is version ${target.def.version}. Upgrade "${target.id}" or widen the range.`
-          : `${where}, but "${dep.range}" is not a valid semver range. Fix the range.`,
+          ? `${edgeText(node, i)}, but "${target.id}" is version ${target.def.version}. Upgrade "${target.id}" or widen the range.`
+          : `${edgeText(node, i)}, but "${dep.range}" is not a valid semver range. Fix the range.`,
         { moduleId: node.id, path: [node.id, target.id] },
       );
     }
