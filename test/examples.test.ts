@@ -48,7 +48,7 @@ describe("the main example (pnpm start)", () => {
       ["config", "database"],
       ["pretty-logger", "database"],
       ["database", "orders"],
-      ["orders", "export-service"],
+      ["pretty-logger", "export-service"],
     ] as const) {
       expect(built.indexOf(before), stdout).toBeGreaterThanOrEqual(0);
       expect(built.indexOf(before), stdout).toBeLessThan(built.indexOf(after));

@@ -6,13 +6,18 @@ console.log(
   `modreg example shop (env: ${env}, features: ${features.length > 0 ? features.join(", ") : "none"})`,
 );
 
-const app = createApp({ env, features });
+// `timings: true` makes the container measure each constructor and onInit for the trace.
+const app = createApp({ env, features, timings: true });
 const built: string[] = [];
-app.on("built", ({ id, ms }) => {
+const constructorMs = new Map<string, number>();
+app.on("built", ({ id, ms }) => constructorMs.set(id, ms));
+app.on("initialized", ({ id, ms }) => {
   built.push(id);
-  console.log(`  + built ${id} (${ms.toFixed(2)} ms)`);
+  console.log(
+    `  + built ${id} (construct ${(constructorMs.get(id) ?? 0).toFixed(2)} ms, init ${ms.toFixed(2)} ms)`,
+  );
 });
-app.on("initialized", ({ id, ms }) => console.log(`    initialized ${id} (${ms.toFixed(2)} ms)`));
+app.on("failed", ({ id, error }) => console.log(`  x failed ${id}: ${String(error)}`));
 app.on("disposed", ({ id }) => console.log(`  - disposed ${id}`));
 
 console.log("\nStarting: singletons in load order, each onInit awaited");

@@ -1,5 +1,5 @@
 import { Module } from "@modreg/core";
-import { type Database, type OrderRow } from "./database.js";
+import type { Database, OrderRow } from "./database.js";
 import type { Logger } from "./logging/logger.js";
 import type { Metrics } from "./metrics.js";
 
