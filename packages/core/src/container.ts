@@ -101,12 +101,22 @@ class ContainerImpl extends Lifecycle implements Container {
 
   private add(defs: Definition[]): void {
     const byId = new Map(this.definitions.map((d) => [d.id, d]));
+    const byClass = new Map(this.definitions.map((d) => [d.cls, d]));
     const where = (d: Definition): string =>
       d.origin < 0 ? `class ${d.cls.name} (register)` : `class ${d.cls.name} (${this.packages[d.origin]})`;
     for (const def of defs) {
       const existing = byId.get(def.id);
       if (existing !== undefined) throw duplicateError(def.id, existing, def, where);
+      const sameClass = byClass.get(def.cls);
+      if (sameClass !== undefined) {
+        throw new ModuleRegistryError(
+          "MODULE_DUPLICATE_ID",
+          `class ${def.cls.name} is already module "${sameClass.id}"; it cannot also be "${def.id}". Register a subclass, or use the existing id.`,
+          { moduleId: def.id },
+        );
+      }
       byId.set(def.id, def);
+      byClass.set(def.cls, def);
     }
     this.definitions.push(...defs);
     this.registryCache = undefined;

@@ -91,8 +91,9 @@ export function checkModuleOptions(options: unknown): string[] {
   const when = o["when"];
   if (when !== undefined) {
     const w = when as Record<string, unknown>;
-    if (typeof when !== "object" || when === null) problems.push("when must be an object");
-    else {
+    if (typeof when !== "object" || when === null || Array.isArray(when)) {
+      problems.push("when must be an object");
+    } else {
       for (const key of Object.keys(w)) {
         if (key !== "env" && key !== "feature") problems.push(`unknown condition "when.${key}"`);
         else if (typeof w[key] !== "string" && !isStringList(w[key])) {
@@ -107,6 +108,7 @@ export function checkModuleOptions(options: unknown): string[] {
     const valid =
       typeof value === "object" &&
       value !== null &&
+      !Array.isArray(value) &&
       Object.values(value).every((v) =>
         key === "inject" ? typeof v === "string" : ["string", "number", "boolean"].includes(typeof v),
       );
@@ -142,10 +144,12 @@ export function Module(
   const problems = checkModuleOptions(options);
   return (target) => {
     if (problems.length > 0) {
+      // `options` failed the check, so it may be null or hold an id that is not a string.
+      const id = (options as { id?: unknown } | null)?.id;
       throw new ModuleRegistryError(
         "MODULE_INVALID_OPTIONS",
         `@Module on class ${target.name}: ${problems.join("; ")}. Fix the decorator arguments; \`modreg generate\` reports the same at build time.`,
-        { moduleId: options.id ?? target.name },
+        { moduleId: typeof id === "string" && id !== "" ? id : target.name },
       );
     }
     Object.defineProperty(target, MODULE_OPTIONS, {
