@@ -104,7 +104,10 @@ export async function coldBoot(
       }
       const samples: number[] = [];
       const started = Date.now();
-      while (samples.length < opts.maxSamples && (samples.length === 0 || Date.now() - started < opts.budgetMs)) {
+      while (
+        samples.length < opts.maxSamples &&
+        (samples.length === 0 || Date.now() - started < opts.budgetMs)
+      ) {
         samples.push(await timeOnce(b.boot, g));
       }
       const bytes = (await retained(b.boot, g)) / size;

@@ -35,7 +35,8 @@ export function checkGraph(who: string, g: Graph, inst: Instance, nodes: Iterabl
     for (const d of g.deps[i] ?? []) {
       const depCls = inst.classes[d];
       const fa = field(a, d);
-      if (depCls === undefined || !(fa instanceof depCls)) fail(who, g, `node ${i}.m${d} has the wrong class`);
+      if (depCls === undefined || !(fa instanceof depCls))
+        fail(who, g, `node ${i}.m${d} has the wrong class`);
       if (g.scopes[d] === "factory") {
         if (fa === field(b, d)) fail(who, g, `node ${i}.m${d} (factory) is shared between two resolves`);
       } else if (fa !== inst.get(inst.keys[d])) {

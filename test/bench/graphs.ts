@@ -16,7 +16,7 @@ export interface NodeSpec {
   readonly deps: readonly number[];
 }
 
-type AnyClass = abstract new (...args: never[]) => unknown;
+type AnyClass = new (...args: never[]) => unknown;
 
 /** What an emitted graph module exports. */
 export interface Graph {
@@ -72,7 +72,9 @@ function emit(nodes: readonly NodeSpec[]): string {
   out.push(`export const scopes = ${JSON.stringify(nodes.map((n) => n.scope))};`);
   out.push(`export const classes = [${list((i) => `M${i}`)}];`);
   out.push(`export const needleClasses = [${list((i) => `N${i}`)}];`);
-  out.push("export function buildManifest(): Manifest {\n  return {\n    formatVersion: 1,\n    validated: true,");
+  out.push(
+    "export function buildManifest(): Manifest {\n  return {\n    formatVersion: 1,\n    validated: true,",
+  );
   out.push("    modules: [");
   nodes.forEach((n, i) => {
     const deps = n.deps.map((d) => `{ id: "m${d}", param: "m${d}" }`).join(", ");

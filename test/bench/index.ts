@@ -4,6 +4,7 @@
  * still checked for correctness before it is timed, but no time is ever asserted.
  */
 import { coldBoot } from "./boot.ts";
+import { codegenScale } from "./codegen.ts";
 import { machine } from "./machine.ts";
 import { loadModreg, modreg, MODREG_SETUP, PEERS, versionOf, type Peer } from "./peers.ts";
 import { table } from "./report.ts";
@@ -45,7 +46,9 @@ async function main(): Promise<void> {
 
   log("## Cold boot\n");
   const bootContainers =
-    typeof createContainer === "string" ? containers : [containers[0], modreg(createContainer, true), ...PEERS];
+    typeof createContainer === "string"
+      ? containers
+      : [containers[0], modreg(createContainer, true), ...PEERS];
   const boots = await coldBoot(
     bootContainers.filter((c): c is Peer => c !== undefined),
     unavailable,
@@ -55,7 +58,15 @@ async function main(): Promise<void> {
     log,
   );
 
-  log(summarise(races, boots));
+  log("## Codegen scale\n");
+  const codegen = await codegenScale(
+    quick
+      ? { sizes: [300, 1_000], runs: 1, watchEdits: 2, bootGenerated: true, realWorld: false }
+      : { sizes: [1_000, 10_000], runs: 3, watchEdits: 5, bootGenerated: true, realWorld: true },
+    log,
+  );
+
+  log(summarise(races, boots, codegen));
   log(`(${quick ? "quick " : ""}run took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 

@@ -10,10 +10,20 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Container as NeedleContainer } from "@needle-di/core";
 import { asClass, createContainer as createAwilix, InjectionMode, type Resolver } from "awilix";
-import { Container as InversifyContainer, decorate, inject as inversifyInject, injectable as inversifyInjectable } from "inversify";
+import {
+  Container as InversifyContainer,
+  decorate,
+  inject as inversifyInject,
+  injectable as inversifyInjectable,
+} from "inversify";
 import { createInjector, Scope as TypedInjectScope } from "typed-inject";
 import { ContainerInstance } from "typedi";
-import { container as tsyringeRoot, inject as tsyringeInject, injectable as tsyringeInjectable, Lifecycle } from "tsyringe";
+import {
+  container as tsyringeRoot,
+  inject as tsyringeInject,
+  injectable as tsyringeInjectable,
+  Lifecycle,
+} from "tsyringe";
 import type { Manifest } from "@modreg/core";
 import type { Graph } from "./graphs.ts";
 
@@ -127,7 +137,11 @@ export function modreg(createContainer: CreateContainer, includeManifest = false
 const tsyringePrepare = oncePerGraph((g) => {
   g.classes.forEach((c, i) => {
     (g.deps[i] ?? []).forEach((d, j) => {
-      (tsyringeInject(classOf(g, d) as never) as (t: unknown, k: undefined, i: number) => void)(c, undefined, j);
+      (tsyringeInject(classOf(g, d) as never) as (t: unknown, k: undefined, i: number) => void)(
+        c,
+        undefined,
+        j,
+      );
     });
     (tsyringeInjectable() as (t: unknown) => void)(c);
   });
@@ -143,7 +157,7 @@ export const tsyringe: Peer = {
     const c = tsyringeRoot.createChildContainer();
     g.classes.forEach((cls, i) => {
       const lifecycle = g.scopes[i] === "factory" ? Lifecycle.Transient : Lifecycle.Singleton;
-      c.register(cls as never, { useClass: cls as never }, { lifecycle });
+      c.register(cls as never, { useClass: cls }, { lifecycle });
     });
     return { get: (k) => c.resolve(k as never), keys: g.classes, classes: g.classes };
   },
@@ -170,7 +184,7 @@ export const inversify: Peer = {
     inversifyPrepare(g);
     const c = new InversifyContainer();
     g.classes.forEach((cls, i) => {
-      const b = c.bind(cls as never).toSelf();
+      const b = c.bind(cls).toSelf();
       if (g.scopes[i] === "factory") b.inTransientScope();
       else b.inSingletonScope();
     });
@@ -185,7 +199,11 @@ export const inversify: Peer = {
 
 const typediPrepare = oncePerGraph((g) => {
   g.classes.forEach((c, i) => {
-    Reflect.defineMetadata("design:paramtypes", (g.deps[i] ?? []).map((d) => classOf(g, d)), c);
+    Reflect.defineMetadata(
+      "design:paramtypes",
+      (g.deps[i] ?? []).map((d) => classOf(g, d)),
+      c,
+    );
   });
 });
 
@@ -201,7 +219,7 @@ export const typedi: Peer = {
     typediPrepare(g);
     const c = new ContainerInstance(`bench-${typediContainers++}`);
     g.classes.forEach((cls, i) => {
-      c.set({ id: cls, type: cls as never, transient: g.scopes[i] === "factory" });
+      c.set({ id: cls, type: cls, transient: g.scopes[i] === "factory" });
     });
     return { get: (k) => c.get(k as never), keys: g.classes, classes: g.classes };
   },
@@ -274,7 +292,7 @@ export const needle: Peer = {
   transient: false,
   create(g) {
     const c = new NeedleContainer();
-    for (const cls of g.needleClasses) c.bind(cls as never);
+    for (const cls of g.needleClasses) c.bind(cls);
     return { get: (k) => c.get(k as never), keys: g.needleClasses, classes: g.needleClasses };
   },
   boot(g) {

@@ -59,7 +59,13 @@ function rotatingGet(get: (k: unknown) => unknown, keys: readonly unknown[]): Be
 }
 
 function resolveOne(get: (k: unknown) => unknown, key: unknown): BenchFn {
-  return compile(["get", "key", "dno"], `return function resolveOne() { dno(get(key)); };`, get, key, do_not_optimize);
+  return compile(
+    ["get", "key", "dno"],
+    `return function resolveOne() { dno(get(key)); };`,
+    get,
+    key,
+    do_not_optimize,
+  );
 }
 
 /**
@@ -174,7 +180,15 @@ export async function runtimeRaces(
     const arrFn = rotatingGet((k) => built[k as number], pick(indices(128)));
     list.push({ name: "Map.get", baseline: true, measure: () => time(mapFn, opts) });
     list.push({ name: "array read", baseline: true, measure: () => time(arrFn, opts) });
-    results.push(await runRace("singleton get (128 modules, 64 rotating keys)", [...list, ...missing], "Map.get", opts, log));
+    results.push(
+      await runRace(
+        "singleton get (128 modules, 64 rotating keys)",
+        [...list, ...missing],
+        "Map.get",
+        opts,
+        log,
+      ),
+    );
   }
 
   // 2. and 3. a transient chain of 4, and a transient module with 20 singleton dependencies.

@@ -47,7 +47,11 @@ export function summarise(
         ]
       : ["singleton get ≤ fastest peer", "—", verdict(undefined)],
     sm !== undefined && smap !== undefined
-      ? ["singleton get ≤ Map.get", `${formatTime(sm)} vs ${formatTime(smap)}: ${x(sm / smap)}`, verdict(sm <= smap)]
+      ? [
+          "singleton get ≤ Map.get",
+          `${formatTime(sm)} vs ${formatTime(smap)}: ${x(sm / smap)}`,
+          verdict(sm <= smap),
+        ]
       : ["singleton get ≤ Map.get", "—", verdict(undefined)],
   );
 
@@ -56,7 +60,11 @@ export function summarise(
   const cp = chain && fastestPeer(chain);
   rows.push(
     cm !== undefined && cn !== undefined
-      ? ["chain of 4 within 2× of `new`", `${formatTime(cm)} vs ${formatTime(cn)}: ${x(cm / cn)}`, verdict(cm <= 2 * cn)]
+      ? [
+          "chain of 4 within 2× of `new`",
+          `${formatTime(cm)} vs ${formatTime(cn)}: ${x(cm / cn)}`,
+          verdict(cm <= 2 * cn),
+        ]
       : ["chain of 4 within 2× of `new`", "—", verdict(undefined)],
     cm !== undefined && cp !== undefined
       ? [
@@ -71,7 +79,11 @@ export function summarise(
   const bm = boot?.medians.get("modreg");
   const bh = boot?.heapPerModule.get("modreg");
   rows.push(
-    ["boot 10,000 modules < 50 ms", bm === undefined ? "—" : formatTime(bm), verdict(bm === undefined ? undefined : bm < 50e6)],
+    [
+      "boot 10,000 modules < 50 ms",
+      bm === undefined ? "—" : formatTime(bm),
+      verdict(bm === undefined ? undefined : bm < 50e6),
+    ],
     [
       "boot 10,000 modules < 1 KB heap/module",
       bh === undefined ? "—" : formatBytes(bh),
@@ -90,7 +102,11 @@ export function summarise(
         ]
       : [`codegen ${label} modules ≤ 0.5× tsc --noEmit`, big?.missing ?? "—", verdict(undefined)],
     big?.watchMs !== undefined
-      ? [`watch regeneration (${label} modules) < 300 ms`, `${big.watchMs.toFixed(0)} ms`, verdict(big.watchMs < 300)]
+      ? [
+          `watch regeneration (${label} modules) < 300 ms`,
+          `${big.watchMs.toFixed(0)} ms`,
+          verdict(big.watchMs < 300),
+        ]
       : [`watch regeneration (${label} modules) < 300 ms`, big?.missing ?? "—", verdict(undefined)],
   );
   return `## Targets (issue 5)\n\n${table(["target", "measured (medians)", "verdict"], rows)}\n`;
