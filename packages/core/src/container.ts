@@ -47,8 +47,10 @@ function duplicateError(
   id: string,
   first: Definition,
   second: Definition,
-  where: (d: Definition) => string,
+  packages: readonly string[],
 ): ModuleRegistryError {
+  const where = (d: Definition): string =>
+    `class ${d.cls.name} (${d.origin < 0 ? "register" : packages[d.origin]})`;
   return new ModuleRegistryError(
     "MODULE_DUPLICATE_ID",
     `two modules have the id "${id}": ${where(first)} and ${where(second)}. Give one of them another \`id\`.`,
@@ -89,34 +91,39 @@ class ContainerImpl extends Lifecycle implements Container {
     );
     const origin = this.packages.length;
     this.packages.push(manifest.package ?? `manifest #${origin + 1}`);
-    this.add(manifest.modules.map((record) => definitionOf(record, origin, manifest.validated === true)));
+    const validated = manifest.validated === true;
+    this.add(
+      manifest.modules.map((record) => definitionOf(record, origin, validated)),
+      validated,
+    );
     return this;
   }
 
   register(target: Constructor, options: RegisterOptions = {}): this {
     this.assertMutable("register");
-    this.add([definitionForClass(target, options, -1)]);
+    this.add([definitionForClass(target, options, -1)], false);
     return this;
   }
 
-  private add(defs: Definition[]): void {
-    const byId = new Map(this.definitions.map((d) => [d.id, d]));
-    const byClass = new Map(this.definitions.map((d) => [d.cls, d]));
-    const where = (d: Definition): string =>
-      d.origin < 0 ? `class ${d.cls.name} (register)` : `class ${d.cls.name} (${this.packages[d.origin]})`;
-    for (const def of defs) {
-      const existing = byId.get(def.id);
-      if (existing !== undefined) throw duplicateError(def.id, existing, def, where);
-      const sameClass = byClass.get(def.cls);
-      if (sameClass !== undefined) {
-        throw new ModuleRegistryError(
-          "MODULE_DUPLICATE_ID",
-          `class ${def.cls.name} is already module "${sameClass.id}"; it cannot also be "${def.id}". Register a subclass, or use the existing id.`,
-          { moduleId: def.id },
-        );
+  private add(defs: Definition[], unique: boolean): void {
+    // A validated manifest has unique ids and classes: check it only against what came before.
+    if (this.definitions.length > 0 || !unique) {
+      const byId = new Map(this.definitions.map((d) => [d.id, d]));
+      const byClass = new Map(this.definitions.map((d) => [d.cls, d]));
+      for (const def of defs) {
+        const existing = byId.get(def.id);
+        if (existing !== undefined) throw duplicateError(def.id, existing, def, this.packages);
+        const sameClass = byClass.get(def.cls);
+        if (sameClass !== undefined) {
+          throw new ModuleRegistryError(
+            "MODULE_DUPLICATE_ID",
+            `class ${def.cls.name} is already module "${sameClass.id}"; it cannot also be "${def.id}". Register a subclass, or use the existing id.`,
+            { moduleId: def.id },
+          );
+        }
+        byId.set(def.id, def);
+        byClass.set(def.cls, def);
       }
-      byId.set(def.id, def);
-      byClass.set(def.cls, def);
     }
     this.definitions.push(...defs);
     this.registryCache = undefined;
@@ -508,6 +515,7 @@ const NO_ARGS: readonly unknown[] = Object.freeze([]);
  */
 function neededBySingletons(order: readonly ModuleNode[]): (node: ModuleNode) => boolean {
   const extra = new Set<ModuleNode>();
+  if (order.every((node) => node.def.scope === "singleton")) return () => true;
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i]!;
     if (node.def.scope !== "singleton" && !extra.has(node)) continue;

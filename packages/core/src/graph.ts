@@ -65,15 +65,22 @@ class RankHeap {
 export function topologicalOrder(deps: Adjacency, rank?: ArrayLike<number>): OrderResult {
   const n = deps.length;
   const ranks = rank ?? Int32Array.from({ length: n }, (_, i) => i);
+  // Reverse edges in compressed form (offsets + flat list): no array per node.
   const pending = new Int32Array(n);
-  const dependents: number[][] = Array.from({ length: n }, () => []);
+  const offsets = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) {
     for (const d of deps[i]!) {
       if (d >= 0 && d < n) {
         pending[i]!++;
-        dependents[d]!.push(i);
+        offsets[d + 1]!++;
       }
     }
+  }
+  for (let i = 0; i < n; i++) offsets[i + 1]! += offsets[i]!;
+  const fill = offsets.slice(0, n);
+  const dependents = new Int32Array(offsets[n]!);
+  for (let i = 0; i < n; i++) {
+    for (const d of deps[i]!) if (d >= 0 && d < n) dependents[fill[d]!++] = i;
   }
   const ready = new RankHeap(ranks);
   for (let i = 0; i < n; i++) if (pending[i] === 0) ready.push(i);
@@ -81,7 +88,8 @@ export function topologicalOrder(deps: Adjacency, rank?: ArrayLike<number>): Ord
   while (ready.size > 0) {
     const node = ready.pop();
     order.push(node);
-    for (const dependent of dependents[node]!) {
+    for (let e = offsets[node]!, end = offsets[node + 1]!; e < end; e++) {
+      const dependent = dependents[e]!;
       if (--pending[dependent]! === 0) ready.push(dependent);
     }
   }

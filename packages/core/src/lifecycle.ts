@@ -27,6 +27,8 @@ function now(enabled: boolean): number {
  */
 export abstract class Lifecycle {
   protected started = false;
+  /** Modules that failed so far: while none has, nobody needs checking for a failed dependency. */
+  private failures = 0;
   protected disposed = false;
   /** Tracked instances in build order; disposed in reverse. */
   protected readonly built: ModuleNode[] = [];
@@ -197,7 +199,7 @@ export abstract class Lifecycle {
    * failed is marked `skipped` and its error thrown.
    */
   protected buildBuiltDeps(node: ModuleNode): Promise<void> | undefined {
-    const broken = requiredFailure(node);
+    const broken = this.failures > 0 ? requiredFailure(node) : undefined;
     if (broken !== undefined) {
       node.state = "skipped";
       node.error = new ModuleRegistryError(
@@ -251,6 +253,7 @@ export abstract class Lifecycle {
   }
 
   private fail(node: ModuleNode, error: ModuleRegistryError): ModuleRegistryError {
+    this.failures++;
     node.state = "failed";
     node.error = error;
     this.emit("failed", { id: node.id, error });

@@ -91,6 +91,8 @@ export class ModuleNode {
   external = false;
   buildMs = 0;
   initMs = 0;
+  /** Scratch index used while ordering; meaningless elsewhere. */
+  position = -1;
 
   constructor(
     readonly def: Definition,

@@ -61,17 +61,15 @@ function checkEdge(registry: Registry, node: ModuleNode, i: number): ModuleRegis
 
 /** Build-edge adjacency over `nodes` (indices into that array). */
 export function buildAdjacency(nodes: readonly ModuleNode[]): number[][] {
-  const position = new Map<ModuleNode, number>();
-  nodes.forEach((node, i) => position.set(node, i));
+  nodes.forEach((node, i) => (node.position = i));
   return nodes.map((node) => {
     const edges: number[] = [];
-    node.def.deps.forEach((dep, i) => {
-      if (!isBuildEdge(dep)) return;
-      for (const target of node.targets[i] ?? []) {
-        const p = position.get(target);
-        if (p !== undefined) edges.push(p);
-      }
-    });
+    const { deps } = node.def;
+    for (let i = 0; i < deps.length; i++) {
+      if (!isBuildEdge(deps[i]!)) continue;
+      for (const target of node.targets[i]!)
+        if (nodes[target.position] === target) edges.push(target.position);
+    }
     return edges;
   });
 }
