@@ -138,28 +138,21 @@ export abstract class Lifecycle {
           (target.owner as Lifecycle).constructSync(target);
         }
       });
-      const t0 = now(this.timings);
-      const instance = this.construct(node);
-      const t1 = now(this.timings);
-      let result: unknown;
-      try {
-        result = node.external ? undefined : callInit(node, instance);
-      } catch (error) {
-        throw this.fail(node, loadFailed(node, "onInit", error));
-      }
-      if (isThenable(result)) {
-        Promise.resolve(result).catch(() => undefined);
-        throw this.fail(
-          node,
-          new ModuleRegistryError(
-            "MODULE_ASYNC_INIT",
-            `module "${node.id}" returned a promise from onInit, but its manifest says onInit is synchronous. Regenerate the manifest, and use \`resolve\`.`,
-            { moduleId: node.id },
-          ),
+      const initializing = this.buildBuiltDeps(node);
+      if (initializing !== undefined) {
+        // The manifest said onInit is synchronous, but it returned a promise: let it finish
+        // (a `resolve` shares it) and tell the caller to use `resolve`.
+        const building = initializing.then(() => node.instance);
+        node.building = building.finally(() => (node.building = undefined));
+        node.building.catch(() => undefined);
+        throw new ModuleRegistryError(
+          "MODULE_ASYNC_INIT",
+          `module "${node.id}" returned a promise from onInit, but its manifest says onInit is synchronous. ` +
+            "Use `await container.resolve(...)` for it, and regenerate the manifest.",
+          { moduleId: node.id },
         );
       }
-      this.ready(node, instance, t0, t1);
-      return instance;
+      return node.instance;
     } finally {
       this.constructing.pop();
     }

@@ -228,6 +228,16 @@ describe("lazy and async initialization", () => {
     expect(() => app.get(Left)).toThrow(/MODULE_CIRCULAR_DEPENDENCY.*left -> right -> left/);
   });
 
+  it("tells get to use resolve when a manifest wrongly says onInit is synchronous, and lets resolve finish it", async () => {
+    const journal = new Journal();
+    const app = createContainer(manifestOf(mod("liar", tracked("liar", journal), { scope: "lazy" })));
+    await app.start();
+    expect(() => app.get("liar")).toThrow(/MODULE_ASYNC_INIT.*manifest says onInit is synchronous/);
+    const instance = await app.resolve("liar");
+    expect(journal.entries).toEqual(["new liar", "init liar"]);
+    expect(app.get("liar")).toBe(instance);
+  });
+
   it("requires a synchronous onInit on factory modules", async () => {
     class Job {
       async onInit(): Promise<void> {}
