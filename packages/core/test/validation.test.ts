@@ -182,9 +182,9 @@ describe("INVALID_MANIFEST", () => {
     expect(() => createContainer({ formatVersion: 1, modules: [{ id: "x", class: A }] } as never)).toThrow(
       /modules\[0\] \("x"\): create must be a function/,
     );
-    expect(() =>
-      createContainer(manifestOf(mod("x", A, { deps: [{ id: "a", iface: "b" }] }))),
-    ).toThrow(/exactly one of id and iface/);
+    expect(() => createContainer(manifestOf(mod("x", A, { deps: [{ id: "a", iface: "b" }] })))).toThrow(
+      /exactly one of id and iface/,
+    );
   });
 
   it("reports a create function that reads past its dependencies", async () => {
