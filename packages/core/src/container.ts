@@ -247,7 +247,7 @@ class ContainerImpl extends Lifecycle implements Container {
     }
     const registry = this.registry();
     const order = validateAndOrder(registry, registry.sorted, this);
-    for (const node of registry.nodes) if (node.owner === this && node.active) this.bind(node);
+    this.bind(registry.nodes.filter((node) => node.owner === this && node.active));
     this.ids = registry.byId;
     this.classes = registry.byClass;
     this.tokens = tokenLookup(registry);

@@ -39,8 +39,28 @@ export abstract class Lifecycle {
   protected constructor(protected readonly timings: boolean) {}
 
   /** Makes `r(i)`, what generated `create(r)` functions read dependencies through. */
-  protected bind(node: ModuleNode): void {
-    node.resolve = (i) => readDependency(node, i);
+  protected bind(nodes: readonly ModuleNode[]): void {
+    // Factory modules are built on every use: give each a direct `make()` first, then an
+    // `r(i)` that calls its targets' `make` (or reads their instance) without dispatching.
+    for (const node of nodes) if (node.def.scope === "factory") node.make = this.maker(node);
+    for (const node of nodes) {
+      node.resolve =
+        node.def.scope === "factory" && !node.external
+          ? compiledResolve(node)
+          : (i) => readDependency(node, i);
+    }
+  }
+
+  private maker(node: ModuleNode): () => unknown {
+    if (node.def.hasInit) return () => this.produce(node, NO_ARGS);
+    const { create } = node.def;
+    return () => {
+      try {
+        return create(node.resolve, NO_ARGS);
+      } catch (error) {
+        throw loadFailed(node, "its constructor", error);
+      }
+    };
   }
 
   protected emit<E extends keyof ContainerEvents>(event: E, payload: ContainerEvents[E]): void {
@@ -350,6 +370,30 @@ function instancesOf(targets: readonly ModuleNode[]): unknown[] {
 }
 
 /**
+ * `r(i)` for a factory module: one getter per dependency, chosen once. A factory target's
+ * getter is its `make` itself; a built singleton is one field read.
+ */
+function compiledResolve(node: ModuleNode): (i: number) => unknown {
+  const getters = node.def.deps.map((dep, i): (() => unknown) => {
+    const target = node.targets[i]![0];
+    const single = (dep.inject ?? "value") === "value" && !dep.multi && target !== undefined;
+    if (single && target.make !== undefined) return target.make;
+    if (single)
+      return () =>
+        target.state === "ready" ? target.instance : (target.owner as Lifecycle).instanceFor(target, dep);
+    return () => readDependency(node, i);
+  });
+  if (getters.length === 1) {
+    const only = getters[0]!;
+    return (i) => (i === 0 ? only() : readDependency(node, i));
+  }
+  return (i) => {
+    const getter = getters[i];
+    return getter !== undefined ? getter() : readDependency(node, i);
+  };
+}
+
+/**
  * The value of dependency `i` of `node`: what `r(i)` returns. Reads plain fields, allocates
  * nothing for a built or factory-scoped target.
  */
@@ -369,8 +413,7 @@ function readDependency(node: ModuleNode, i: number): unknown {
     const target = targets[0];
     if (target === undefined) return undefined;
     if (target.state === "ready") return target.instance;
-    const owner = target.owner as Lifecycle;
-    return target.def.scope === "factory" ? owner.produce(target, NO_ARGS) : owner.instanceFor(target, dep);
+    return target.make !== undefined ? target.make() : (target.owner as Lifecycle).instanceFor(target, dep);
   }
   if (inject === "none") return undefined;
   if (dep.multi) return () => instancesOf(targets);

@@ -91,6 +91,8 @@ export class ModuleNode {
   external = false;
   buildMs = 0;
   initMs = 0;
+  /** Factory scope: builds a new instance, set when the container links the node. */
+  make: (() => unknown) | undefined = undefined;
   /** Scratch index used while ordering; meaningless elsewhere. */
   position = -1;
 
