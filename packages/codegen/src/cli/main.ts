@@ -1,0 +1,145 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { isConfigDiagnostic, type Diagnostic } from "../diagnostics.js";
+import { createGenerator, readIfExists, writeIfChanged, type GenerateResult } from "../generate.js";
+import { validate } from "../validate/validate.js";
+import { writeDot, writeJson, writeMermaid } from "../write/data.js";
+import { parseArgs, USAGE, UsageError, type CommandLine } from "./args.js";
+import { formatDiagnostics } from "./format.js";
+import { watch } from "./watch.js";
+
+/** Where the CLI reads and writes; `process` by default, replaceable in tests. */
+export interface CliIO {
+  readonly cwd: string;
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** Stops `--watch`. */
+  readonly signal?: AbortSignal;
+}
+
+/** Exit codes of the contract. */
+export const EXIT = { ok: 0, diagnostics: 1, usage: 2 } as const;
+
+/**
+ * Runs the `modreg` command line and resolves to its exit code; never exits the process.
+ *
+ * @example
+ * process.exitCode = await main(process.argv.slice(2));
+ */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let args: CommandLine;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr.write(`modreg: ${e.message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (args.command === "help") {
+    io.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  if (args.command === "version") {
+    io.stdout.write(`${version()}\n`);
+    return EXIT.ok;
+  }
+  const at = (p: string) => path.resolve(io.cwd, p);
+  const generator = createGenerator({
+    project: at(args.project ?? "tsconfig.json"),
+    ...(args.out !== undefined && args.command !== "graph" && { out: at(args.out) }),
+    ...(args.json !== undefined && { json: at(args.json) }),
+    include: args.include,
+    exclude: args.exclude,
+    write: args.command === "generate" && !args.check,
+  });
+  if (args.command === "generate" && args.watch) return watch(generator, io, report);
+  const result = generator.run();
+  const code = report(result, io);
+  if (code !== EXIT.ok) return code;
+  if (args.command === "check") return check(args, generator.lastScan!, result, io);
+  if (args.command === "graph") return graph(args, result, io);
+  const shown = relative(io, result.out);
+  const count = plural(result.manifest.modules.length, "module");
+  if (args.check) {
+    const stale = [
+      [result.out, result.code] as const,
+      ...(args.json ? [[at(args.json), result.json!] as const] : []),
+    ].filter(([file, text]) => readIfExists(file) !== text);
+    if (stale.length === 0) {
+      io.stdout.write(`${shown} is up to date (${count})\n`);
+      return EXIT.ok;
+    }
+    for (const [file] of stale)
+      io.stderr.write(`${relative(io, file)} is out of date: run \`modreg generate\`\n`);
+    return EXIT.diagnostics;
+  }
+  io.stdout.write(`${result.written.includes(result.out) ? "wrote" : "unchanged:"} ${shown} (${count})\n`);
+  return EXIT.ok;
+}
+
+/** Prints diagnostics to stderr and picks the exit code they call for. */
+export function report(result: GenerateResult, io: CliIO): number {
+  return printDiagnostics(result.diagnostics, result.projectDir, io);
+}
+
+function printDiagnostics(diagnostics: readonly Diagnostic[], projectDir: string, io: CliIO): number {
+  if (diagnostics.length === 0) return EXIT.ok;
+  io.stderr.write(
+    formatDiagnostics(diagnostics, { projectDir, cwd: io.cwd, color: io.stderr.isTTY === true }),
+  );
+  if (diagnostics.some(isConfigDiagnostic)) return EXIT.usage;
+  return diagnostics.some((d) => d.severity === "error") ? EXIT.diagnostics : EXIT.ok;
+}
+
+function check(
+  args: CommandLine,
+  scan: NonNullable<ReturnType<typeof createGenerator>["lastScan"]>,
+  result: GenerateResult,
+  io: CliIO,
+): number {
+  let under = "";
+  if (args.env !== undefined || args.features.length > 0) {
+    const active = { ...(args.env !== undefined && { env: args.env }), features: args.features };
+    const { diagnostics, manifest } = validate(scan, active);
+    const code = printDiagnostics(diagnostics, result.projectDir, io);
+    if (code !== EXIT.ok) return code;
+    const activeIds = new Set(manifest.modules.map((m) => m.id));
+    under = ` (${activeIds.size} checked under env=${args.env ?? "(none)"}${args.features.length > 0 ? ` features=${args.features.join(",")}` : ""})`;
+  }
+  io.stdout.write(`${plural(result.manifest.modules.length, "module")}, no problems${under}\n`);
+  return EXIT.ok;
+}
+
+function graph(args: CommandLine, result: GenerateResult, io: CliIO): number {
+  const text =
+    args.format === "dot"
+      ? writeDot(result.manifest)
+      : args.format === "json"
+        ? writeJson(result.manifest)
+        : writeMermaid(result.manifest);
+  if (args.out === undefined) io.stdout.write(text);
+  else {
+    writeIfChanged(path.resolve(io.cwd, args.out), text);
+    io.stdout.write(`wrote ${args.out}\n`);
+  }
+  return EXIT.ok;
+}
+
+function relative(io: CliIO, fileName: string): string {
+  return path.relative(io.cwd, fileName).split(path.sep).join("/");
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function processIO(): CliIO {
+  return { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
+}

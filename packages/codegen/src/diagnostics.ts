@@ -1,0 +1,97 @@
+/**
+ * Diagnostics: what `modreg generate` reports, each with a stable code. The codes are part of
+ * the public interface (the README lists every one with an example and a fix); messages may
+ * improve, codes never change meaning.
+ */
+import type { Location } from "./records.js";
+
+/** Every diagnostic code, with a one-line title. */
+export const DIAGNOSTIC_CODES = {
+  MR1001: "tsconfig not found or unreadable",
+  MR1002: "invalid tsconfig",
+  MR2001: "decorator argument is not statically readable",
+  MR2002: "invalid @Module options",
+  MR2003: "decorated class is not exported",
+  MR2004: "anonymous module class without an id",
+  MR2005: "invalid semver version",
+  MR2006: "invalid semver range",
+  MR2007: "args outside factory scope",
+  MR2008: "args do not name the trailing constructor parameters",
+  MR2009: "async onInit on a factory-scoped module",
+  MR2010: "inject names an unknown parameter",
+  MR2011: "unsupported constructor parameter",
+  MR2012: "Lazy or Factory of a non-module type",
+  MR2013: "two declarations share one interface key",
+  MR2014: "abstract class decorated with @Module",
+  MR3001: "duplicate module id",
+  MR3002: "unknown dependency id",
+  MR3003: "missing provider",
+  MR3004: "ambiguous provider",
+  MR3005: "dependency cycle",
+  MR3006: "version mismatch",
+  MR3007: "Factory of a non-factory module",
+  MR3008: "injected module does not fit the parameter type",
+  MR3009: "dependency class is not a module",
+} as const;
+
+/** A stable diagnostic code, `MR` and four digits. */
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+export type DiagnosticSeverity = "error" | "warning";
+
+/** A secondary location, e.g. the other edges of a cycle or the first of two duplicate ids. */
+export interface RelatedLocation extends Location {
+  readonly message: string;
+}
+
+/** One problem found in the project, located like a compiler error. */
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  readonly severity: DiagnosticSeverity;
+  readonly message: string;
+  /** Where; absent only for project-level problems without a file. */
+  readonly location?: Location;
+  /** The dependency path where one applies, e.g. `["a", "b", "a"]` for a cycle. */
+  readonly path?: readonly string[];
+  /** What to do about it. */
+  readonly hint?: string;
+  readonly related?: readonly RelatedLocation[];
+}
+
+/** Config problems (`MR1xxx`): the CLI exits with 2 for them, 1 for everything else. */
+export function isConfigDiagnostic(diagnostic: Diagnostic): boolean {
+  return diagnostic.code.startsWith("MR1");
+}
+
+/** Builds an error diagnostic, leaving out what is not given. */
+export function error(
+  code: DiagnosticCode,
+  message: string,
+  location: Location | undefined,
+  extra: { hint?: string; path?: readonly string[]; related?: readonly RelatedLocation[] } = {},
+): Diagnostic {
+  return {
+    code,
+    severity: "error",
+    message,
+    ...(location && { location }),
+    ...(extra.path && { path: extra.path }),
+    ...(extra.hint !== undefined && { hint: extra.hint }),
+    ...(extra.related && extra.related.length > 0 && { related: extra.related }),
+  };
+}
+
+/** Orders diagnostics by file, line, column, then code: output does not depend on scan order. */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  const fa = a.location?.file ?? "";
+  const fb = b.location?.file ?? "";
+  if (fa !== fb) return fa < fb ? -1 : 1;
+  const la = a.location?.line ?? 0;
+  const lb = b.location?.line ?? 0;
+  if (la !== lb) return la - lb;
+  const ca = a.location?.column ?? 0;
+  const cb = b.location?.column ?? 0;
+  if (ca !== cb) return ca - cb;
+  if (a.code !== b.code) return a.code < b.code ? -1 : 1;
+  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+}

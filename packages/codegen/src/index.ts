@@ -1,0 +1,29 @@
+export { createGenerator, generate, resolveTsconfig } from "./generate.js";
+export type { GenerateOptions, GenerateResult, Generator } from "./generate.js";
+export { DIAGNOSTIC_CODES, compareDiagnostics, isConfigDiagnostic } from "./diagnostics.js";
+export type { Diagnostic, DiagnosticCode, DiagnosticSeverity, RelatedLocation } from "./diagnostics.js";
+export { formatDiagnostic, formatDiagnostics, formatSummary } from "./cli/format.js";
+export { ProjectScanner } from "./scan/project.js";
+export type { ScannerOptions } from "./scan/project.js";
+export { validate } from "./validate/validate.js";
+export type { ActiveCondition, Validation } from "./validate/validate.js";
+export { GENERATED_HEADER, writeManifest } from "./write/typescript.js";
+export type { WriteOptions } from "./write/typescript.js";
+export { graphEdges, writeDot, writeJson, writeMermaid } from "./write/data.js";
+export type { GraphEdge } from "./write/data.js";
+export { main } from "./cli/main.js";
+export { ClassRef } from "./records.js";
+export type {
+  ImportStyle,
+  Location,
+  ManifestData,
+  ModuleData,
+  ParamTarget,
+  ScanResult,
+  ScannedModule,
+  ScannedOptions,
+  ScannedParam,
+  StaticValue,
+  TokenData,
+  TypeDeclaration,
+} from "./records.js";

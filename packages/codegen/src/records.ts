@@ -1,0 +1,170 @@
+/**
+ * The plain records that flow between the stages: `scan` produces them from the TypeScript
+ * program, `validate` turns them into manifest data and diagnostics, `write` turns that data
+ * into text. Nothing here refers to ts-morph or the compiler API.
+ */
+import type { DependencyRecord, MetadataValue, Scope } from "@modreg/core";
+
+/** A place in a source file. `file` is project-relative with POSIX separators; line and column count from 1. */
+export interface Location {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** Length of the span the caret underlines. */
+  readonly length: number;
+}
+
+/** A class named in a decorator argument (`dependencies: [Config]`). */
+export class ClassRef {
+  constructor(
+    /** Interface key of the class, the same key its module record carries. */
+    readonly key: string,
+    readonly name: string,
+  ) {}
+}
+
+/** A value read statically from a decorator argument. */
+export type StaticValue =
+  string | number | boolean | ClassRef | StaticValue[] | { [key: string]: StaticValue };
+
+/** The decorator argument, read statically. */
+export interface ScannedOptions {
+  /** The options object; `{}` for `@Module()`. Parts that could not be read are left out. */
+  readonly value: { readonly [key: string]: StaticValue };
+  /** Where each part was written, by path: `"version"`, `"dependencies.0"`, `"inject.cache"`. */
+  readonly locations: ReadonlyMap<string, Location>;
+  /** Expressions that are not statically readable. */
+  readonly errors: readonly { readonly location: Location; readonly message: string }[];
+  /** The whole argument (or the decorator when it has none). */
+  readonly location: Location;
+}
+
+/** What a constructor parameter's declared type asks for. */
+export type ParamTarget =
+  | { readonly kind: "class"; readonly key: string; readonly name: string; readonly abstract: boolean }
+  | { readonly kind: "interface"; readonly key: string; readonly name: string }
+  | { readonly kind: "unsupported"; readonly reason: string };
+
+/** One constructor parameter. */
+export interface ScannedParam {
+  readonly name: string;
+  readonly location: Location;
+  /** The declared type as written, for messages. */
+  readonly typeText: string;
+  readonly rest: boolean;
+  /** `?`, `| undefined` or a default value. */
+  readonly optional: boolean;
+  /** `T[]` or `readonly T[]`. */
+  readonly multi: boolean;
+  /** `Lazy<T>` or `Factory<T, A>` around the type. */
+  readonly wrapper: "value" | "lazy" | "factory";
+  readonly target: ParamTarget;
+}
+
+/** One class decorated with `@Module` from `@modreg/core`. */
+export interface ScannedModule {
+  /** Declared class name; `undefined` for `export default class {}`. */
+  readonly className: string | undefined;
+  /** The name the declaring file exports it under (`"default"` for a default export); `undefined` when not exported. */
+  readonly exportName: string | undefined;
+  /** Absolute path of the declaring file. */
+  readonly fileName: string;
+  /** Where the class is declared (its name, or the `class` keyword when anonymous). */
+  readonly location: Location;
+  /** The class's own interface key. */
+  readonly key: string;
+  /** Keys of every class and interface in its heritage chain, sorted. */
+  readonly heritage: readonly string[];
+  readonly abstract: boolean;
+  readonly options: ScannedOptions;
+  /** Constructor parameters, own or inherited. */
+  readonly params: readonly ScannedParam[];
+  /** `onInit` is declared `async` or returns a Promise type. */
+  readonly asyncInit: boolean;
+  /** Where `onInit` is declared, when it is. */
+  readonly onInitLocation: Location | undefined;
+}
+
+/** A class or interface that parameters or heritage name, by key. */
+export interface TypeDeclaration {
+  readonly key: string;
+  /** Declared name. */
+  readonly name: string;
+  readonly kind: "class" | "interface";
+  /** Absolute path of the declaring file. */
+  readonly fileName: string;
+  /** Declared in a source file of this project (not a `.d.ts`, not under node_modules) and exported under `name`. */
+  readonly importable: boolean;
+  /** `Repo<User>`: generic instantiations cannot be imported by name. */
+  readonly generic: boolean;
+  readonly location: Location;
+}
+
+/** How the project resolves relative imports, which decides the generated specifiers. */
+export type ImportStyle = "js" | "extensionless";
+
+/** Everything `scan` learned about a project. */
+export interface ScanResult {
+  /** Absolute directory of the tsconfig. */
+  readonly projectDir: string;
+  /** Name of the project's nearest package.json, if any. */
+  readonly packageName: string | undefined;
+  readonly importStyle: ImportStyle;
+  /** Modules in file order, then declaration order. */
+  readonly modules: readonly ScannedModule[];
+  /** Declarations behind every key the modules use, by key. */
+  readonly types: ReadonlyMap<string, TypeDeclaration>;
+  /** Keys that two different declarations would share. */
+  readonly collisions: readonly { readonly key: string; readonly locations: readonly Location[] }[];
+}
+
+/** A module as the manifest describes it, without its class and `create` function. */
+export interface ModuleData {
+  readonly id: string;
+  readonly version: string;
+  readonly scope: Scope;
+  readonly capabilities: readonly string[];
+  readonly provides: readonly string[];
+  /** Constructor parameters first, in order; then `dependencies`, then `optionalDependencies`. */
+  readonly deps: readonly DependencyRecord[];
+  /** How many leading `deps` are constructor parameters. */
+  readonly params: number;
+  /** Trailing runtime arguments (factory scope). */
+  readonly args: number;
+  readonly when: { readonly env?: readonly string[]; readonly feature?: readonly string[] } | undefined;
+  readonly metadata: Readonly<Record<string, MetadataValue>> | undefined;
+  readonly asyncInit: boolean;
+  readonly source: { readonly file: string; readonly line: number; readonly column: number };
+  /** How to import the class. */
+  readonly class: {
+    readonly name: string | undefined;
+    readonly exportName: string;
+    readonly fileName: string;
+  };
+}
+
+/** A typed token the generated file exports, one per interface key used for injection. */
+export interface TokenData {
+  readonly key: string;
+  /** Property name under `tokens`. */
+  readonly name: string;
+  readonly declaration: TypeDeclaration | undefined;
+  /** A parameter that injects it, for spelling the type when it cannot be imported. */
+  readonly via: {
+    readonly module: string;
+    readonly param: number;
+    readonly multi: boolean;
+    readonly wrapper: "value" | "lazy" | "factory";
+    readonly optional: boolean;
+  };
+}
+
+/** The validated graph: what the writer needs. */
+export interface ManifestData {
+  readonly formatVersion: 1;
+  readonly package: string | undefined;
+  /** Sorted by source file, then class name. */
+  readonly modules: readonly ModuleData[];
+  /** Sorted by name. */
+  readonly tokens: readonly TokenData[];
+}

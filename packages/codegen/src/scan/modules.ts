@@ -1,0 +1,128 @@
+import { ts } from "ts-morph";
+import type { ScannedModule, ScannedOptions, StaticValue } from "../records.js";
+import { ClassReader } from "./classes.js";
+import { isFromCore, locate, resolveAlias, type ScanContext } from "./context.js";
+import type { TypeKeys } from "./keys.js";
+import { StaticReader } from "./static-value.js";
+
+/** Finds the `@Module` classes of one source file and reads them into plain records. */
+export function scanFile(context: ScanContext, keys: TypeKeys, sourceFile: ts.SourceFile): ScannedModule[] {
+  const modules: ScannedModule[] = [];
+  const classes = new ClassReader(context, keys);
+  for (const statement of sourceFile.statements) {
+    if (!ts.isClassDeclaration(statement)) continue;
+    const decorator = ts.getDecorators(statement)?.find((d) => isModuleDecorator(context, d));
+    if (decorator === undefined) continue;
+    const symbol =
+      context.checker.getSymbolAtLocation(statement.name ?? statement) ?? classSymbol(context, statement);
+    if (symbol === undefined) continue;
+    const name = statement.name?.text;
+    const init = classes.onInit(symbol);
+    modules.push({
+      className: name,
+      exportName: exportNameOf(statement),
+      fileName: sourceFile.fileName,
+      location: locate(context, statement.name ?? classKeyword(statement)),
+      key: keys.ofDeclaration(statement),
+      heritage: classes.heritage(statement, symbol),
+      abstract: (ts.getCombinedModifierFlags(statement) & ts.ModifierFlags.Abstract) !== 0,
+      options: readOptions(context, keys, decorator),
+      params: classes.params(symbol),
+      asyncInit: init.async,
+      onInitLocation: init.location,
+    });
+  }
+  return modules;
+}
+
+/** `@Module(...)`, `@Alias(...)`, `@ns.Module(...)` where the callee is `Module` exported by `@modreg/core`. */
+function isModuleDecorator(
+  context: ScanContext,
+  decorator: ts.Decorator,
+): decorator is ts.Decorator & {
+  expression: ts.CallExpression;
+} {
+  const call = decorator.expression;
+  if (!ts.isCallExpression(call)) return false;
+  const callee = ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression;
+  if (!ts.isIdentifier(callee)) return false;
+  const found = context.checker.getSymbolAtLocation(callee);
+  if (found === undefined) return false;
+  const symbol = resolveAlias(context, found);
+  const declaration = symbol.declarations?.[0];
+  return symbol.name === "Module" && declaration !== undefined && isFromCore(context, declaration);
+}
+
+function readOptions(
+  context: ScanContext,
+  keys: TypeKeys,
+  decorator: ts.Decorator & { expression: ts.CallExpression },
+): ScannedOptions {
+  const reader = new StaticReader(context, keys);
+  const argument = decorator.expression.arguments[0];
+  const location = locate(context, argument ?? decorator);
+  if (argument === undefined) return { value: {}, locations: reader.locations, errors: [], location };
+  const value = reader.read(argument, "");
+  const extra = decorator.expression.arguments.slice(1).map((a) => ({
+    location: locate(context, a),
+    message: "@Module takes a single options argument",
+  }));
+  return {
+    value: isObject(value) ? value : {},
+    locations: reader.locations,
+    errors: [
+      ...reader.errors,
+      ...extra,
+      ...(value !== undefined && !isObject(value)
+        ? [{ location, message: "the @Module argument must be an object literal" }]
+        : []),
+    ],
+    location,
+  };
+}
+
+function isObject(value: StaticValue | undefined): value is { [key: string]: StaticValue } {
+  return typeof value === "object" && !Array.isArray(value) && value.constructor === Object;
+}
+
+/** The name the file exports the class under: its own (`export class`), `default`, or an `export { X as Y }`. */
+function exportNameOf(declaration: ts.ClassDeclaration): string | undefined {
+  const flags = ts.getCombinedModifierFlags(declaration);
+  if (flags & ts.ModifierFlags.Default) return "default";
+  const name = declaration.name?.text;
+  if (flags & ts.ModifierFlags.Export) return name;
+  if (name === undefined) return undefined;
+  for (const statement of declaration.getSourceFile().statements) {
+    if (
+      ts.isExportAssignment(statement) &&
+      !statement.isExportEquals &&
+      ts.isIdentifier(statement.expression)
+    ) {
+      if (statement.expression.text === name) return "default";
+    }
+    if (
+      ts.isExportDeclaration(statement) &&
+      !statement.moduleSpecifier &&
+      !statement.isTypeOnly &&
+      statement.exportClause &&
+      ts.isNamedExports(statement.exportClause)
+    ) {
+      for (const element of statement.exportClause.elements) {
+        if (!element.isTypeOnly && (element.propertyName ?? element.name).getText() === name)
+          return element.name.text;
+      }
+    }
+  }
+  return undefined;
+}
+
+function classSymbol(context: ScanContext, declaration: ts.ClassDeclaration): ts.Symbol | undefined {
+  return (
+    (declaration as unknown as { symbol?: ts.Symbol }).symbol ??
+    context.checker.getSymbolAtLocation(declaration)
+  );
+}
+
+function classKeyword(declaration: ts.ClassDeclaration): ts.Node {
+  return declaration.getChildren().find((c) => c.kind === ts.SyntaxKind.ClassKeyword) ?? declaration;
+}

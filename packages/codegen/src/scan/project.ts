@@ -1,0 +1,229 @@
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import { Project, ts } from "ts-morph";
+import { error, type Diagnostic } from "../diagnostics.js";
+import type { ImportStyle, ScannedModule, ScanResult } from "../records.js";
+import type { ScanContext } from "./context.js";
+import { pathFilter } from "./glob.js";
+import { mergeKeys, TypeKeys, type KeyedDeclaration } from "./keys.js";
+import { scanFile } from "./modules.js";
+import { PackageNames, relativePosix } from "./packages.js";
+
+/** What to scan. Paths are absolute. */
+export interface ScannerOptions {
+  /** The tsconfig file. */
+  readonly tsconfig: string;
+  /** The generated file: never scanned. */
+  readonly out: string;
+  /** Globs (project-relative) of the files to look for modules in; all when empty. */
+  readonly include?: readonly string[];
+  readonly exclude?: readonly string[];
+}
+
+interface CachedFile {
+  readonly sourceFile: ts.SourceFile;
+  readonly modules: ScannedModule[];
+  readonly touched: ReadonlySet<string>;
+  readonly keys: readonly KeyedDeclaration[];
+}
+
+const SOURCE_EXTENSION = /\.(?:[cm]?tsx?)$/;
+
+/**
+ * The scan stage: loads the project with ts-morph once and reads its `@Module` classes into
+ * plain records. Keep the instance to rescan after edits (`--watch`): the program is reused
+ * and files whose inputs did not change keep their records.
+ */
+export class ProjectScanner {
+  readonly projectDir: string;
+  private project!: Project;
+  private parsed!: ts.ParsedCommandLine;
+  private readonly packages = new PackageNames();
+  private readonly cache = new Map<string, CachedFile>();
+  private readonly dirty = new Set<string>();
+  private readonly walkable: (relativePath: string) => boolean;
+
+  private constructor(private readonly options: ScannerOptions) {
+    this.projectDir = path.dirname(options.tsconfig);
+    this.walkable = pathFilter(options.include ?? [], options.exclude ?? []);
+  }
+
+  /** Loads the project; config problems come back as `MR1xxx` diagnostics. */
+  static open(options: ScannerOptions): { scanner?: ProjectScanner; diagnostics: Diagnostic[] } {
+    const scanner = new ProjectScanner(options);
+    const diagnostics = scanner.load();
+    return diagnostics.length > 0 ? { diagnostics } : { scanner, diagnostics };
+  }
+
+  private load(): Diagnostic[] {
+    const { tsconfig } = this.options;
+    if (!existsSync(tsconfig) || !statSync(tsconfig).isFile()) {
+      return [
+        error("MR1001", `cannot read ${tsconfig}: no such file`, undefined, {
+          hint: "pass --project path/to/tsconfig.json",
+        }),
+      ];
+    }
+    const problems: ts.Diagnostic[] = [];
+    const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, undefined, {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => problems.push(d),
+    });
+    if (parsed) problems.push(...parsed.errors);
+    if (problems.length > 0 || parsed === undefined) {
+      return problems.map((d) => configDiagnostic(d, this.projectDir));
+    }
+    this.parsed = parsed;
+    this.project = new Project({
+      compilerOptions: parsed.options,
+      skipAddingFilesFromTsConfig: true,
+      skipFileDependencyResolution: true,
+    });
+    for (const fileName of this.rootFiles()) this.project.addSourceFileAtPath(fileName);
+    return [];
+  }
+
+  private rootFiles(): string[] {
+    const out = path.resolve(this.options.out);
+    return this.parsed.fileNames.map((f) => path.resolve(f)).filter((f) => f !== out);
+  }
+
+  /** Reads every module of the project. `order` reorders the files first (tests show it changes nothing). */
+  scan(order: (fileNames: string[]) => string[] = (f) => f): ScanResult {
+    const program = this.project.getProgram().compilerObject;
+    const context: ScanContext = {
+      program,
+      checker: program.getTypeChecker(),
+      projectDir: this.projectDir,
+      packages: this.packages,
+      touched: new Set(),
+    };
+    const keys = new TypeKeys(context);
+    const files = order(this.rootFiles());
+    const walked = this.filesToWalk(program, files);
+    const results = new Map<string, CachedFile>();
+    for (const fileName of walked) {
+      const sourceFile = program.getSourceFile(fileName)!;
+      const cached = this.cache.get(fileName);
+      if (cached && cached.sourceFile === sourceFile && ![...cached.touched].some((f) => this.dirty.has(f))) {
+        results.set(fileName, cached);
+        continue;
+      }
+      context.touched.clear();
+      keys.take();
+      const modules = scanFile(context, keys, sourceFile);
+      results.set(fileName, { sourceFile, modules, touched: new Set(context.touched), keys: keys.take() });
+    }
+    this.cache.clear();
+    for (const [fileName, entry] of results) this.cache.set(fileName, entry);
+    this.dirty.clear();
+    const sorted = [...results.keys()].sort();
+    const merged = mergeKeys(sorted.map((f) => results.get(f)!.keys));
+    return {
+      projectDir: this.projectDir,
+      packageName: this.packages.ofDirectory(this.projectDir),
+      importStyle: importStyleOf(this.parsed.options),
+      modules: sorted.flatMap((f) => results.get(f)!.modules),
+      types: merged.declarations,
+      collisions: merged.collisions,
+    };
+  }
+
+  /** Files that may declare modules: in the project, matching the include/exclude globs, mentioning the decorator. */
+  private filesToWalk(program: ts.Program, files: readonly string[]): string[] {
+    const candidates: { fileName: string; text: string }[] = [];
+    const names = new Set(["Module"]);
+    for (const fileName of files) {
+      if (!SOURCE_EXTENSION.test(fileName) || fileName.endsWith(".d.ts")) continue;
+      if (!this.walkable(relativePosix(this.projectDir, fileName))) continue;
+      const sourceFile = program.getSourceFile(fileName);
+      if (sourceFile === undefined) continue;
+      const text = sourceFile.text;
+      if (!text.includes("@")) continue;
+      candidates.push({ fileName, text });
+      // `import { Module as Component }`: the alias marks files too
+      if (text.includes("Module as"))
+        for (const m of text.matchAll(/\bModule\s+as\s+([A-Za-z_$][\w$]*)/g)) names.add(m[1]!);
+    }
+    const mentions = [...names];
+    return candidates
+      .filter(({ text }) => mentions.some((name) => text.includes(name)))
+      .map((c) => c.fileName);
+  }
+
+  /**
+   * Takes edited, added or removed files into account before the next `scan`. Returns `false`
+   * when the tsconfig itself changed: open a new scanner then.
+   */
+  update(changed: readonly string[]): boolean {
+    let membership = false;
+    for (const raw of changed) {
+      const fileName = path.resolve(raw);
+      if (fileName === path.resolve(this.options.tsconfig)) return false;
+      if (fileName.endsWith("package.json")) {
+        this.packages.clear();
+        this.cache.clear();
+        continue;
+      }
+      const sourceFile = this.project.getSourceFile(fileName);
+      if (sourceFile === undefined) {
+        membership = true;
+        continue;
+      }
+      this.dirty.add(fileName);
+      if (!existsSync(fileName)) {
+        this.project.removeSourceFile(sourceFile);
+        membership = true;
+      } else sourceFile.refreshFromFileSystemSync();
+    }
+    if (membership) this.syncMembership();
+    return true;
+  }
+
+  /** Re-reads the tsconfig's file list after files were added or removed. */
+  private syncMembership(): void {
+    const reparsed = ts.getParsedCommandLineOfConfigFile(this.options.tsconfig, undefined, {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: () => undefined,
+    });
+    if (reparsed === undefined) return;
+    this.parsed = reparsed;
+    const wanted = new Set(this.rootFiles());
+    for (const sourceFile of this.project.getSourceFiles()) {
+      if (!wanted.has(path.resolve(sourceFile.getFilePath()))) this.project.removeSourceFile(sourceFile);
+    }
+    for (const fileName of wanted) {
+      if (this.project.getSourceFile(fileName) === undefined) this.project.addSourceFileAtPath(fileName);
+    }
+    // a new file can change what an import resolves to: rescan everything (the program is still reused)
+    this.cache.clear();
+  }
+}
+
+/** `.js` specifiers under Node16/NodeNext resolution, extensionless otherwise. */
+function importStyleOf(options: ts.CompilerOptions): ImportStyle {
+  const resolution = options.moduleResolution;
+  if (resolution === ts.ModuleResolutionKind.Node16 || resolution === ts.ModuleResolutionKind.NodeNext)
+    return "js";
+  if (resolution !== undefined) return "extensionless";
+  const module = options.module;
+  return module !== undefined && module >= ts.ModuleKind.Node16 && module <= ts.ModuleKind.NodeNext
+    ? "js"
+    : "extensionless";
+}
+
+function configDiagnostic(d: ts.Diagnostic, projectDir: string): Diagnostic {
+  const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
+  const code = d.code === 5083 || d.code === 5058 ? "MR1001" : "MR1002";
+  if (d.file && d.start !== undefined) {
+    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+    const location = {
+      file: relativePosix(projectDir, d.file.fileName),
+      line: line + 1,
+      column: character + 1,
+      length: d.length ?? 1,
+    };
+    return error(code, `${message} (TS${d.code})`, location);
+  }
+  return error(code, `${message} (TS${d.code})`, undefined);
+}

@@ -1,0 +1,339 @@
+import { parseDependencySpec, type DependencyRecord, type InjectionKind } from "@modreg/core";
+import { error, type Diagnostic } from "../diagnostics.js";
+import type { Location, ScannedParam } from "../records.js";
+import type { DependencyEntry, NormalizedModule } from "./options.js";
+
+/** An edge of the graph, with where it was written. */
+export interface Edge {
+  readonly to: string;
+  /** Build edges are built first and can form cycles; `Lazy`/`Factory` edges cannot. */
+  readonly build: boolean;
+  readonly range: string | undefined;
+  readonly location: Location;
+}
+
+/** What resolving one module's dependencies produced. */
+export interface ResolvedModule {
+  readonly module: NormalizedModule;
+  readonly deps: DependencyRecord[];
+  readonly edges: Edge[];
+}
+
+/** Which modules exist, by id, class key and provided key; `active` narrows them for `modreg check --env`. */
+export class ModuleIndex {
+  readonly byId = new Map<string, NormalizedModule>();
+  private readonly byKey = new Map<string, NormalizedModule>();
+  private readonly byProvided = new Map<string, NormalizedModule[]>();
+
+  constructor(
+    modules: readonly NormalizedModule[],
+    readonly isActive: (module: NormalizedModule) => boolean,
+    readonly condition: string | undefined,
+  ) {
+    for (const m of modules) {
+      if (!this.byId.has(m.id)) this.byId.set(m.id, m);
+      this.byKey.set(m.scanned.key, m);
+      for (const key of [m.scanned.key, ...m.scanned.heritage]) {
+        const list = this.byProvided.get(key);
+        if (list) list.push(m);
+        else this.byProvided.set(key, [m]);
+      }
+    }
+    for (const list of this.byProvided.values())
+      list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** The module whose class has this key. */
+  ofClass(key: string): NormalizedModule | undefined {
+    return this.byKey.get(key);
+  }
+
+  /** Every module that is, extends or implements `key`, ordered by id. */
+  providers(key: string): NormalizedModule[] {
+    return this.byProvided.get(key) ?? [];
+  }
+
+  /** True when `module` is or extends/implements `key`. */
+  fits(module: NormalizedModule, key: string): boolean {
+    return module.scanned.key === key || module.scanned.heritage.includes(key);
+  }
+}
+
+/** Resolves a module's constructor parameters and extra dependencies into manifest records and graph edges. */
+export function resolveModule(
+  module: NormalizedModule,
+  index: ModuleIndex,
+  diagnostics: Diagnostic[],
+): ResolvedModule {
+  const deps: DependencyRecord[] = [];
+  const edges: Edge[] = [];
+  const injected = module.scanned.params.slice(0, module.scanned.params.length - module.args.length);
+  for (const param of injected) {
+    const resolved = resolveParam(module, param, index, diagnostics);
+    if (resolved === undefined) continue;
+    deps.push(resolved.dep);
+    edges.push(...resolved.edges);
+  }
+  for (const [entries, optional] of [
+    [module.dependencies, false],
+    [module.optionalDependencies, true],
+  ] as const) {
+    for (const entry of entries) {
+      const resolved = resolveEntry(module, entry, optional, index, diagnostics);
+      if (resolved === undefined) continue;
+      deps.push(resolved.dep);
+      edges.push(...resolved.edges);
+    }
+  }
+  return { module, deps, edges };
+}
+
+function resolveParam(
+  module: NormalizedModule,
+  param: ScannedParam,
+  index: ModuleIndex,
+  diagnostics: Diagnostic[],
+): { dep: DependencyRecord; edges: Edge[] } | undefined {
+  const owner = `parameter \`${param.name}\` of ${module.id}`;
+  const { target } = param;
+  if (target.kind === "unsupported" || param.rest) {
+    const reason = target.kind === "unsupported" ? target.reason : "rest parameters cannot be injected";
+    if (param.wrapper !== "value" && !param.rest) {
+      diagnostics.push(
+        error(
+          "MR2012",
+          `${owner}: ${param.wrapper === "lazy" ? "Lazy" : "Factory"}<${param.typeText.replace(/^\w+<|>$/g, "")}> must wrap a module class, an abstract class or an interface (${reason})`,
+          param.location,
+          {
+            hint: "wrap a type that a @Module class is, extends or implements",
+          },
+        ),
+      );
+    } else {
+      diagnostics.push(
+        error("MR2011", `${owner} cannot be injected: ${reason}`, param.location, {
+          hint:
+            module.scope === "factory"
+              ? `type it as a @Module class, an interface or abstract class that a module implements, or list it in args to pass it at call time`
+              : `type it as a @Module class, or an interface or abstract class that a module implements`,
+        }),
+      );
+    }
+    return undefined;
+  }
+  const inject: InjectionKind = param.wrapper;
+  const base = {
+    ...(param.optional && { optional: true }),
+    ...(inject !== "value" && { inject }),
+    param: param.name,
+  };
+  const build = inject === "value";
+  const override = module.inject.get(param.name);
+  if (override !== undefined && typeof override.spec === "string") {
+    const { id, range } = parseDependencySpec(override.spec);
+    const chosen = index.byId.get(id);
+    if (chosen === undefined) {
+      diagnostics.push(unknownId(module, id, `inject.${param.name}`, override.location, index));
+      return undefined;
+    }
+    if (!index.fits(chosen, target.key) || param.multi) {
+      diagnostics.push(
+        error(
+          "MR3008",
+          `inject chooses "${id}" for ${owner}, but ${chosen.scanned.className ?? id} is not a ${target.name}${param.multi ? " (array parameters take every provider; inject cannot pick one)" : ""}`,
+          override.location,
+          {
+            hint: param.multi
+              ? `remove inject.${param.name}`
+              : `choose one of: ${
+                  index
+                    .providers(target.key)
+                    .map((m) => `"${m.id}"`)
+                    .join(", ") || "(no module provides it)"
+                }`,
+          },
+        ),
+      );
+      return undefined;
+    }
+    checkFactory(module, param, [chosen], diagnostics);
+    return {
+      dep: { id, ...(range !== undefined && { range }), ...base },
+      edges: inactiveSkip(index, [chosen]).map((m) => ({
+        to: m.id,
+        build,
+        range,
+        location: override.location,
+      })),
+    };
+  }
+  const own = target.kind === "class" ? index.ofClass(target.key) : undefined;
+  if (own !== undefined && !param.multi) {
+    if (!index.isActive(own) && !param.optional) {
+      diagnostics.push(
+        error(
+          "MR3003",
+          `${owner} needs ${own.id}, which is inactive ${index.condition ?? ""}`.trimEnd(),
+          param.location,
+          {
+            hint: "make the parameter optional, or change the module's `when` condition",
+          },
+        ),
+      );
+    }
+    checkFactory(module, param, [own], diagnostics);
+    return {
+      dep: { id: own.id, ...base },
+      edges: inactiveSkip(index, [own]).map((m) => ({
+        to: m.id,
+        build,
+        range: undefined,
+        location: param.location,
+      })),
+    };
+  }
+  const providers = index.providers(target.key).filter(index.isActive);
+  if (param.multi) {
+    return {
+      dep: { iface: target.key, multi: true, ...base },
+      edges: providers.map((m) => ({ to: m.id, build, range: undefined, location: param.location })),
+    };
+  }
+  if (providers.length === 0 && !param.optional) {
+    const what =
+      target.kind === "class" && !target.abstract
+        ? `class ${target.name}, which is not a @Module,`
+        : target.name;
+    diagnostics.push(
+      error(
+        "MR3003",
+        `no module provides ${target.name} for ${owner}${index.condition ? ` ${index.condition}` : ""}`,
+        param.location,
+        {
+          hint:
+            target.kind === "class" && !target.abstract
+              ? `decorate ${target.name} with @Module, make the parameter optional, or inject ${target.name}[]`
+              : `decorate a class that implements ${what} with @Module, make the parameter optional (\`${param.name}?: ${target.name}\`), or inject ${target.name}[]`,
+        },
+      ),
+    );
+    return undefined;
+  }
+  const certain = index.condition === undefined ? providers.filter((m) => m.when === undefined) : providers;
+  if (certain.length >= 2) {
+    diagnostics.push(
+      error(
+        "MR3004",
+        `${owner} is ambiguous: ${certain.map((m) => m.id).join(", ")} all provide ${target.name}${index.condition ? ` ${index.condition}` : ""}`,
+        param.location,
+        {
+          hint: `choose one with inject: { ${param.name}: "${certain[0]!.id}" }, give the others a \`when\` condition, or inject ${target.name}[] to get them all`,
+        },
+      ),
+    );
+  }
+  checkFactory(module, param, providers, diagnostics);
+  return {
+    dep: { iface: target.key, ...base },
+    edges: providers.map((m) => ({ to: m.id, build, range: undefined, location: param.location })),
+  };
+}
+
+function resolveEntry(
+  module: NormalizedModule,
+  entry: DependencyEntry,
+  optional: boolean,
+  index: ModuleIndex,
+  diagnostics: Diagnostic[],
+): { dep: DependencyRecord; edges: Edge[] } | undefined {
+  let id: string;
+  let range: string | undefined;
+  if (typeof entry.spec === "string") {
+    ({ id, range } = parseDependencySpec(entry.spec));
+  } else {
+    const target = index.ofClass(entry.spec.key);
+    if (target === undefined) {
+      diagnostics.push(
+        error(
+          "MR3009",
+          `${module.id} depends on class ${entry.spec.name}, which is not a @Module`,
+          entry.location,
+          {
+            hint: `decorate ${entry.spec.name} with @Module, or name a module id instead`,
+          },
+        ),
+      );
+      return undefined;
+    }
+    id = target.id;
+  }
+  const target = index.byId.get(id);
+  if (target === undefined || (!index.isActive(target) && !optional)) {
+    if (!optional) diagnostics.push(unknownId(module, id, "dependencies", entry.location, index));
+    if (target === undefined && !optional) return undefined;
+  }
+  const dep: DependencyRecord = {
+    id,
+    ...(range !== undefined && { range }),
+    ...(optional && { optional: true }),
+    inject: "none",
+  };
+  const edges =
+    target && index.isActive(target) ? [{ to: id, build: true, range, location: entry.location }] : [];
+  return { dep, edges };
+}
+
+function unknownId(
+  module: NormalizedModule,
+  id: string,
+  where: string,
+  location: Location,
+  index: ModuleIndex,
+): Diagnostic {
+  const existing = index.byId.get(id);
+  if (existing !== undefined) {
+    return error(
+      "MR3002",
+      `${module.id} depends on "${id}", which is inactive ${index.condition ?? ""}`.trimEnd(),
+      location,
+      {
+        hint: `move it to optionalDependencies, or change the \`when\` condition of ${id}`,
+      },
+    );
+  }
+  const near = [...index.byId.keys()].filter(
+    (known) => known.toLowerCase() === id.toLowerCase() || known.includes(id) || id.includes(known),
+  );
+  return error("MR3002", `${module.id} depends on "${id}" (${where}), but no module has that id`, location, {
+    hint:
+      near.length > 0
+        ? `did you mean ${near.map((n) => `"${n}"`).join(" or ")}?`
+        : "check the id, or move it to optionalDependencies if it comes from a plugin",
+  });
+}
+
+function checkFactory(
+  module: NormalizedModule,
+  param: ScannedParam,
+  targets: readonly NormalizedModule[],
+  diagnostics: Diagnostic[],
+): void {
+  if (param.wrapper !== "factory") return;
+  for (const target of targets) {
+    if (target.scope === "factory") continue;
+    diagnostics.push(
+      error(
+        "MR3007",
+        `parameter \`${param.name}\` of ${module.id} is a Factory of ${target.id}, which is ${target.scope}-scoped: a factory makes a new instance per call`,
+        param.location,
+        {
+          hint: `use Lazy<${param.target.kind === "unsupported" ? "T" : param.target.name}> for a deferred single instance, or give ${target.id} scope: "factory"`,
+        },
+      ),
+    );
+  }
+}
+
+function inactiveSkip(index: ModuleIndex, modules: readonly NormalizedModule[]): NormalizedModule[] {
+  return modules.filter(index.isActive);
+}

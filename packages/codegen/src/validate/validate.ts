@@ -1,0 +1,225 @@
+import { DependencyGraph, compareIds, formatPath } from "@modreg/core";
+import semver from "semver";
+import { compareDiagnostics, error, type Diagnostic } from "../diagnostics.js";
+import type { ManifestData, ModuleData, ScanResult, TokenData } from "../records.js";
+import { normalizeModule, type NormalizedModule } from "./options.js";
+import { ModuleIndex, resolveModule, type ResolvedModule } from "./resolve.js";
+
+/** The environment `modreg check --env/--feature` validates the active graph under. */
+export interface ActiveCondition {
+  readonly env?: string;
+  readonly features?: readonly string[];
+}
+
+/** What validation produced: manifest data (usable only when there are no errors) and diagnostics. */
+export interface Validation {
+  readonly manifest: ManifestData;
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * The validate stage: a pure function from scanned records to manifest data and diagnostics.
+ * With `active`, modules whose `when` does not match are left out of the graph, and
+ * ambiguity counts every active provider (conditions are then known).
+ */
+export function validate(scan: ScanResult, active?: ActiveCondition): Validation {
+  const diagnostics: Diagnostic[] = [];
+  const normalized: NormalizedModule[] = [];
+  const ordered = [...scan.modules].sort(
+    (a, b) => compare(a.location.file, b.location.file) || compare(a.className ?? "", b.className ?? ""),
+  );
+  for (const scanned of ordered) {
+    const result = normalizeModule(scanned);
+    diagnostics.push(...result.diagnostics);
+    if (result.module) normalized.push(result.module);
+  }
+  for (const { key, locations } of scan.collisions) {
+    const [first, ...others] = locations;
+    diagnostics.push(
+      error(
+        "MR2013",
+        `two different declarations would both get the interface key "${key}"`,
+        others[0] ?? first,
+        {
+          hint: "rename one of them: keys are <package>#<Name>, so one package cannot export two injectable types of one name",
+          related: [first!, ...others.slice(1)].map((l) => ({ ...l, message: "also declared here" })),
+        },
+      ),
+    );
+  }
+  const unique = dedupe(normalized, diagnostics);
+  const condition = active && describe(active);
+  const index = new ModuleIndex(unique, active ? (m) => isActive(m, active) : () => true, condition);
+  // inactive modules (under `check --env`) are not built: resolve them without reporting anything
+  const everything = active ? new ModuleIndex(unique, () => true, undefined) : index;
+  const resolved = unique.map((m) =>
+    index.isActive(m) ? resolveModule(m, index, diagnostics) : resolveModule(m, everything, []),
+  );
+  checkVersions(resolved, index, diagnostics);
+  checkCycles(
+    resolved.filter((r) => index.isActive(r.module)),
+    diagnostics,
+  );
+  const manifest = toManifest(scan, resolved);
+  return { manifest, diagnostics: diagnostics.sort(compareDiagnostics) };
+}
+
+function dedupe(modules: readonly NormalizedModule[], diagnostics: Diagnostic[]): NormalizedModule[] {
+  const first = new Map<string, NormalizedModule>();
+  const unique: NormalizedModule[] = [];
+  for (const m of modules) {
+    const seen = first.get(m.id);
+    if (seen === undefined) {
+      first.set(m.id, m);
+      unique.push(m);
+      continue;
+    }
+    diagnostics.push(
+      error(
+        "MR3001",
+        `duplicate module id "${m.id}": ${m.scanned.className ?? "this class"} and ${seen.scanned.className ?? "another class"} both use it`,
+        m.where("id"),
+        {
+          hint: `give one of them a different id: @Module({ id: "${m.id}-2" })`,
+          related: [{ ...seen.where("id"), message: `"${m.id}" is first used here` }],
+        },
+      ),
+    );
+  }
+  return unique;
+}
+
+function checkVersions(
+  resolved: readonly ResolvedModule[],
+  index: ModuleIndex,
+  diagnostics: Diagnostic[],
+): void {
+  for (const { module, edges } of resolved) {
+    for (const edge of edges) {
+      if (edge.range === undefined || semver.validRange(edge.range) === null) continue;
+      const target = index.byId.get(edge.to);
+      if (target === undefined || semver.valid(target.version) === null) continue;
+      if (semver.satisfies(target.version, edge.range, { includePrerelease: true })) continue;
+      diagnostics.push(
+        error(
+          "MR3006",
+          `${module.id} requires ${edge.to}@${edge.range}, but ${edge.to} is version ${target.version}`,
+          edge.location,
+          {
+            path: [module.id, edge.to],
+            hint: `widen the range, or update ${edge.to} to a version that satisfies ${edge.range}`,
+            related: [{ ...target.where("version"), message: `${edge.to} declares its version here` }],
+          },
+        ),
+      );
+    }
+  }
+}
+
+function checkCycles(resolved: readonly ResolvedModule[], diagnostics: Diagnostic[]): void {
+  const graph = new DependencyGraph(
+    resolved.map((r) => [r.module.id, r.edges.filter((e) => e.build).map((e) => e.to)] as const),
+  );
+  const byId = new Map(resolved.map((r) => [r.module.id, r]));
+  const edgeAt = (from: string, to: string) =>
+    byId.get(from)!.edges.find((e) => e.build && e.to === to)!.location;
+  for (const cycle of graph.findCycles()) {
+    const related = cycle
+      .slice(1, -1)
+      .map((from, i) => ({
+        ...edgeAt(from, cycle[i + 2]!),
+        message: `${from} depends on ${cycle[i + 2]!} here`,
+      }));
+    diagnostics.push(
+      error("MR3005", `dependency cycle: ${formatPath(cycle)}`, edgeAt(cycle[0]!, cycle[1]!), {
+        path: cycle,
+        hint: "break it by injecting one of these dependencies as Lazy<T> (or Factory<T> for a factory-scoped module), or remove one edge",
+        related,
+      }),
+    );
+  }
+}
+
+function toManifest(scan: ScanResult, resolved: readonly ResolvedModule[]): ManifestData {
+  const usedKeys = new Set<string>();
+  for (const { deps } of resolved)
+    for (const dep of deps) if (dep.iface !== undefined) usedKeys.add(dep.iface);
+  const modules: ModuleData[] = resolved.map(({ module, deps }) => {
+    const scanned = module.scanned;
+    const provides = scanned.heritage.filter((k) => !k.startsWith("lib#"));
+    if (usedKeys.has(scanned.key)) provides.push(scanned.key);
+    return {
+      id: module.id,
+      version: module.version,
+      scope: module.scope,
+      capabilities: module.capabilities,
+      provides: [...new Set(provides)].sort(compareIds),
+      deps,
+      params: scanned.params.length - module.args.length,
+      args: module.args.length,
+      when: module.when,
+      metadata: module.metadata,
+      asyncInit: scanned.asyncInit,
+      source: { file: scanned.location.file, line: scanned.location.line, column: scanned.location.column },
+      class: {
+        name: scanned.className,
+        exportName: scanned.exportName ?? "default",
+        fileName: scanned.fileName,
+      },
+    };
+  });
+  return { formatVersion: 1, package: scan.packageName, modules, tokens: tokensOf(scan, modules) };
+}
+
+/** One token per interface key used for injection, named after the type; clashes get `_2`, `_3`. */
+function tokensOf(scan: ScanResult, modules: readonly ModuleData[]): TokenData[] {
+  const byKey = new Map<string, TokenData["via"]>();
+  for (const m of modules) {
+    m.deps.slice(0, m.params).forEach((dep, param) => {
+      if (dep.iface === undefined || byKey.has(dep.iface)) return;
+      byKey.set(dep.iface, {
+        module: m.id,
+        param,
+        multi: dep.multi === true,
+        wrapper: dep.inject === "lazy" || dep.inject === "factory" ? dep.inject : "value",
+        optional: dep.optional === true,
+      });
+    });
+  }
+  const taken = new Set<string>();
+  return [...byKey.keys()]
+    .sort(compareIds)
+    .map((key) => {
+      const declaration = scan.types.get(key);
+      const base = declaration?.generic
+        ? key
+            .replace(/[^<>,]*#/g, "")
+            .replace(/[^A-Za-z0-9_$]+/g, "_")
+            .replace(/_+$/, "")
+        : (declaration?.name ?? key.slice(key.lastIndexOf("#") + 1));
+      const safe = /^[A-Za-z_$]/.test(base) ? base : `_${base}`;
+      let name = safe;
+      for (let n = 2; taken.has(name); n++) name = `${safe}_${n}`;
+      taken.add(name);
+      return { key, name, declaration, via: byKey.get(key)! };
+    })
+    .sort((a, b) => compare(a.name, b.name));
+}
+
+function isActive(module: NormalizedModule, active: ActiveCondition): boolean {
+  const { env, feature } = module.when ?? {};
+  if (env !== undefined && (active.env === undefined || !env.includes(active.env))) return false;
+  const features = new Set(active.features ?? []);
+  return feature === undefined || feature.every((f) => features.has(f));
+}
+
+function describe(active: ActiveCondition): string {
+  const parts = [`env=${active.env ?? "(none)"}`];
+  if (active.features && active.features.length > 0)
+    parts.push(`features=${[...active.features].sort(compareIds).join(",")}`);
+  return `under ${parts.join(" ")}`;
+}
+
+function compare(a: string, b: string): number {
+  return compareIds(a, b);
+}

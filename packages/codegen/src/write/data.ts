@@ -1,0 +1,106 @@
+import type { ManifestData, ModuleData } from "../records.js";
+
+/** One edge of the graph data: a dependency resolved to the module(s) that satisfy it. */
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+  /** `Lazy` / `Factory`: checked but never built early, never part of a cycle. */
+  readonly deferred: boolean;
+  readonly optional: boolean;
+}
+
+/** Every edge between the manifest's modules, interface dependencies expanded to their providers. */
+export function graphEdges(data: ManifestData): GraphEdge[] {
+  const providers = new Map<string, string[]>();
+  for (const m of data.modules) {
+    for (const key of m.provides) {
+      const list = providers.get(key);
+      if (list) list.push(m.id);
+      else providers.set(key, [m.id]);
+    }
+  }
+  const ids = new Set(data.modules.map((m) => m.id));
+  const edges: GraphEdge[] = [];
+  const seen = new Set<string>();
+  for (const m of data.modules) {
+    for (const dep of m.deps) {
+      const targets =
+        dep.id !== undefined ? (ids.has(dep.id) ? [dep.id] : []) : (providers.get(dep.iface!) ?? []);
+      const deferred = dep.inject === "lazy" || dep.inject === "factory";
+      for (const to of [...targets].sort()) {
+        const key = `${m.id}\0${to}\0${deferred}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        edges.push({ from: m.id, to, deferred, optional: dep.optional === true });
+      }
+    }
+  }
+  return edges;
+}
+
+/** The `--json` data: the graph as plain data, one entry per module. */
+export function writeJson(data: ManifestData): string {
+  const modules = data.modules.map((m) => ({
+    id: m.id,
+    version: m.version,
+    scope: m.scope,
+    capabilities: m.capabilities,
+    provides: m.provides,
+    dependencies: m.deps.map((d) => ({
+      ...(d.id !== undefined && { id: d.id }),
+      ...(d.iface !== undefined && { iface: d.iface }),
+      ...(d.range !== undefined && { range: d.range }),
+      optional: d.optional === true,
+      deferred: d.inject === "lazy" || d.inject === "factory",
+      multi: d.multi === true,
+      inject: d.inject ?? "value",
+      ...(d.param !== undefined && { param: d.param }),
+    })),
+    ...(m.when && { when: m.when }),
+    ...(m.metadata && { metadata: m.metadata }),
+    asyncInit: m.asyncInit,
+    args: m.args,
+    class: className(m),
+    source: m.source,
+  }));
+  const json = {
+    formatVersion: data.formatVersion,
+    ...(data.package !== undefined && { package: data.package }),
+    modules,
+    edges: graphEdges(data),
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+function className(m: ModuleData): string {
+  return m.class.name ?? "default";
+}
+
+/** The graph as a Mermaid flowchart: solid arrows build first, dashed ones are deferred. */
+export function writeMermaid(data: ManifestData): string {
+  const node = new Map(data.modules.map((m, i) => [m.id, `m${i}`]));
+  const lines = ["flowchart TD"];
+  for (const m of data.modules) lines.push(`  ${node.get(m.id)!}["${escapeLabel(m.id)}@${m.version}"]`);
+  for (const e of graphEdges(data)) {
+    const arrow = e.deferred ? "-.->" : e.optional ? "-->|optional|" : "-->";
+    lines.push(`  ${node.get(e.from)!} ${arrow} ${node.get(e.to)!}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The graph in Graphviz DOT: dashed edges are deferred, dotted ones optional. */
+export function writeDot(data: ManifestData): string {
+  const lines = ["digraph modreg {", "  rankdir=LR;"];
+  for (const m of data.modules)
+    lines.push(`  ${JSON.stringify(m.id)} [label=${JSON.stringify(`${m.id}@${m.version}`)}];`);
+  for (const e of graphEdges(data)) {
+    const style = e.deferred ? " [style=dashed]" : e.optional ? " [style=dotted]" : "";
+    lines.push(`  ${JSON.stringify(e.from)} -> ${JSON.stringify(e.to)}${style};`);
+  }
+  lines.push("}");
+  return `${lines.join("\n")}\n`;
+}
+
+function escapeLabel(text: string): string {
+  return text.replace(/"/g, "#quot;");
+}
