@@ -4,6 +4,8 @@
  * A boot takes milliseconds to seconds, so this is timed directly (a fresh container per
  * sample, a full GC before each) rather than through mitata's micro-benchmark loop.
  */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { checkGraph, sampleNodes } from "./check.ts";
@@ -21,12 +23,45 @@ export interface BootOptions {
   readonly maxSamples: number;
   /** Stop sampling a contender once it has used this much time (at least one sample). */
   readonly budgetMs: number;
+  /** Fresh child processes per contender for the first-boot column (0: skip the column). */
+  readonly firstBootRuns: number;
+}
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+/** Median first boot over `runs` fresh processes, or the reason it failed. */
+function firstBoot(who: string, graph: string, runs: number): number | string {
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const child = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
+        join(import.meta.dirname, "first-boot.ts"),
+        who,
+        graph,
+      ],
+      { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+    );
+    const m = /FIRST_BOOT_NS (\d+)/.exec(child.stdout);
+    if (m === null)
+      return (
+        child.stderr
+          .trim()
+          .split("\n")
+          .find((l) => /Error/.test(l)) ?? `exit ${child.status}`
+      ).trim();
+    times.push(Number(m[1]));
+  }
+  return median(times);
 }
 
 export interface BootResult {
   readonly size: number;
   readonly medians: ReadonlyMap<string, number>;
   readonly heapPerModule: ReadonlyMap<string, number>;
+  /** Median time of the first boot in a fresh process. */
+  readonly firstBoot: ReadonlyMap<string, number>;
   readonly text: string;
 }
 
@@ -45,17 +80,22 @@ async function timeOnce(boot: (g: Graph) => unknown, g: Graph): Promise<number> 
   return Number(process.hrtime.bigint() - t0);
 }
 
-/** Heap retained by one booted container, after full collections on both sides. */
-async function retained(boot: (g: Graph) => unknown, g: Graph): Promise<number> {
+/**
+ * Heap retained per booted container, after full collections on both sides. Several
+ * containers are kept alive at once for small graphs, so GC noise is spread over ~20,000
+ * modules' worth of objects.
+ */
+async function retained(boot: (g: Graph) => unknown, g: Graph, copies: number): Promise<number> {
   gc();
   gc();
   const before = process.memoryUsage().heapUsed;
-  const kept = await boot(g);
+  const kept: unknown[] = [];
+  for (let c = 0; c < copies; c++) kept.push(await boot(g));
   gc();
   gc();
   const after = process.memoryUsage().heapUsed;
-  if (kept === undefined) throw new Error("boot returned nothing to keep alive");
-  return after - before;
+  if (kept.length !== copies) throw new Error("boot results were not kept alive");
+  return (after - before) / copies;
 }
 
 export async function coldBoot(
@@ -88,10 +128,11 @@ export async function coldBoot(
     ];
     const medians = new Map<string, number>();
     const heap = new Map<string, number>();
+    const first = new Map<string, number>();
     const rows: string[][] = [];
     for (const b of booters) {
       if (b.boot === undefined || b.check === undefined) {
-        rows.push([b.name, "—", "—", "—", "—", "—", `not measured: ${b.skip ?? ""}`]);
+        rows.push([b.name, "—", "—", "—", "—", "—", "—", `not measured: ${b.skip ?? ""}`]);
         continue;
       }
       try {
@@ -99,7 +140,7 @@ export async function coldBoot(
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
         log(`  ! ${b.name} failed its check on ${g.name}: ${msg}`);
-        rows.push([b.name, "—", "—", "—", "—", "—", `not measured: failed its check: ${msg}`]);
+        rows.push([b.name, "—", "—", "—", "—", "—", "—", `not measured: failed its check: ${msg}`]);
         continue;
       }
       const samples: number[] = [];
@@ -110,14 +151,21 @@ export async function coldBoot(
       ) {
         samples.push(await timeOnce(b.boot, g));
       }
-      const bytes = (await retained(b.boot, g)) / size;
+      const bytes = (await retained(b.boot, g, Math.max(1, Math.round(20_000 / size)))) / size;
       medians.set(b.name, median(samples));
       heap.set(b.name, bytes);
+      let firstCell = "—";
+      if (opts.firstBootRuns > 0 && b.name !== "new (hand-written)") {
+        const f = firstBoot(b.name, g.name, opts.firstBootRuns);
+        if (typeof f === "number") first.set(b.name, f);
+        firstCell = typeof f === "number" ? formatTime(f) : `failed: ${f}`;
+      }
       rows.push([
         b.name,
         formatTime(median(samples)),
         "",
         "",
+        firstCell,
         formatBytes(bytes),
         String(samples.length),
         `${formatTime(Math.min(...samples))}–${formatTime(Math.max(...samples))}`,
@@ -130,13 +178,29 @@ export async function coldBoot(
       if (m === undefined) continue;
       row[2] = ratio(m, modreg);
       row[3] = ratio(m, base);
+      const f = first.get(row[0] ?? "");
+      if (f !== undefined && first.get("modreg") !== undefined && row[0] !== "modreg") {
+        row[4] = `${row[4] ?? ""} (${ratio(f, first.get("modreg"))})`;
+      }
     }
     const text =
       `### cold boot: ${size.toLocaleString("en-US")} modules (create, register, build all)\n\n` +
-      table(["contender", "median", "× modreg", "× new", "heap/module", "samples", "spread"], rows) +
+      table(
+        [
+          "contender",
+          "median (warm)",
+          "× modreg",
+          "× new",
+          "first boot, fresh process",
+          "heap/module",
+          "samples",
+          "spread",
+        ],
+        rows,
+      ) +
       "\n";
     log(text);
-    results.push({ size, medians, heapPerModule: heap, text });
+    results.push({ size, medians, heapPerModule: heap, firstBoot: first, text });
   }
   return results;
 }

@@ -115,11 +115,18 @@ function dependenciesFirst(nodes: readonly NodeSpec[]): number[] {
 
 /** Writes the graph module and imports it. */
 export async function loadGraph(name: string, nodes: readonly NodeSpec[]): Promise<Graph> {
-  const dir = join(GENERATED_DIR, "runtime");
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${name}.ts`);
-  writeFileSync(file, emit(nodes));
-  const mod = (await import(pathToFileURL(file).href)) as Omit<Graph, "name">;
+  mkdirSync(join(GENERATED_DIR, "runtime"), { recursive: true });
+  writeFileSync(graphFile(name), emit(nodes));
+  return importGraph(name);
+}
+
+function graphFile(name: string): string {
+  return join(GENERATED_DIR, "runtime", `${name}.ts`);
+}
+
+/** Imports a graph module that `loadGraph` wrote earlier (in this or a parent process). */
+export async function importGraph(name: string): Promise<Graph> {
+  const mod = (await import(pathToFileURL(graphFile(name)).href)) as Omit<Graph, "name">;
   return { name, ...mod };
 }
 

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const races = await runtimeRaces(
     containers,
     unavailable,
-    quick ? { minCpuTime: 30e6, rounds: 1 } : { minCpuTime: 300e6, rounds: 5 },
+    quick ? { minCpuTime: 20e6, rounds: 1 } : { minCpuTime: 300e6, rounds: 5 },
     log,
   );
 
@@ -53,15 +53,15 @@ async function main(): Promise<void> {
     bootContainers.filter((c): c is Peer => c !== undefined),
     unavailable,
     quick
-      ? { sizes: [1_000, 10_000], maxSamples: 3, budgetMs: 1_500 }
-      : { sizes: [1_000, 10_000], maxSamples: 15, budgetMs: 20_000 },
+      ? { sizes: [1_000], maxSamples: 3, budgetMs: 1_000, firstBootRuns: 1 }
+      : { sizes: [1_000, 10_000], maxSamples: 15, budgetMs: 20_000, firstBootRuns: 5 },
     log,
   );
 
   log("## Codegen scale\n");
   const codegen = await codegenScale(
     quick
-      ? { sizes: [300, 1_000], runs: 1, watchEdits: 2, bootGenerated: true, realWorld: false }
+      ? { sizes: [500], runs: 1, watchEdits: 2, bootGenerated: true, realWorld: false }
       : { sizes: [1_000, 10_000], runs: 3, watchEdits: 5, bootGenerated: true, realWorld: true },
     log,
   );

@@ -109,7 +109,9 @@ export function writeSyntheticProject(dir: string, modules: number, perFile = 5)
         classImport(j);
         params.push(`private readonly svc${j}: Svc${j}`);
       }
-      // Plain modules also use the special features, one in four each.
+      // Plain modules also use the special features. A plugin-array consumer is a top-level
+      // module (nothing takes it), or a later plugin implementer could close a cycle.
+      let topLevel = false;
       if (kind === "plain") {
         const r = rnd();
         if (r < 0.25 && i >= 20) {
@@ -130,6 +132,7 @@ export function writeSyntheticProject(dir: string, modules: number, perFile = 5)
           const k = i % PLUGIN_KINDS;
           use(relative(pathOf(f), "src/contracts/plugins.ts"), `type Plugin${k}`);
           params.push(`private readonly plugins: Plugin${k}[]`);
+          topLevel = true;
         } else if (r < 0.72 && conditionals.length > 0) {
           const j = pick(conditionals) ?? 0;
           classImport(j);
@@ -168,7 +171,7 @@ export function writeSyntheticProject(dir: string, modules: number, perFile = 5)
           [...members, ...ctor].map((m) => `  ${m}`).join("\n") +
           "\n}",
       );
-      if (kind === "plain" || kind === "port") injectable.push(i);
+      if ((kind === "plain" && !topLevel) || kind === "port") injectable.push(i);
       if (kind === "lazy") lazies.push(i);
       if (kind === "factory") factories.push(i);
       if (kind === "conditional") conditionals.push(i);

@@ -1,0 +1,32 @@
+/**
+ * Child process for the "first boot in a fresh process" column: imports one graph, boots it
+ * once with one contender and prints the time. Nothing is warm: not the container's code, not
+ * the 10,000 constructors, which is what an application pays when it starts.
+ *
+ * Usage: tsx test/bench/first-boot.ts <contender> <graph name>
+ */
+import { checkGraph, sampleNodes } from "./check.ts";
+import { importGraph } from "./graphs.ts";
+import { loadModreg, modreg, PEERS, type Peer } from "./peers.ts";
+
+const [who, graphName] = process.argv.slice(2);
+if (who === undefined || graphName === undefined) throw new Error("usage: first-boot.ts <contender> <graph>");
+
+async function contender(name: string): Promise<Peer> {
+  if (name.startsWith("modreg")) {
+    const create = await loadModreg();
+    if (typeof create === "string") throw new Error(create);
+    return modreg(create, name !== "modreg");
+  }
+  const peer = PEERS.find((p) => p.name === name);
+  if (peer === undefined) throw new Error(`unknown contender ${name}`);
+  return peer;
+}
+
+const peer = await contender(who);
+const g = await importGraph(graphName);
+const t0 = process.hrtime.bigint();
+const inst = await peer.boot(g);
+const ns = Number(process.hrtime.bigint() - t0);
+checkGraph(peer.name, g, inst, sampleNodes(g, 200));
+console.log(`FIRST_BOOT_NS ${ns}`);
