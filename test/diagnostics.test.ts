@@ -15,7 +15,7 @@ const cases = [
   { fixture: "ambiguous", file: "src/catalog.ts", at: "cache: Cache", says: /memory-cache.*redis-cache/s },
   { fixture: "version-mismatch", file: "src/repository.ts", at: "database@^3.0.0", says: /2\.3\.0/ },
   { fixture: "duplicate-id", file: "src/secondary.ts", at: '"storage"', says: /storage/ },
-  { fixture: "non-static", file: "src/clock.ts", at: "pickId()", says: /static/i },
+  { fixture: "non-static", file: "src/clock.ts", at: "id: pickId()", says: /static/i },
 ] as const;
 
 function lineOf(fixture: string, file: string, text: string): number {

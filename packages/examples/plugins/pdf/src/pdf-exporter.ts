@@ -5,16 +5,17 @@ import type { ExportRow, Exporter } from "@modreg/example-plugin-api";
  * Renders rows as a minimal one-page PDF. It lives in its own package with its own
  * generated manifest; the host merges that manifest with `container.load()`.
  *
- * `dependencies: ["config@^1.0.0"]` is a range the host must satisfy: the plugin's own
- * build cannot see the host's `config` module, so the container checks the range when the
- * manifest is loaded, and `start()` fails with `MODULE_VERSION_MISMATCH` on a host whose
- * config is not 1.x.
+ * `config@^1.0.0` is a range the host must satisfy. The plugin's own build cannot see the
+ * host's `config` module, so the edge is an optional dependency (a required one would be an
+ * unknown id, MR3002, here); once the manifest is loaded into a host that has `config`, the
+ * container checks the range, and `start()` fails with `MODULE_VERSION_MISMATCH` on a host
+ * whose config is not 1.x.
  */
 @Module({
   id: "pdf-exporter",
   version: "1.1.0",
   capabilities: ["export", "document"],
-  dependencies: ["config@^1.0.0"],
+  optionalDependencies: ["config@^1.0.0"],
   metadata: { displayName: "PDF exporter", format: "pdf" },
 })
 export class PdfExporter implements Exporter {
