@@ -10,7 +10,7 @@ import type {
 } from "./manifest.js";
 import type { ModuleState } from "./node.js";
 import type { Token } from "./tokens.js";
-import type { InstanceOf, ModuleId, ModuleKey } from "./types.js";
+import type { InstanceOf, ModuleId, ModuleKey, UntypedId } from "./types.js";
 
 export type { ModuleState } from "./node.js";
 
@@ -138,13 +138,13 @@ export interface Container extends AsyncDisposable {
   start(options?: StartOptions): Promise<void>;
   /** The instance, synchronously. Throws `MODULE_ASYNC_INIT` when building it needs an async `onInit`. */
   get<K extends ModuleId>(id: K): InstanceOf<K>;
-  get<T>(key: Constructor<T> | Token<T>): T;
+  get<T>(key: Constructor<T> | Token<T> | UntypedId): T;
   /** The instance; also builds lazy modules whose `onInit` is async. */
   resolve<K extends ModuleId>(id: K): Promise<InstanceOf<K>>;
-  resolve<T>(key: Constructor<T> | Token<T>): Promise<T>;
+  resolve<T>(key: Constructor<T> | Token<T> | UntypedId): Promise<T>;
   /** A new instance of a factory-scoped module with its runtime arguments. */
   create<K extends ModuleId>(id: K, ...args: unknown[]): InstanceOf<K>;
-  create<T>(key: Constructor<T> | Token<T>, ...args: unknown[]): T;
+  create<T>(key: Constructor<T> | Token<T> | UntypedId, ...args: unknown[]): T;
   /** True exactly when `get` would not throw `MODULE_NOT_FOUND`. Works before `start`. */
   has(key: ModuleKey): boolean;
   /** Instances of every active provider of a token, or of every module `discover` returns. */

@@ -33,7 +33,7 @@ export type {
 } from "./manifest.js";
 export { isToken, token } from "./tokens.js";
 export type { Token } from "./tokens.js";
-export type { Factory, InstanceOf, Lazy, ModuleId, ModuleKey, ModuleRegistry } from "./types.js";
+export type { Factory, InstanceOf, Lazy, ModuleId, ModuleKey, ModuleRegistry, UntypedId } from "./types.js";
 export { createContainer } from "./container.js";
 export type {
   ChildOptions,

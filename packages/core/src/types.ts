@@ -36,6 +36,12 @@ export interface ModuleRegistry {}
 /** Ids `get` accepts: those of the generated registry, or any string when there is none. */
 export type ModuleId = keyof ModuleRegistry extends never ? string : Extract<keyof ModuleRegistry, string>;
 
+/**
+ * A plain string id with an explicit type (`get<Database>("database")`), allowed only while
+ * no generated registry exists: once one does, ids are checked against it.
+ */
+export type UntypedId = keyof ModuleRegistry extends never ? string : never;
+
 /** The instance type behind an id. */
 export type InstanceOf<K> = K extends keyof ModuleRegistry ? ModuleRegistry[K] : unknown;
 

@@ -310,3 +310,16 @@ describe("ModuleRegistry augmentation", () => {
     expect(status).toBe(2);
   });
 });
+
+describe("get with an explicit type and a plain id", () => {
+  it("is typed by the type argument while no registry is generated", async () => {
+    class Database {
+      readonly kind = "db";
+    }
+    const app = createContainer(manifestOf(mod("database", Database)));
+    await app.start();
+    expectTypeOf(app.get<Database>("database")).toEqualTypeOf<Database>();
+    expectTypeOf(app.resolve<Database>("database")).toEqualTypeOf<Promise<Database>>();
+    expect(app.get<Database>("database").kind).toBe("db");
+  });
+});
