@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Diagnostic } from "./diagnostics.js";
+import { writeIfChanged } from "./files.js";
 import type { ManifestData, ScanResult } from "./records.js";
 import { ProjectScanner } from "./scan/project.js";
 import { validate, type ActiveCondition } from "./validate/validate.js";
@@ -126,26 +127,5 @@ export function createGenerator(options: GenerateOptions): Generator {
  * if (diagnostics.length > 0) console.error(diagnostics.map((d) => d.message).join("\n"));
  */
 export function generate(options: GenerateOptions): Promise<GenerateResult> {
-  try {
-    return Promise.resolve(createGenerator(options).run());
-  } catch (e) {
-    return Promise.reject(e as Error);
-  }
-}
-
-/** Writes `text` unless the file already holds exactly it; true when it wrote. */
-export function writeIfChanged(fileName: string, text: string): boolean {
-  if (readIfExists(fileName) === text) return false;
-  mkdirSync(path.dirname(fileName), { recursive: true });
-  writeFileSync(fileName, text);
-  return true;
-}
-
-/** The file's text, or `undefined` when it cannot be read. */
-export function readIfExists(fileName: string): string | undefined {
-  try {
-    return readFileSync(fileName, "utf8");
-  } catch {
-    return undefined;
-  }
+  return new Promise((resolve) => resolve(createGenerator(options).run()));
 }

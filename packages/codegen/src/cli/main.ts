@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { isConfigDiagnostic, type Diagnostic } from "../diagnostics.js";
-import { createGenerator, readIfExists, writeIfChanged, type GenerateResult } from "../generate.js";
+import { readIfExists, writeIfChanged } from "../files.js";
+import type { GenerateResult, Generator } from "../generate.js";
 import { validate } from "../validate/validate.js";
 import { writeDot, writeJson, writeMermaid } from "../write/data.js";
 import { parseArgs, USAGE, UsageError, type CommandLine } from "./args.js";
@@ -44,6 +45,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     return EXIT.ok;
   }
   const at = (p: string) => path.resolve(io.cwd, p);
+  // loaded only now: ts-morph takes a while to import, and --help should not wait for it
+  const { createGenerator } = await import("../generate.js");
   const generator = createGenerator({
     project: at(args.project ?? "tsconfig.json"),
     ...(args.out !== undefined && args.command !== "graph" && { out: at(args.out) }),
@@ -93,7 +96,7 @@ function printDiagnostics(diagnostics: readonly Diagnostic[], projectDir: string
 
 function check(
   args: CommandLine,
-  scan: NonNullable<ReturnType<typeof createGenerator>["lastScan"]>,
+  scan: NonNullable<Generator["lastScan"]>,
   result: GenerateResult,
   io: CliIO,
 ): number {

@@ -124,12 +124,10 @@ function checkCycles(resolved: readonly ResolvedModule[], diagnostics: Diagnosti
   const edgeAt = (from: string, to: string) =>
     byId.get(from)!.edges.find((e) => e.build && e.to === to)!.location;
   for (const cycle of graph.findCycles()) {
-    const related = cycle
-      .slice(1, -1)
-      .map((from, i) => ({
-        ...edgeAt(from, cycle[i + 2]!),
-        message: `${from} depends on ${cycle[i + 2]!} here`,
-      }));
+    const related = cycle.slice(1, -1).map((from, i) => ({
+      ...edgeAt(from, cycle[i + 2]!),
+      message: `${from} depends on ${cycle[i + 2]!} here`,
+    }));
     diagnostics.push(
       error("MR3005", `dependency cycle: ${formatPath(cycle)}`, edgeAt(cycle[0]!, cycle[1]!), {
         path: cycle,
