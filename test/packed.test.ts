@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -110,6 +118,16 @@ describe("modreg consumed from outside the repository", () => {
       timeoutMs: 240_000,
     });
     expect(installed.status, describeRun(installed)).toBe(0);
+    // One copy of @modreg/core, the local tarball, also for the codegen's dependency on it.
+    const lock = JSON.parse(readFileSync(join(dir, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { resolved?: string }>;
+    };
+    const cores = Object.entries(lock.packages).filter(([path]) =>
+      path.endsWith("node_modules/@modreg/core"),
+    );
+    expect(cores.map(([path, entry]) => [path, entry.resolved])).toEqual([
+      ["node_modules/@modreg/core", `file:${core}`],
+    ]);
 
     const bin = join(dir, "node_modules", ".bin");
     const generated = run(
