@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { describeRun, modreg } from "./support/run.js";
+import { describeRun, examplesDir, modreg } from "./support/run.js";
 import { copyFixture, fixturesDir, removeDir } from "./support/workdir.js";
 
 /**
@@ -9,13 +9,31 @@ import { copyFixture, fixturesDir, removeDir } from "./support/workdir.js";
  * diagnostic must point at, so a fixture edit cannot silently move the expectation.
  */
 const cases = [
-  { fixture: "missing-provider", file: "src/signup.ts", at: "mailer: Mailer", says: /Mailer/ },
-  { fixture: "unknown-id", file: "src/reports.ts", at: '"scheduler"', says: /scheduler/ },
-  { fixture: "cycle", file: "src/a.ts", at: "b: B", says: /a -> b -> a/ },
-  { fixture: "ambiguous", file: "src/catalog.ts", at: "cache: Cache", says: /memory-cache.*redis-cache/s },
-  { fixture: "version-mismatch", file: "src/repository.ts", at: "database@^3.0.0", says: /2\.3\.0/ },
-  { fixture: "duplicate-id", file: "src/secondary.ts", at: '"storage"', says: /storage/ },
-  { fixture: "non-static", file: "src/clock.ts", at: "id: pickId()", says: /static/i },
+  {
+    fixture: "missing-provider",
+    code: "MR3003",
+    file: "src/signup.ts",
+    at: "mailer: Mailer",
+    says: /Mailer/,
+  },
+  { fixture: "unknown-id", code: "MR3002", file: "src/reports.ts", at: '"scheduler"', says: /scheduler/ },
+  { fixture: "cycle", code: "MR3005", file: "src/a.ts", at: "b: B", says: /a -> b -> a/ },
+  {
+    fixture: "ambiguous",
+    code: "MR3004",
+    file: "src/catalog.ts",
+    at: "cache: Cache",
+    says: /memory-cache.*redis-cache/s,
+  },
+  {
+    fixture: "version-mismatch",
+    code: "MR3006",
+    file: "src/repository.ts",
+    at: "database@^3.0.0",
+    says: /2\.3\.0/,
+  },
+  { fixture: "duplicate-id", code: "MR3001", file: "src/secondary.ts", at: '"storage"', says: /storage/ },
+  { fixture: "non-static", code: "MR2001", file: "src/clock.ts", at: "id: pickId()", says: /pickId\(\)/ },
 ] as const;
 
 function lineOf(fixture: string, file: string, text: string): number {
@@ -27,10 +45,9 @@ function lineOf(fixture: string, file: string, text: string): number {
 
 describe("modreg generate on broken projects", () => {
   const dirs: string[] = [];
-  const codes = new Map<string, string>();
   afterAll(() => dirs.forEach(removeDir));
 
-  it.each(cases)("$fixture: exit 1, file:line:col and a code on stderr, nothing written", (c) => {
+  it.each(cases)("$fixture: exit 1, file:line:col and $code on stderr, nothing written", (c) => {
     const dir = copyFixture(c.fixture);
     dirs.push(dir);
     const result = modreg(["generate", "--project", "tsconfig.json", "--out", "src/modules.generated.ts"], {
@@ -39,19 +56,24 @@ describe("modreg generate on broken projects", () => {
     expect(result.status, describeRun(result)).toBe(1);
 
     const line = lineOf(c.fixture, c.file, c.at);
-    const located = new RegExp(`${c.file.replace(/[.]/g, "\\.")}:${line}:(\\d+) - error (MR\\d{4}):`);
-    const match = located.exec(result.stderr);
-    expect(match, describeRun(result)).not.toBeNull();
+    const located = new RegExp(`^${c.file.replace(/[.]/g, "\\.")}:${line}:\\d+ - error ${c.code}:`, "m");
+    expect(result.stderr, describeRun(result)).toMatch(located);
     expect(result.stderr).toMatch(c.says);
-    codes.set(c.fixture, match?.[2] ?? "");
 
     expect(existsSync(join(dir, "src", "modules.generated.ts"))).toBe(false);
     const check = modreg(["check", "--project", "tsconfig.json"], { cwd: dir });
     expect(check.status, describeRun(check)).toBe(1);
   });
 
-  it("gives every kind of error its own code", () => {
-    expect(codes.size).toBe(cases.length);
-    expect(new Set(codes.values()).size).toBe(cases.length);
+  it("checks the graph active under an environment (modreg check --env)", () => {
+    const production = modreg(["check", "--project", "tsconfig.json", "--env", "production"], {
+      cwd: examplesDir,
+    });
+    expect(production.status, describeRun(production)).toBe(0);
+
+    // The shop has a logger for development, test and production only.
+    const staging = modreg(["check", "--project", "tsconfig.json", "--env", "staging"], { cwd: examplesDir });
+    expect(staging.status, describeRun(staging)).toBe(1);
+    expect(staging.stderr).toMatch(/^src\/database\.ts:\d+:\d+ - error MR3003: .*Logger.*staging/m);
   });
 });
