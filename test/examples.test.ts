@@ -57,6 +57,7 @@ describe("the main example (pnpm start)", () => {
     expect(startLine?.[2], stdout).toBe(built.slice(0, Number(startLine?.[1])).join(" -> "));
     expect(built.slice(0, Number(startLine?.[1]))).not.toContain("analytics");
     expect(stdout).toMatch(/not built yet: analytics \(lazy\)/);
+    expect(stdout).toContain("Logger (an interface) is implemented by PrettyLogger here");
     expect(stdout).toMatch(/inactive: json-logger/);
     expect(stdout).toMatch(/inactive: metrics/);
 
@@ -91,6 +92,7 @@ describe("the main example (pnpm start)", () => {
     expect(builtIds(stdout)).toContain("json-logger");
     expect(builtIds(stdout)).toContain("metrics");
     expect(builtIds(stdout)).not.toContain("pretty-logger");
+    expect(stdout).toContain("Logger (an interface) is implemented by JsonLogger here");
     expect(stdout).toContain(
       '{"level":"info","message":"database: connected to memory://orders (5 orders)"}',
     );

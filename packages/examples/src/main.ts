@@ -1,5 +1,6 @@
 import { createApp, optionsFromEnv } from "./app.js";
 import { ExportService } from "./export-service.js";
+import { tokens } from "./modules.generated.js";
 
 const { env, features } = optionsFromEnv(process.env);
 console.log(
@@ -26,6 +27,7 @@ await app.start();
 const startMs = performance.now() - started;
 console.log(`Started ${built.length} modules in ${startMs.toFixed(1)} ms: ${built.join(" -> ")}`);
 
+console.log(`  Logger (an interface) is implemented by ${app.get(tokens.Logger).constructor.name} here`);
 for (const info of app.modules()) {
   if (!info.active) console.log(`  inactive: ${info.id} (${info.inactiveReason ?? "condition not met"})`);
   else if (info.state === "pending") console.log(`  not built yet: ${info.id} (${info.scope})`);
