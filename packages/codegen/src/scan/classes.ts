@@ -12,6 +12,7 @@ export class ClassReader {
 
   /** Keys of every class and interface the class extends or implements, directly or through the chain. */
   heritage(declaration: ts.ClassDeclaration, symbol: ts.Symbol): string[] {
+    if (declaration.heritageClauses === undefined) return [];
     const found = new Set<string>();
     const seen = new Set<ts.Type>();
     const visit = (type: ts.Type, node: ts.ClassDeclaration | ts.InterfaceDeclaration | undefined): void => {
@@ -38,36 +39,45 @@ export class ClassReader {
     return [...found].sort();
   }
 
-  /** Constructor parameters, own or inherited (with the base's type arguments applied). */
-  params(symbol: ts.Symbol): ScannedParam[] {
+  /**
+   * Constructor parameters: the class's own, read from their type annotations, or, without
+   * an own constructor, the inherited ones (with the base's type arguments applied).
+   */
+  params(declaration: ts.ClassDeclaration, symbol: ts.Symbol): ScannedParam[] {
     const { checker } = this.context;
-    const staticType = checker.getTypeOfSymbol(symbol);
-    const signatures = checker.getSignaturesOfType(staticType, ts.SignatureKind.Construct);
+    const constructors = declaration.members.filter(ts.isConstructorDeclaration);
+    const own = constructors.find((c) => c.body !== undefined) ?? constructors[0];
+    if (own !== undefined) {
+      return own.parameters.map((node) =>
+        this.param(node, node.type && checker.getTypeFromTypeNode(node.type)),
+      );
+    }
+    if (!hasExtends(declaration)) return [];
+    const signatures = checker.getSignaturesOfType(
+      checker.getTypeOfSymbol(symbol),
+      ts.SignatureKind.Construct,
+    );
     const signature = signatures.reduce<ts.Signature | undefined>(
       (best, s) => (best === undefined || s.parameters.length > best.parameters.length ? s : best),
       undefined,
     );
-    if (signature === undefined) return [];
-    return signature.parameters.map((parameter) => this.param(parameter));
+    return (signature?.parameters ?? []).flatMap((parameter) => {
+      const node = parameter.valueDeclaration;
+      return node && ts.isParameter(node) ? [this.param(node, checker.getTypeOfSymbol(parameter))] : [];
+    });
   }
 
-  private param(parameter: ts.Symbol): ScannedParam {
+  private param(node: ts.ParameterDeclaration, declaredType: ts.Type | undefined): ScannedParam {
     const { checker } = this.context;
-    const declaration = parameter.valueDeclaration;
-    const node = declaration && ts.isParameter(declaration) ? declaration : undefined;
-    if (node) this.context.touched.add(node.getSourceFile().fileName);
-    const location: Location = node
-      ? locate(this.context, node.name)
-      : { file: "", line: 0, column: 0, length: 0 };
-    const typeText = node?.type ? node.type.getText() : "";
+    this.context.touched.add(node.getSourceFile().fileName);
     const base = {
-      name: parameter.name,
-      location,
-      typeText,
-      rest: node?.dotDotDotToken !== undefined,
-      optional: node !== undefined && (node.questionToken !== undefined || node.initializer !== undefined),
+      name: ts.isIdentifier(node.name) ? node.name.text : node.name.getText(),
+      location: locate(this.context, node.name),
+      typeText: node.type ? node.type.getText() : "",
+      rest: node.dotDotDotToken !== undefined,
+      optional: node.questionToken !== undefined || node.initializer !== undefined,
     };
-    if (node !== undefined && node.type === undefined) {
+    if (node.type === undefined || declaredType === undefined) {
       return { ...base, multi: false, wrapper: "value", target: unsupported("it has no declared type") };
     }
     if (base.rest)
@@ -77,7 +87,7 @@ export class ClassReader {
         wrapper: "value",
         target: unsupported("rest parameters cannot be injected"),
       };
-    let type = checker.getTypeOfSymbol(parameter);
+    let type = declaredType;
     let optional = base.optional;
     const stripped = withoutUndefined(type);
     if (stripped !== type) optional = true;
@@ -129,8 +139,16 @@ export class ClassReader {
   }
 
   /** Whether `onInit` (own or inherited) is async or returns a Promise type, and where it is declared. */
-  onInit(symbol: ts.Symbol): { async: boolean; location: Location | undefined } {
+  onInit(
+    classDeclaration: ts.ClassDeclaration,
+    symbol: ts.Symbol,
+  ): { async: boolean; location: Location | undefined } {
     const { checker } = this.context;
+    const own = classDeclaration.members.some(
+      (m) => m.name !== undefined && ts.isIdentifier(m.name) && m.name.text === "onInit",
+    );
+    // no onInit of its own and nothing to inherit one from: no need to ask the checker
+    if (!own && !hasExtends(classDeclaration)) return { async: false, location: undefined };
     const instance = checker.getDeclaredTypeOfSymbol(symbol);
     const property = checker.getPropertyOfType(instance, "onInit");
     const declaration = property?.declarations?.[0];
@@ -149,6 +167,10 @@ export class ClassReader {
       .some((signature) => isPromiseLike(checker.getReturnTypeOfSignature(signature)));
     return { async, location };
   }
+}
+
+function hasExtends(declaration: ts.ClassDeclaration): boolean {
+  return declaration.heritageClauses?.some((c) => c.token === ts.SyntaxKind.ExtendsKeyword) === true;
 }
 
 function unsupported(reason: string): ParamTarget {

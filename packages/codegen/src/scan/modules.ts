@@ -17,7 +17,7 @@ export function scanFile(context: ScanContext, keys: TypeKeys, sourceFile: ts.So
       context.checker.getSymbolAtLocation(statement.name ?? statement) ?? classSymbol(context, statement);
     if (symbol === undefined) continue;
     const name = statement.name?.text;
-    const init = classes.onInit(symbol);
+    const init = classes.onInit(statement, symbol);
     modules.push({
       className: name,
       exportName: exportNameOf(statement),
@@ -27,7 +27,7 @@ export function scanFile(context: ScanContext, keys: TypeKeys, sourceFile: ts.So
       heritage: classes.heritage(statement, symbol),
       abstract: (ts.getCombinedModifierFlags(statement) & ts.ModifierFlags.Abstract) !== 0,
       options: readOptions(context, keys, decorator),
-      params: classes.params(symbol),
+      params: classes.params(statement, symbol),
       asyncInit: init.async,
       onInitLocation: init.location,
     });
