@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   log("## Codegen scale\n");
   const codegen = await codegenScale(
     quick
-      ? { sizes: [500], runs: 1, watchEdits: 2, bootGenerated: true, realWorld: false }
+      ? { sizes: [300], runs: 1, watchEdits: 2, bootGenerated: true, realWorld: false }
       : { sizes: [1_000, 10_000], runs: 3, watchEdits: 5, bootGenerated: true, realWorld: true },
     log,
   );

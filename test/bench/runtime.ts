@@ -82,8 +82,19 @@ function firstResolve(fresh: () => unknown, first: string, hand?: unknown): () =
   );
 }
 
-async function time(fn: BenchFn | (() => Generator<unknown>), opts: RaceOptions): Promise<number> {
-  const stats = await measure(fn as () => unknown, { min_cpu_time: opts.minCpuTime });
+/**
+ * Containers created per first-resolve measurement are capped: InversifyJS 8 keeps about
+ * 22 KB of every container it ever created reachable, and mitata's default batches would
+ * create enough of them to exhaust a 4 GB heap.
+ */
+const FIRST_RESOLVE_LIMITS = { batch_samples: 32, max_samples: 150 } as const;
+
+async function time(
+  fn: BenchFn | (() => Generator<unknown>),
+  opts: RaceOptions,
+  limits: { batch_samples?: number; max_samples?: number } = {},
+): Promise<number> {
+  const stats = await measure(fn as () => unknown, { min_cpu_time: opts.minCpuTime, ...limits });
   return stats.p50;
 }
 
@@ -237,12 +248,16 @@ export async function runtimeRaces(
       const c = contender(p.name, typeof inst === "string" ? inst : undefined);
       if (typeof inst !== "string") {
         const gen = firstResolve(fresh, "inst.get(inst.keys[0])");
-        c.measure = () => time(gen, opts);
+        c.measure = () => time(gen, opts, FIRST_RESOLVE_LIMITS);
       }
       list.push(c);
     }
     const handGen = firstResolve(() => g.handBuild(), "hand(inst)", g.handRoot);
-    list.push({ name: "new (hand-written)", baseline: true, measure: () => time(handGen, opts) });
+    list.push({
+      name: "new (hand-written)",
+      baseline: true,
+      measure: () => time(handGen, opts, FIRST_RESOLVE_LIMITS),
+    });
     results.push(
       await runRace(
         "first resolve of a lazy module (3 built dependencies; fresh container per iteration, not timed)",
