@@ -100,6 +100,19 @@ describe("the main example (pnpm start)", () => {
       /metrics: \{"export\.csv":1,"export\.json":1,"export\.pdf":1,"orders\.query":\d+\}/,
     );
   });
+  it("prints the same when compiled by tsc and run with plain node", () => {
+    const compiled = tsc(
+      ["-p", "tsconfig.json", "--noEmit", "false", "--rootDir", ".", "--outDir", "dist/shop"],
+      {
+        cwd: examplesDir,
+      },
+    );
+    expect(compiled.status, describeRun(compiled)).toBe(0);
+    const result = node("dist/shop/src/main.js", [], { cwd: examplesDir, env: { DB_CONNECT_DELAY_MS: "5" } });
+    expect(result.status, describeRun(result)).toBe(0);
+    const timeless = (text: string): string => text.replace(/\d+(\.\d+)? ms/g, "<t> ms");
+    expect(timeless(result.stdout)).toBe(timeless(shop().stdout));
+  });
 });
 
 describe("standard and legacy decorators", () => {
