@@ -1,9 +1,15 @@
 import { DependencyGraph, compareIds, formatPath } from "@modreg/core";
 import semver from "semver";
 import { compareDiagnostics, error, type Diagnostic } from "../diagnostics.js";
-import type { ManifestData, ModuleData, ScanResult, TokenData } from "../records.js";
+import type { ManifestData, ModuleData, ScanResult, ScannedModule, TokenData } from "../records.js";
 import { normalizeModule, type NormalizedModule } from "./options.js";
 import { ModuleIndex, resolveModule, type ResolvedModule } from "./resolve.js";
+
+/**
+ * Normalized options by scanned record. Records are immutable and `--watch` hands the same
+ * objects back for files that did not change, so their options are not checked again.
+ */
+const normalized_ = new WeakMap<ScannedModule, ReturnType<typeof normalizeModule>>();
 
 /** The environment `modreg check --env/--feature` validates the active graph under. */
 export interface ActiveCondition {
@@ -29,7 +35,8 @@ export function validate(scan: ScanResult, active?: ActiveCondition): Validation
     (a, b) => compare(a.location.file, b.location.file) || compare(a.className ?? "", b.className ?? ""),
   );
   for (const scanned of ordered) {
-    const result = normalizeModule(scanned);
+    let result = normalized_.get(scanned);
+    if (result === undefined) normalized_.set(scanned, (result = normalizeModule(scanned)));
     diagnostics.push(...result.diagnostics);
     if (result.module) normalized.push(result.module);
   }

@@ -53,6 +53,13 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
   const names = new LocalNames();
   const imports = new Imports();
   const classNames = new Map<ModuleData, string>();
+  const specifiers = new Map<string, string>();
+  const specifier = (fileName: string): string => {
+    let found = specifiers.get(fileName);
+    if (found === undefined)
+      specifiers.set(fileName, (found = importSpecifier(options.out, fileName, options.importStyle)));
+    return found;
+  };
   for (const m of data.modules) {
     const wanted =
       m.class.exportName === "default"
@@ -60,27 +67,40 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
         : m.class.exportName;
     const local = names.claim(wanted);
     classNames.set(m, local);
-    imports.add(
-      importSpecifier(options.out, m.class.fileName, options.importStyle),
-      m.class.exportName,
-      local,
-      false,
-    );
+    imports.add(specifier(m.class.fileName), m.class.exportName, local, false);
   }
   const byId = new Map(data.modules.map((m) => [m.id, m]));
-  const tokenTypes = data.tokens.map((t) => tokenType(t, names, imports, options, byId, classNames));
+  const classByExport = new Map(
+    data.modules.map((m) => [`${m.class.fileName}#${m.class.exportName}`, classNames.get(m)!]),
+  );
+  const tokenTypes = data.tokens.map((t) =>
+    tokenType(t, names, imports, options, byId, classNames, classByExport),
+  );
 
   const core =
     data.tokens.length > 0 ? "token, type Manifest, type ModuleRecord" : "type Manifest, type ModuleRecord";
   const lines = [GENERATED_HEADER, `import { ${core} } from "@modreg/core";`, ...imports.lines(), ""];
-  // One typed constant per module: tsc checks each record on its own, where one array
-  // literal of thousands of object literals is a union too complex to represent (TS2590).
-  const records = data.modules.map((m) => names.claim(`${classNames.get(m)!}Record`));
-  data.modules.forEach((m, i) => lines.push(...moduleLines(m, classNames.get(m)!, records[i]!), ""));
-  lines.push("export const manifest: Manifest = {", "  formatVersion: 1,", "  validated: true,");
+  // Each record goes through `moduleRecord`, so tsc checks it against `ModuleRecord` on its
+  // own: one array literal of thousands of object literals is a union too complex to
+  // represent (TS2590), and thousands of typed constants referenced at the end cost tsc a
+  // flow-analysis walk per reference (quadratic).
+  lines.push(
+    "/** Checks one record against `ModuleRecord`; keeps type-checking linear in the module count. */",
+    "function moduleRecord(record: ModuleRecord): ModuleRecord {",
+    "  return record;",
+    "}",
+    "",
+    "export const manifest: Manifest = {",
+    "  formatVersion: 1,",
+    "  validated: true,",
+  );
   if (data.package !== undefined) lines.push(`  package: ${str(data.package)},`);
   if (data.modules.length === 0) lines.push("  modules: [],");
-  else lines.push("  modules: [", ...records.map((r) => `    ${r},`), "  ],");
+  else {
+    lines.push("  modules: [");
+    for (const m of data.modules) lines.push(...moduleLines(m, classNames.get(m)!));
+    lines.push("  ],");
+  }
   lines.push("};", "");
   if (data.tokens.length === 0) lines.push("export const tokens = {} as const;");
   else {
@@ -97,35 +117,37 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
   return `${lines.join("\n")}\n`;
 }
 
-function moduleLines(m: ModuleData, local: string, record: string): string[] {
-  const out = [`const ${record}: ModuleRecord = {`, `  id: ${str(m.id)},`];
-  if (m.version !== "0.0.0") out.push(`  version: ${str(m.version)},`);
-  if (m.scope !== "singleton") out.push(`  scope: ${str(m.scope)},`);
-  out.push(`  class: ${local},`);
-  if (m.capabilities.length > 0) out.push(`  capabilities: ${list(m.capabilities)},`);
-  if (m.provides.length > 0) out.push(`  provides: ${list(m.provides)},`);
+function moduleLines(m: ModuleData, local: string): string[] {
+  const out = ["    moduleRecord({", `      id: ${str(m.id)},`];
+  if (m.version !== "0.0.0") out.push(`      version: ${str(m.version)},`);
+  if (m.scope !== "singleton") out.push(`      scope: ${str(m.scope)},`);
+  out.push(`      class: ${local},`);
+  if (m.capabilities.length > 0) out.push(`      capabilities: ${list(m.capabilities)},`);
+  if (m.provides.length > 0) out.push(`      provides: ${list(m.provides)},`);
   if (m.deps.length > 0) {
-    out.push("  deps: [");
-    for (const dep of m.deps) out.push(`    ${depText(dep)},`);
-    out.push("  ],");
+    out.push("      deps: [");
+    for (const dep of m.deps) out.push(`        ${depText(dep)},`);
+    out.push("      ],");
   }
   if (m.when) {
     const parts = [];
     if (m.when.env) parts.push(`env: ${list(m.when.env)}`);
     if (m.when.feature) parts.push(`feature: ${list(m.when.feature)}`);
-    out.push(`  when: { ${parts.join(", ")} },`);
+    out.push(`      when: { ${parts.join(", ")} },`);
   }
   if (m.metadata && Object.keys(m.metadata).length > 0) {
     const entries = Object.entries(m.metadata).map(([k, v]) => `${propertyKey(k)}: ${JSON.stringify(v)}`);
-    out.push(`  metadata: { ${entries.join(", ")} },`);
+    out.push(`      metadata: { ${entries.join(", ")} },`);
   }
-  if (m.asyncInit) out.push("  asyncInit: true,");
-  if (m.args > 0) out.push(`  args: ${m.args},`);
-  out.push(`  source: { file: ${str(m.source.file)}, line: ${m.source.line}, column: ${m.source.column} },`);
+  if (m.asyncInit) out.push("      asyncInit: true,");
+  if (m.args > 0) out.push(`      args: ${m.args},`);
+  out.push(
+    `      source: { file: ${str(m.source.file)}, line: ${m.source.line}, column: ${m.source.column} },`,
+  );
   const params = Array.from({ length: m.params }, (_, i) => `r(${i}) as never`);
   const args = Array.from({ length: m.args }, (_, i) => `a[${i}] as never`);
   const signature = m.args > 0 ? (m.params > 0 ? "(r, a)" : "(_r, a)") : m.params > 0 ? "(r)" : "()";
-  out.push(`  create: ${signature} => new ${local}(${[...params, ...args].join(", ")}),`, "};");
+  out.push(`      create: ${signature} => new ${local}(${[...params, ...args].join(", ")}),`, "    }),");
   return out;
 }
 
@@ -153,13 +175,12 @@ function tokenType(
   options: WriteOptions,
   byId: ReadonlyMap<string, ModuleData>,
   classNames: ReadonlyMap<ModuleData, string>,
+  classByExport: ReadonlyMap<string, string>,
 ): string {
   const declaration = t.declaration;
   if (declaration?.importable) {
-    const existing = [...classNames].find(
-      ([m]) => m.class.fileName === declaration.fileName && m.class.exportName === declaration.name,
-    );
-    if (existing) return existing[1];
+    const existing = classByExport.get(`${declaration.fileName}#${declaration.name}`);
+    if (existing !== undefined) return existing;
     const local = names.claim(declaration.name);
     imports.add(
       importSpecifier(options.out, declaration.fileName, options.importStyle),
