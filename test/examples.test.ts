@@ -1,6 +1,7 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { describeRun, examplesDir, modreg, node, tsc, tsx, type RunResult } from "./support/run.js";
+import { describeRun, examplesDir, modreg, node, repoRoot, tsc, tsx, type RunResult } from "./support/run.js";
 
 const pluginDir = join(examplesDir, "plugins", "pdf");
 
@@ -37,6 +38,27 @@ describe("the examples' committed manifests", () => {
   it.each(projects)("$project in $cwd type-checks with tsc", ({ cwd, project }) => {
     const result = tsc(["-p", project, "--noEmit"], { cwd });
     expect(result.status, describeRun(result)).toBe(0);
+  });
+});
+
+describe("modreg graph on the shop", () => {
+  it("prints the Mermaid picture the README shows", () => {
+    const result = modreg(["graph", "--project", "tsconfig.json", "--format", "mermaid"], {
+      cwd: examplesDir,
+    });
+    expect(result.status, describeRun(result)).toBe(0);
+    expect(result.stdout).toMatch(/^flowchart/);
+    expect(result.stdout).toContain('"database@2.3.0"');
+    const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+    const block = /```mermaid\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, "README.md has a mermaid block").toBeDefined();
+    expect(result.stdout.trim()).toBe(block?.trim());
+  });
+
+  it.each(["dot", "json"])("also writes %s", (format) => {
+    const result = modreg(["graph", "--project", "tsconfig.json", "--format", format], { cwd: examplesDir });
+    expect(result.status, describeRun(result)).toBe(0);
+    expect(result.stdout).toContain("export-service");
   });
 });
 
