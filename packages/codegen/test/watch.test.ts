@@ -1,0 +1,87 @@
+import { spawn } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createGenerator } from "../src/index.js";
+import { BIN, FIXTURES, REPO } from "./helpers.js";
+
+const TMP = path.join(REPO, ".tmp");
+mkdirSync(TMP, { recursive: true });
+const work = mkdtempSync(path.join(TMP, "codegen-watch-"));
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+function copyFixture(name: string, as: string): string {
+  const dir = path.join(work, as);
+  cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  return dir;
+}
+
+/** Edits a file in place. */
+function edit(file: string, from: string, to: string): void {
+  const text = readFileSync(file, "utf8");
+  expect(text).toContain(from);
+  writeFileSync(file, text.replace(from, to));
+}
+
+describe("createGenerator reuse", () => {
+  it("sees an edit after update() and rescans only what it affects", () => {
+    const dir = copyFixture("basic", "reuse");
+    const generator = createGenerator({ project: dir, write: false });
+    const first = generator.run();
+    expect(first.diagnostics).toEqual([]);
+    edit(path.join(dir, "src/config.ts"), 'version: "1.4.0"', 'version: "0.9.0"');
+    generator.update([path.join(dir, "src/config.ts")]);
+    const second = generator.run();
+    expect(second.diagnostics.map((d) => d.code)).toEqual(["MR3006"]);
+    edit(path.join(dir, "src/config.ts"), 'version: "0.9.0"', 'version: "1.5.0"');
+    generator.update([path.join(dir, "src/config.ts")]);
+    const third = generator.run();
+    expect(third.diagnostics).toEqual([]);
+    expect(third.code).toBe(first.code.replace('version: "1.4.0"', 'version: "1.5.0"'));
+    // a new file joins the program
+    writeFileSync(
+      path.join(dir, "src/audit.ts"),
+      'import { Module } from "@modreg/core";\n\n@Module({ id: "audit" })\nexport class Audit {}\n',
+    );
+    generator.update([path.join(dir, "src/audit.ts")]);
+    expect(generator.run().manifest.modules.map((m) => m.id)).toContain("audit");
+    rmSync(path.join(dir, "src/audit.ts"));
+    generator.update([path.join(dir, "src/audit.ts")]);
+    expect(generator.run().manifest.modules.map((m) => m.id)).not.toContain("audit");
+  });
+});
+
+describe("modreg generate --watch", () => {
+  it("regenerates on change, keeps running through errors, and says how long each run took", async () => {
+    const dir = copyFixture("runtime", "cli");
+    const child = spawn(process.execPath, [BIN, "generate", "--watch"], { cwd: dir });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const waitFor = async (pattern: RegExp, from: () => string): Promise<void> => {
+      const deadline = Date.now() + 60_000;
+      while (!pattern.test(from())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(pattern)}:\n${from()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    try {
+      await waitFor(/watching for changes/, () => stdout);
+      expect(stdout).toMatch(/\[modreg\] generated in \d+ ms \(7 modules\)/);
+      const config = path.join(dir, "src/config.ts");
+      edit(config, 'version: "1.2.0"', 'version: "3.0.0"');
+      await waitFor(/MR3006/, () => stderr);
+      await waitFor(/errors: nothing written/, () => stdout);
+      expect(readFileSync(path.join(dir, "src/modules.generated.ts"), "utf8")).toContain('version: "1.2.0"');
+      edit(config, 'version: "3.0.0"', 'version: "1.3.0"');
+      await waitFor(/regenerated after src\/config\.ts in \d+ ms \(7 modules\): wrote/, () => stdout);
+      expect(readFileSync(path.join(dir, "src/modules.generated.ts"), "utf8")).toContain('version: "1.3.0"');
+    } finally {
+      child.kill("SIGINT");
+    }
+  });
+});
