@@ -13,153 +13,136 @@ import { PrettyLogger } from "./logging/pretty-logger.js";
 import { Metrics } from "./metrics.js";
 import { OrderRepository } from "./order-repository.js";
 
-const AnalyticsEngineRecord: ModuleRecord = {
-  id: "analytics",
-  scope: "lazy",
-  class: AnalyticsEngine,
-  capabilities: ["analytics"],
-  deps: [
-    { id: "orders", param: "orders" },
-    { iface: "@modreg/examples#Logger", param: "log" },
-  ],
-  source: { file: "src/analytics.ts", line: 16, column: 14 },
-  create: (r) => new AnalyticsEngine(r(0) as never, r(1) as never),
-};
-
-const ConfigRecord: ModuleRecord = {
-  id: "config",
-  version: "1.4.0",
-  class: Config,
-  metadata: { displayName: "Configuration", category: "core" },
-  source: { file: "src/config.ts", line: 8, column: 14 },
-  create: () => new Config(),
-};
-
-const DatabaseRecord: ModuleRecord = {
-  id: "database",
-  version: "2.3.0",
-  class: Database,
-  capabilities: ["storage", "sql"],
-  deps: [
-    { id: "config", param: "config" },
-    { iface: "@modreg/examples#Logger", param: "log" },
-  ],
-  metadata: { displayName: "Database", category: "infra" },
-  asyncInit: true,
-  source: { file: "src/database.ts", line: 35, column: 14 },
-  create: (r) => new Database(r(0) as never, r(1) as never),
-};
-
-const ExportJobRecord: ModuleRecord = {
-  id: "export-job",
-  scope: "factory",
-  class: ExportJob,
-  deps: [
-    { id: "orders", param: "orders" },
-    { iface: "@modreg/example-plugin-api#Exporter", multi: true, param: "exporters" },
-    { iface: "@modreg/examples#Logger", param: "log" },
-  ],
-  args: 1,
-  source: { file: "src/export-job.ts", line: 15, column: 14 },
-  create: (r, a) => new ExportJob(r(0) as never, r(1) as never, r(2) as never, a[0] as never),
-};
-
-const ExportServiceRecord: ModuleRecord = {
-  id: "export-service",
-  version: "1.0.0",
-  class: ExportService,
-  capabilities: ["api"],
-  deps: [
-    { id: "export-job", inject: "factory", param: "newJob" },
-    { id: "analytics", inject: "lazy", param: "analytics" },
-    { iface: "@modreg/examples#Logger", param: "log" },
-    { id: "metrics", optional: true, param: "metrics" },
-  ],
-  source: { file: "src/export-service.ts", line: 12, column: 14 },
-  create: (r) => new ExportService(r(0) as never, r(1) as never, r(2) as never, r(3) as never),
-};
-
-const CsvExporterRecord: ModuleRecord = {
-  id: "csv-exporter",
-  version: "1.0.0",
-  class: CsvExporter,
-  capabilities: ["export", "tabular"],
-  provides: ["@modreg/example-plugin-api#Exporter"],
-  metadata: { displayName: "CSV exporter", format: "csv" },
-  source: { file: "src/exporters/csv-exporter.ts", line: 11, column: 14 },
-  create: () => new CsvExporter(),
-};
-
-const JsonExporterRecord: ModuleRecord = {
-  id: "json-exporter",
-  version: "1.0.0",
-  class: JsonExporter,
-  capabilities: ["export", "structured"],
-  provides: ["@modreg/example-plugin-api#Exporter"],
-  metadata: { displayName: "JSON exporter", format: "json" },
-  source: { file: "src/exporters/json-exporter.ts", line: 11, column: 14 },
-  create: () => new JsonExporter(),
-};
-
-const JsonLoggerRecord: ModuleRecord = {
-  id: "json-logger",
-  class: JsonLogger,
-  capabilities: ["logging"],
-  provides: ["@modreg/examples#Logger"],
-  when: { env: ["production"] },
-  source: { file: "src/logging/json-logger.ts", line: 6, column: 14 },
-  create: () => new JsonLogger(),
-};
-
-const PrettyLoggerRecord: ModuleRecord = {
-  id: "pretty-logger",
-  class: PrettyLogger,
-  capabilities: ["logging"],
-  provides: ["@modreg/examples#Logger"],
-  when: { env: ["development", "test"] },
-  source: { file: "src/logging/pretty-logger.ts", line: 6, column: 14 },
-  create: () => new PrettyLogger(),
-};
-
-const MetricsRecord: ModuleRecord = {
-  id: "metrics",
-  version: "1.0.0",
-  class: Metrics,
-  capabilities: ["monitoring"],
-  when: { feature: ["metrics"] },
-  source: { file: "src/metrics.ts", line: 8, column: 14 },
-  create: () => new Metrics(),
-};
-
-const OrderRepositoryRecord: ModuleRecord = {
-  id: "orders",
-  version: "1.0.0",
-  class: OrderRepository,
-  deps: [
-    { id: "database", range: "^2.0.0", param: "db" },
-    { iface: "@modreg/examples#Logger", param: "log" },
-    { id: "metrics", optional: true, param: "metrics" },
-  ],
-  source: { file: "src/order-repository.ts", line: 11, column: 14 },
-  create: (r) => new OrderRepository(r(0) as never, r(1) as never, r(2) as never),
-};
+/** Checks one record against `ModuleRecord`; keeps type-checking linear in the module count. */
+function moduleRecord(record: ModuleRecord): ModuleRecord {
+  return record;
+}
 
 export const manifest: Manifest = {
   formatVersion: 1,
   validated: true,
   package: "@modreg/examples",
   modules: [
-    AnalyticsEngineRecord,
-    ConfigRecord,
-    DatabaseRecord,
-    ExportJobRecord,
-    ExportServiceRecord,
-    CsvExporterRecord,
-    JsonExporterRecord,
-    JsonLoggerRecord,
-    PrettyLoggerRecord,
-    MetricsRecord,
-    OrderRepositoryRecord,
+    moduleRecord({
+      id: "analytics",
+      scope: "lazy",
+      class: AnalyticsEngine,
+      capabilities: ["analytics"],
+      deps: [
+        { id: "orders", param: "orders" },
+        { iface: "@modreg/examples#Logger", param: "log" },
+      ],
+      source: { file: "src/analytics.ts", line: 16, column: 14 },
+      create: (r) => new AnalyticsEngine(r(0) as never, r(1) as never),
+    }),
+    moduleRecord({
+      id: "config",
+      version: "1.4.0",
+      class: Config,
+      metadata: { displayName: "Configuration", category: "core" },
+      source: { file: "src/config.ts", line: 8, column: 14 },
+      create: () => new Config(),
+    }),
+    moduleRecord({
+      id: "database",
+      version: "2.3.0",
+      class: Database,
+      capabilities: ["storage", "sql"],
+      deps: [
+        { id: "config", param: "config" },
+        { iface: "@modreg/examples#Logger", param: "log" },
+      ],
+      metadata: { displayName: "Database", category: "infra" },
+      asyncInit: true,
+      source: { file: "src/database.ts", line: 35, column: 14 },
+      create: (r) => new Database(r(0) as never, r(1) as never),
+    }),
+    moduleRecord({
+      id: "export-job",
+      scope: "factory",
+      class: ExportJob,
+      deps: [
+        { id: "orders", param: "orders" },
+        { iface: "@modreg/example-plugin-api#Exporter", multi: true, param: "exporters" },
+        { iface: "@modreg/examples#Logger", param: "log" },
+      ],
+      args: 1,
+      source: { file: "src/export-job.ts", line: 15, column: 14 },
+      create: (r, a) => new ExportJob(r(0) as never, r(1) as never, r(2) as never, a[0] as never),
+    }),
+    moduleRecord({
+      id: "export-service",
+      version: "1.0.0",
+      class: ExportService,
+      capabilities: ["api"],
+      deps: [
+        { id: "export-job", inject: "factory", param: "newJob" },
+        { id: "analytics", inject: "lazy", param: "analytics" },
+        { iface: "@modreg/examples#Logger", param: "log" },
+        { id: "metrics", optional: true, param: "metrics" },
+      ],
+      source: { file: "src/export-service.ts", line: 12, column: 14 },
+      create: (r) => new ExportService(r(0) as never, r(1) as never, r(2) as never, r(3) as never),
+    }),
+    moduleRecord({
+      id: "csv-exporter",
+      version: "1.0.0",
+      class: CsvExporter,
+      capabilities: ["export", "tabular"],
+      provides: ["@modreg/example-plugin-api#Exporter"],
+      metadata: { displayName: "CSV exporter", format: "csv" },
+      source: { file: "src/exporters/csv-exporter.ts", line: 11, column: 14 },
+      create: () => new CsvExporter(),
+    }),
+    moduleRecord({
+      id: "json-exporter",
+      version: "1.0.0",
+      class: JsonExporter,
+      capabilities: ["export", "structured"],
+      provides: ["@modreg/example-plugin-api#Exporter"],
+      metadata: { displayName: "JSON exporter", format: "json" },
+      source: { file: "src/exporters/json-exporter.ts", line: 11, column: 14 },
+      create: () => new JsonExporter(),
+    }),
+    moduleRecord({
+      id: "json-logger",
+      class: JsonLogger,
+      capabilities: ["logging"],
+      provides: ["@modreg/examples#Logger"],
+      when: { env: ["production"] },
+      source: { file: "src/logging/json-logger.ts", line: 6, column: 14 },
+      create: () => new JsonLogger(),
+    }),
+    moduleRecord({
+      id: "pretty-logger",
+      class: PrettyLogger,
+      capabilities: ["logging"],
+      provides: ["@modreg/examples#Logger"],
+      when: { env: ["development", "test"] },
+      source: { file: "src/logging/pretty-logger.ts", line: 6, column: 14 },
+      create: () => new PrettyLogger(),
+    }),
+    moduleRecord({
+      id: "metrics",
+      version: "1.0.0",
+      class: Metrics,
+      capabilities: ["monitoring"],
+      when: { feature: ["metrics"] },
+      source: { file: "src/metrics.ts", line: 8, column: 14 },
+      create: () => new Metrics(),
+    }),
+    moduleRecord({
+      id: "orders",
+      version: "1.0.0",
+      class: OrderRepository,
+      deps: [
+        { id: "database", range: "^2.0.0", param: "db" },
+        { iface: "@modreg/examples#Logger", param: "log" },
+        { id: "metrics", optional: true, param: "metrics" },
+      ],
+      source: { file: "src/order-repository.ts", line: 11, column: 14 },
+      create: (r) => new OrderRepository(r(0) as never, r(1) as never, r(2) as never),
+    }),
   ],
 };
 

@@ -4,42 +4,41 @@ import { AuditLog } from "./audit-log.js";
 import { type Clock, FixedClock } from "./clock.js";
 import { Greeter } from "./greeter.js";
 
-const AuditLogRecord: ModuleRecord = {
-  id: "audit-log",
-  scope: "lazy",
-  class: AuditLog,
-  source: { file: "src/audit-log.ts", line: 5, column: 14 },
-  create: () => new AuditLog(),
-};
-
-const FixedClockRecord: ModuleRecord = {
-  id: "fixed-clock",
-  class: FixedClock,
-  provides: ["@modreg/examples#Clock"],
-  source: { file: "src/clock.ts", line: 10, column: 14 },
-  create: () => new FixedClock(),
-};
-
-const GreeterRecord: ModuleRecord = {
-  id: "greeter",
-  version: "1.0.0",
-  class: Greeter,
-  deps: [
-    { iface: "@modreg/examples#Clock", param: "clock" },
-    { id: "audit-log", inject: "lazy", param: "audit" },
-  ],
-  source: { file: "src/greeter.ts", line: 9, column: 14 },
-  create: (r) => new Greeter(r(0) as never, r(1) as never),
-};
+/** Checks one record against `ModuleRecord`; keeps type-checking linear in the module count. */
+function moduleRecord(record: ModuleRecord): ModuleRecord {
+  return record;
+}
 
 export const manifest: Manifest = {
   formatVersion: 1,
   validated: true,
   package: "@modreg/examples",
   modules: [
-    AuditLogRecord,
-    FixedClockRecord,
-    GreeterRecord,
+    moduleRecord({
+      id: "audit-log",
+      scope: "lazy",
+      class: AuditLog,
+      source: { file: "src/audit-log.ts", line: 5, column: 14 },
+      create: () => new AuditLog(),
+    }),
+    moduleRecord({
+      id: "fixed-clock",
+      class: FixedClock,
+      provides: ["@modreg/examples#Clock"],
+      source: { file: "src/clock.ts", line: 10, column: 14 },
+      create: () => new FixedClock(),
+    }),
+    moduleRecord({
+      id: "greeter",
+      version: "1.0.0",
+      class: Greeter,
+      deps: [
+        { iface: "@modreg/examples#Clock", param: "clock" },
+        { id: "audit-log", inject: "lazy", param: "audit" },
+      ],
+      source: { file: "src/greeter.ts", line: 9, column: 14 },
+      create: (r) => new Greeter(r(0) as never, r(1) as never),
+    }),
   ],
 };
 

@@ -2,26 +2,29 @@
 import { type Manifest, type ModuleRecord } from "@modreg/core";
 import { PdfExporter } from "./pdf-exporter.js";
 
-const PdfExporterRecord: ModuleRecord = {
-  id: "pdf-exporter",
-  version: "1.1.0",
-  class: PdfExporter,
-  capabilities: ["export", "document"],
-  provides: ["@modreg/example-plugin-api#Exporter"],
-  deps: [
-    { id: "config", range: "^1.0.0", optional: true, inject: "none" },
-  ],
-  metadata: { displayName: "PDF exporter", format: "pdf" },
-  source: { file: "src/pdf-exporter.ts", line: 21, column: 14 },
-  create: () => new PdfExporter(),
-};
+/** Checks one record against `ModuleRecord`; keeps type-checking linear in the module count. */
+function moduleRecord(record: ModuleRecord): ModuleRecord {
+  return record;
+}
 
 export const manifest: Manifest = {
   formatVersion: 1,
   validated: true,
   package: "@modreg/example-plugin-pdf",
   modules: [
-    PdfExporterRecord,
+    moduleRecord({
+      id: "pdf-exporter",
+      version: "1.1.0",
+      class: PdfExporter,
+      capabilities: ["export", "document"],
+      provides: ["@modreg/example-plugin-api#Exporter"],
+      deps: [
+        { id: "config", range: "^1.0.0", optional: true, inject: "none" },
+      ],
+      metadata: { displayName: "PDF exporter", format: "pdf" },
+      source: { file: "src/pdf-exporter.ts", line: 21, column: 14 },
+      create: () => new PdfExporter(),
+    }),
   ],
 };
 
