@@ -21,7 +21,7 @@ import { Lifecycle } from "./lifecycle.js";
 import type { Constructor, Manifest } from "./manifest.js";
 import { type Definition, ModuleNode, definitionOf } from "./node.js";
 import { type ActivationContext, Registry, isBuildEdge, unmetCondition } from "./registry.js";
-import { type Token, isToken, token } from "./tokens.js";
+import { type Token, isToken } from "./tokens.js";
 import type { ModuleKey } from "./types.js";
 import { validateAndOrder } from "./validate.js";
 
@@ -63,10 +63,13 @@ class ContainerImpl extends Lifecycle implements Container {
   private readonly definitions: Definition[] = [];
   private readonly packages: string[] = [];
   private registryCache: Registry | undefined;
-  /** Fast `get`, set at start and emptied at dispose: ids, classes, single-provider tokens. */
-  private ids: ReadonlyMap<string, ModuleNode> = new Map();
-  private classes: ReadonlyMap<unknown, ModuleNode> = new Map();
-  private tokens: ReadonlyMap<unknown, ModuleNode> = new Map();
+  /**
+   * What `get` reads first: key (id, class or token) -> built instance of a module this
+   * container owns, or -> `make` of a factory module. Filled by the first lookup of each
+   * key, emptied at dispose, so `get` of a built module is one `Map.get`.
+   */
+  private instances = new Map<unknown, unknown>();
+  private makers = new Map<unknown, () => unknown>();
   private starting: Promise<void> | undefined;
   private startMs = 0;
 
@@ -248,9 +251,6 @@ class ContainerImpl extends Lifecycle implements Container {
     const registry = this.registry();
     const order = validateAndOrder(registry, registry.sorted, this);
     this.bind(registry.nodes.filter((node) => node.owner === this && node.active));
-    this.ids = registry.byId;
-    this.classes = registry.byClass;
-    this.tokens = tokenLookup(registry);
     this.started = true;
     if (this.parent === undefined) this.warnAboutMissingClasses(registry);
     // Singletons (or the roots) and every module they need built first, e.g. lazy ones.
@@ -295,7 +295,8 @@ class ContainerImpl extends Lifecycle implements Container {
 
   private close(): void {
     this.disposed = true;
-    this.ids = this.classes = this.tokens = new Map();
+    this.instances = new Map();
+    this.makers = new Map();
     for (const node of this.registryCache?.nodes ?? []) {
       if (node.owner === this && node.active) {
         node.state = "disposed";
@@ -322,24 +323,23 @@ class ContainerImpl extends Lifecycle implements Container {
   // ---- instances ---------------------------------------------------------------------
 
   get(key: unknown): never {
-    const node =
-      typeof key === "string"
-        ? this.ids.get(key)
-        : typeof key === "function"
-          ? this.classes.get(key)
-          : this.tokens.get(key);
-    if (node !== undefined) {
-      if (node.state === "ready") return node.instance as never;
-      if (node.def.scope === "factory" && node.active)
-        return (node.owner as Lifecycle).produce(node, NO_ARGS) as never;
-    }
+    const instance = this.instances.get(key);
+    if (instance !== undefined) return instance as never;
+    const make = this.makers.get(key);
+    if (make !== undefined) return make() as never;
     return this.getSlow(key as ModuleKey) as never;
   }
 
   private getSlow(key: ModuleKey): unknown {
     this.assertStarted("get");
     const node = this.find(key);
-    return (node.owner as Lifecycle).instanceFor(node);
+    if (node.make !== undefined) {
+      if (node.owner === this) this.makers.set(key, node.make);
+      return node.make();
+    }
+    const instance = (node.owner as Lifecycle).instanceFor(node);
+    if (node.owner === this && node.state === "ready") this.instances.set(key, instance);
+    return instance;
   }
 
   async resolve(key: unknown): Promise<never> {
@@ -507,8 +507,6 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 }
 
-const NO_ARGS: readonly unknown[] = Object.freeze([]);
-
 /**
  * Singletons and the non-singletons they need built first (lazy modules, and through
  * factory modules their dependencies): marked walking the load order backwards.
@@ -525,15 +523,6 @@ function neededBySingletons(order: readonly ModuleNode[]): (node: ModuleNode) =>
     });
   }
   return (node) => node.def.scope === "singleton" || extra.has(node);
-}
-
-/** Tokens of interfaces with a single active provider, each to its node. */
-function tokenLookup(registry: Registry): Map<unknown, ModuleNode> {
-  const lookup = new Map<unknown, ModuleNode>();
-  for (const [key, providers] of registry.providers) {
-    if (providers.length === 1) lookup.set(token(key), providers[0]!);
-  }
-  return lookup;
 }
 
 /**
