@@ -29,31 +29,25 @@ export interface BootOptions {
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
-/** Median first boot over `runs` fresh processes, or the reason it failed. */
-function firstBoot(who: string, graph: string, runs: number): number | string {
-  const times: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const child = spawnSync(
-      process.execPath,
-      [
-        join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
-        join(import.meta.dirname, "first-boot.ts"),
-        who,
-        graph,
-      ],
-      { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-    );
-    const m = /FIRST_BOOT_NS (\d+)/.exec(child.stdout);
-    if (m === null)
-      return (
-        child.stderr
-          .trim()
-          .split("\n")
-          .find((l) => /Error/.test(l)) ?? `exit ${child.status}`
-      ).trim();
-    times.push(Number(m[1]));
-  }
-  return median(times);
+/** One first boot in a fresh process, or the reason it failed. */
+function firstBoot(who: string, graph: string): number | string {
+  const child = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
+      join(import.meta.dirname, "first-boot.ts"),
+      who,
+      graph,
+    ],
+    { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+  );
+  const m = /FIRST_BOOT_NS (\d+)/.exec(child.stdout);
+  if (m !== null) return Number(m[1]);
+  const error = child.stderr
+    .trim()
+    .split("\n")
+    .find((l) => /Error/.test(l));
+  return (error ?? `exit ${child.status}`).trim();
 }
 
 export interface BootResult {
@@ -129,48 +123,65 @@ export async function coldBoot(
     const medians = new Map<string, number>();
     const heap = new Map<string, number>();
     const first = new Map<string, number>();
-    const rows: string[][] = [];
+    const rowOf = new Map<string, string[]>();
+    const runnable: Required<Pick<Booter, "name" | "boot">>[] = [];
     for (const b of booters) {
       if (b.boot === undefined || b.check === undefined) {
-        rows.push([b.name, "—", "—", "—", "—", "—", "—", `not measured: ${b.skip ?? ""}`]);
+        rowOf.set(b.name, [b.name, "—", "—", "—", "—", "—", "—", `not measured: ${b.skip ?? ""}`]);
         continue;
       }
       try {
         b.check(g, await b.boot(g));
+        runnable.push({ name: b.name, boot: b.boot });
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
         log(`  ! ${b.name} failed its check on ${g.name}: ${msg}`);
-        rows.push([b.name, "—", "—", "—", "—", "—", "—", `not measured: failed its check: ${msg}`]);
-        continue;
+        rowOf.set(b.name, [b.name, "—", "—", "—", "—", "—", "—", `not measured: failed its check: ${msg}`]);
       }
-      const samples: number[] = [];
-      const started = Date.now();
-      while (
-        samples.length < opts.maxSamples &&
-        (samples.length === 0 || Date.now() - started < opts.budgetMs)
-      ) {
-        samples.push(await timeOnce(b.boot, g));
+    }
+    // Samples are interleaved across contenders (rotating order), so a burst of load from
+    // elsewhere on the machine lands on all of them rather than on whoever ran at the time.
+    const samples = new Map<string, number[]>(runnable.map((b) => [b.name, []]));
+    const spent = new Map<string, number>(runnable.map((b) => [b.name, 0]));
+    for (let round = 0; round < opts.maxSamples; round++) {
+      for (let k = 0; k < runnable.length; k++) {
+        const b = runnable[(k + round) % runnable.length];
+        if (b === undefined || (round > 0 && (spent.get(b.name) ?? 0) > opts.budgetMs * 1e6)) continue;
+        const ns = await timeOnce(b.boot, g);
+        samples.get(b.name)?.push(ns);
+        spent.set(b.name, (spent.get(b.name) ?? 0) + ns);
       }
+    }
+    const firstRuns = new Map<string, number[]>();
+    const firstFailure = new Map<string, string>();
+    for (let r = 0; r < opts.firstBootRuns; r++) {
+      for (const b of runnable) {
+        if (b.name === "new (hand-written)" || firstFailure.has(b.name)) continue;
+        const f = firstBoot(b.name, g.name);
+        if (typeof f === "string") firstFailure.set(b.name, f);
+        else firstRuns.set(b.name, [...(firstRuns.get(b.name) ?? []), f]);
+      }
+    }
+    for (const b of runnable) {
+      const own = samples.get(b.name) ?? [];
       const bytes = (await retained(b.boot, g, Math.max(1, Math.round(20_000 / size)))) / size;
-      medians.set(b.name, median(samples));
+      medians.set(b.name, median(own));
       heap.set(b.name, bytes);
-      let firstCell = "—";
-      if (opts.firstBootRuns > 0 && b.name !== "new (hand-written)") {
-        const f = firstBoot(b.name, g.name, opts.firstBootRuns);
-        if (typeof f === "number") first.set(b.name, f);
-        firstCell = typeof f === "number" ? formatTime(f) : `failed: ${f}`;
-      }
-      rows.push([
+      const f = firstRuns.get(b.name);
+      if (f !== undefined) first.set(b.name, median(f));
+      const failure = firstFailure.get(b.name);
+      rowOf.set(b.name, [
         b.name,
-        formatTime(median(samples)),
+        formatTime(median(own)),
         "",
         "",
-        firstCell,
+        failure !== undefined ? `failed: ${failure}` : f !== undefined ? formatTime(median(f)) : "—",
         formatBytes(bytes),
-        String(samples.length),
-        `${formatTime(Math.min(...samples))}–${formatTime(Math.max(...samples))}`,
+        String(own.length),
+        `${formatTime(Math.min(...own))}–${formatTime(Math.max(...own))}`,
       ]);
     }
+    const rows = booters.map((b) => rowOf.get(b.name) ?? [b.name]);
     const modreg = medians.get("modreg");
     const base = medians.get("new (hand-written)");
     for (const row of rows) {
