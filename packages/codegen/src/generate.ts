@@ -40,6 +40,8 @@ export interface GenerateResult {
   readonly projectDir: string;
   /** Files whose content changed on disk in this run. */
   readonly written: readonly string[];
+  /** Milliseconds per stage of this run: `load` (tsconfig and parsing, first run only), `scan`, `validate`, `write`. */
+  readonly timings: Readonly<Record<"load" | "scan" | "validate" | "write", number>>;
 }
 
 /** A reusable generator: keeps the program between runs (`--watch`). */
@@ -89,15 +91,29 @@ export function createGenerator(options: GenerateOptions): Generator {
       if (scanner && !scanner.update(changedFiles)) scanner = undefined;
     },
     run(active) {
+      const t0 = performance.now();
       if (scanner === undefined) {
         const opened = ProjectScanner.open(scannerOptions);
-        if (!opened.scanner)
-          return { code: "", manifest: empty, diagnostics: opened.diagnostics, out, projectDir, written: [] };
+        if (!opened.scanner) {
+          const timings = { load: performance.now() - t0, scan: 0, validate: 0, write: 0 };
+          return {
+            code: "",
+            manifest: empty,
+            diagnostics: opened.diagnostics,
+            out,
+            projectDir,
+            written: [],
+            timings,
+          };
+        }
         scanner = opened.scanner;
       }
+      const t1 = performance.now();
       const scan = scanner.scan();
       lastScan = scan;
+      const t2 = performance.now();
       const { manifest, diagnostics } = validate(scan, active);
+      const t3 = performance.now();
       const code = writeManifest(manifest, { out, importStyle: scan.importStyle });
       const jsonText = json === undefined ? undefined : writeJson(manifest);
       const written: string[] = [];
@@ -113,6 +129,7 @@ export function createGenerator(options: GenerateOptions): Generator {
         out,
         projectDir,
         written,
+        timings: { load: t1 - t0, scan: t2 - t1, validate: t3 - t2, write: performance.now() - t3 },
       };
     },
   };

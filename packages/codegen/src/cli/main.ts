@@ -82,6 +82,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
 
 /** Prints diagnostics to stderr and picks the exit code they call for. */
 export function report(result: GenerateResult, io: CliIO): number {
+  if (process.env["MODREG_TIMINGS"] === "1") {
+    const parts = Object.entries(result.timings).map(([stage, ms]) => `${stage} ${Math.round(ms)} ms`);
+    io.stderr.write(`[modreg] ${parts.join(", ")}\n`);
+  }
   return printDiagnostics(result.diagnostics, result.projectDir, io);
 }
 

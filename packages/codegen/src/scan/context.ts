@@ -10,6 +10,16 @@ export interface ScanContext {
   readonly packages: PackageNames;
   /** Files whose declarations the current file's records depend on (for `--watch` reuse). */
   readonly touched: Set<string>;
+  /** Project-relative POSIX names by absolute file name (locations ask for them constantly). */
+  readonly relativeNames: Map<string, string>;
+}
+
+/** The project-relative POSIX name of a file, cached. */
+export function relativeName(context: ScanContext, fileName: string): string {
+  let name = context.relativeNames.get(fileName);
+  if (name === undefined)
+    context.relativeNames.set(fileName, (name = relativePosix(context.projectDir, fileName)));
+  return name;
 }
 
 /** The plain location of a node: project-relative file, 1-based line and column, span length. */
@@ -18,7 +28,7 @@ export function locate(context: ScanContext, node: ts.Node): Location {
   const start = node.getStart(sourceFile);
   const { line, character } = sourceFile.getLineAndCharacterOfPosition(start);
   return {
-    file: relativePosix(context.projectDir, sourceFile.fileName),
+    file: relativeName(context, sourceFile.fileName),
     line: line + 1,
     column: character + 1,
     length: Math.max(1, node.getEnd() - start),

@@ -41,6 +41,7 @@ export class ProjectScanner {
   private readonly packages = new PackageNames();
   private readonly cache = new Map<string, CachedFile>();
   private readonly dirty = new Set<string>();
+  private readonly relativeNames = new Map<string, string>();
   private readonly walkable: (relativePath: string) => boolean;
 
   private constructor(private readonly options: ScannerOptions) {
@@ -97,6 +98,7 @@ export class ProjectScanner {
       projectDir: this.projectDir,
       packages: this.packages,
       touched: new Set(),
+      relativeNames: this.relativeNames,
     };
     const keys = new TypeKeys(context);
     const files = order(this.rootFiles());
@@ -135,7 +137,10 @@ export class ProjectScanner {
     const names = new Set(["Module"]);
     for (const fileName of files) {
       if (!SOURCE_EXTENSION.test(fileName) || fileName.endsWith(".d.ts")) continue;
-      if (!this.walkable(relativePosix(this.projectDir, fileName))) continue;
+      let relative = this.relativeNames.get(fileName);
+      if (relative === undefined)
+        this.relativeNames.set(fileName, (relative = relativePosix(this.projectDir, fileName)));
+      if (!this.walkable(relative)) continue;
       const sourceFile = program.getSourceFile(fileName);
       if (sourceFile === undefined) continue;
       const text = sourceFile.text;
