@@ -5,7 +5,7 @@
  */
 import { coldBoot } from "./boot.ts";
 import { codegenScale } from "./codegen.ts";
-import { machine } from "./machine.ts";
+import { load, machine } from "./machine.ts";
 import { loadModreg, modreg, MODREG_SETUP, PEERS, versionOf, type Peer } from "./peers.ts";
 import { table } from "./report.ts";
 import { runtimeRaces } from "./runtime.ts";
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     ) + "\n",
   );
 
-  log("## Runtime races\n");
+  log(`## Runtime races\n\n_${load()}_\n`);
   const races = await runtimeRaces(
     containers,
     unavailable,
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     log,
   );
 
-  log("## Cold boot\n");
+  log(`## Cold boot\n\n_${load()}_\n`);
   const bootContainers =
     typeof createContainer === "string"
       ? containers
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     log,
   );
 
-  log("## Codegen scale\n");
+  log(`## Codegen scale\n\n_${load()}_\n`);
   const codegen = await codegenScale(
     quick
       ? { sizes: [300], runs: 1, watchEdits: 2, bootGenerated: true, realWorld: false }
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
   );
 
   log(summarise(races, boots, codegen));
+  log(`_${load()}_\n`);
   log(`(${quick ? "quick " : ""}run took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 

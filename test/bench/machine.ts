@@ -12,3 +12,8 @@ export function machine(): string {
     "",
   ].join("\n");
 }
+
+/** The 1-minute load average, printed at each section: figures under load >2 on 2 cores are noisy. */
+export function load(): string {
+  return `load average (1 min): ${loadavg()[0]?.toFixed(2) ?? "?"}`;
+}
