@@ -65,11 +65,10 @@ class ContainerImpl extends Lifecycle implements Container {
   private registryCache: Registry | undefined;
   /**
    * What `get` reads first: key (id, class or token) -> built instance of a module this
-   * container owns, or -> `make` of a factory module. Filled by the first lookup of each
+   * container owns, or -> a `FactoryEntry` of a factory module. Filled by the first lookup of each
    * key, emptied at dispose, so `get` of a built module is one `Map.get`.
    */
   private instances = new Map<unknown, unknown>();
-  private makers = new Map<unknown, () => unknown>();
   private starting: Promise<void> | undefined;
   private startMs = 0;
 
@@ -296,7 +295,6 @@ class ContainerImpl extends Lifecycle implements Container {
   private close(): void {
     this.disposed = true;
     this.instances = new Map();
-    this.makers = new Map();
     for (const node of this.registryCache?.nodes ?? []) {
       if (node.owner === this && node.active) {
         node.state = "disposed";
@@ -323,10 +321,8 @@ class ContainerImpl extends Lifecycle implements Container {
   // ---- instances ---------------------------------------------------------------------
 
   get(key: unknown): never {
-    const instance = this.instances.get(key);
-    if (instance !== undefined) return instance as never;
-    const make = this.makers.get(key);
-    if (make !== undefined) return make() as never;
+    const found = this.instances.get(key);
+    if (found !== undefined) return (found instanceof FactoryEntry ? found.make() : found) as never;
     return this.getSlow(key as ModuleKey) as never;
   }
 
@@ -334,7 +330,7 @@ class ContainerImpl extends Lifecycle implements Container {
     this.assertStarted("get");
     const node = this.find(key);
     if (node.make !== undefined) {
-      if (node.owner === this) this.makers.set(key, node.make);
+      if (node.owner === this) this.instances.set(key, new FactoryEntry(node.make));
       return node.make();
     }
     const instance = (node.owner as Lifecycle).instanceFor(node);
@@ -505,6 +501,11 @@ class ContainerImpl extends Lifecycle implements Container {
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
   }
+}
+
+/** A factory module in the `get` cache: told apart from an instance by its class. */
+class FactoryEntry {
+  constructor(readonly make: () => unknown) {}
 }
 
 /**
