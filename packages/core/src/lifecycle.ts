@@ -370,24 +370,30 @@ function instancesOf(targets: readonly ModuleNode[]): unknown[] {
 }
 
 /**
- * `r(i)` for a factory module: one getter per dependency, chosen once. A factory target's
- * getter is its `make` itself; a built singleton is one field read.
+ * `r(i)` for a factory module, chosen once per dependency: a built singleton or lazy target
+ * is read from a plain array, a factory target's `make` is called directly, anything else
+ * goes through `readDependency`.
  */
 function compiledResolve(node: ModuleNode): (i: number) => unknown {
-  const getters = node.def.deps.map((dep, i): (() => unknown) => {
+  const { deps } = node.def;
+  const direct: (ModuleNode | undefined)[] = [];
+  const getters: (() => unknown)[] = [];
+  deps.forEach((dep, i) => {
     const target = node.targets[i]![0];
     const single = (dep.inject ?? "value") === "value" && !dep.multi && target !== undefined;
-    if (single && target.make !== undefined) return target.make;
-    if (single)
-      return () =>
-        target.state === "ready" ? target.instance : (target.owner as Lifecycle).instanceFor(target, dep);
-    return () => readDependency(node, i);
+    direct.push(single && target.make === undefined ? target : undefined);
+    getters.push(single && target.make !== undefined ? target.make : () => readDependency(node, i));
   });
-  if (getters.length === 1) {
+  if (deps.length === 1) {
+    // A captured function called directly is what V8 inlines best: chains of factories.
     const only = getters[0]!;
-    return (i) => (i === 0 ? only() : readDependency(node, i));
+    const target = direct[0];
+    if (target === undefined) return (i) => (i === 0 ? only() : readDependency(node, i));
+    return (i) => (i === 0 && target.state === "ready" ? target.instance : readDependency(node, i));
   }
   return (i) => {
+    const target = direct[i];
+    if (target !== undefined && target.state === "ready") return target.instance;
     const getter = getters[i];
     return getter !== undefined ? getter() : readDependency(node, i);
   };
