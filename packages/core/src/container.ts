@@ -94,10 +94,15 @@ class ContainerImpl extends Lifecycle implements Container {
     const origin = this.packages.length;
     this.packages.push(manifest.package ?? `manifest #${origin + 1}`);
     const validated = manifest.validated === true;
-    this.add(
-      manifest.modules.map((record) => definitionOf(record, origin, validated)),
-      validated,
-    );
+    try {
+      this.add(
+        manifest.modules.map((record) => definitionOf(record, origin, validated)),
+        validated,
+      );
+    } catch (error) {
+      this.packages.pop();
+      throw error;
+    }
     return this;
   }
 
@@ -127,7 +132,7 @@ class ContainerImpl extends Lifecycle implements Container {
         byClass.set(def.cls, def);
       }
     }
-    this.definitions.push(...defs);
+    for (const def of defs) this.definitions.push(def);
     this.registryCache = undefined;
   }
 
@@ -210,23 +215,24 @@ class ContainerImpl extends Lifecycle implements Container {
    * replaces and every node that depends on one, directly or not, through any edge.
    */
   private childRegistry(parent: Registry): Registry {
-    const nodes = [...parent.nodes];
-    const before = [...nodes];
-    const replaced = this.applyOverrides(this.options.overrides ?? [], nodes);
-    const seeds = nodes.flatMap((node, i) => (node !== before[i] ? [i] : []));
+    const before = parent.nodes;
+    const nodes = [...before];
+    const ownReplaced = this.applyOverrides(this.options.overrides ?? [], nodes);
+    const seeds: number[] = [];
     before.forEach((node, i) => {
-      if (node.def.deps.some((dep) => dep.iface !== undefined && replaced.has(dep.iface))) seeds.push(i);
+      const rebound = node.def.deps.some((dep) => dep.iface !== undefined && ownReplaced.has(dep.iface));
+      if (nodes[i] !== node || rebound) seeds.push(i);
     });
     const position = new Map(before.map((node, i) => [node, i]));
     const edges = before.map((node) => node.targets.flat().map((t) => position.get(t) ?? -1));
-    const affected = new Set([...seeds, ...reachable(reverseEdges(edges), seeds)]);
-    for (const i of affected) {
+    for (const i of new Set([...seeds, ...reachable(reverseEdges(edges), seeds)])) {
       const original = before[i]!;
       if (nodes[i] === original) nodes[i] = new ModuleNode(original.def, this);
       Object.assign(nodes[i]!, { active: original.active, inactiveReason: original.inactiveReason });
       if (!original.active) nodes[i]!.state = "inactive";
     }
-    const registry = new Registry(nodes, replaced);
+    // Token overrides of the parent still apply here; the child's own take precedence.
+    const registry = new Registry(nodes, new Map([...parent.replacedKeys, ...ownReplaced]));
     registry.link(nodes.filter((node) => node.owner === this));
     return registry;
   }

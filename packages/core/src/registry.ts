@@ -42,7 +42,7 @@ export class Registry {
   constructor(
     readonly nodes: readonly ModuleNode[],
     /** Interface keys whose providers an override replaced: key -> the override's node. */
-    replacedKeys: ReadonlyMap<string, ModuleNode> = new Map(),
+    readonly replacedKeys: ReadonlyMap<string, ModuleNode> = new Map(),
   ) {
     for (const node of nodes) {
       this.byId.set(node.id, node);

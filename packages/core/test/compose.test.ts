@@ -119,6 +119,24 @@ describe("Container.child", () => {
     expect(journal.entries).toEqual(["dispose child", "dispose real"]);
   });
 
+  it("overrides an interface by token, and keeps the parent's token overrides", async () => {
+    const fake = { send: (to: string) => `fake:${to}` };
+    const parent = createContainer(base(), {
+      overrides: [{ provide: token<Mailer>(MAILER), useValue: fake }],
+    });
+    await parent.start();
+    const inherits = parent.child();
+    await inherits.start();
+    expect(inherits.get(Notifier).mailer).toBe(fake);
+    const other = { send: (to: string) => `other:${to}` };
+    const child = parent.child({ overrides: [{ provide: token<Mailer>(MAILER), useValue: other }] });
+    await child.start();
+    expect(child.get(Notifier).mailer.send("x")).toBe("other:x");
+    expect(child.get(Notifier)).not.toBe(parent.get(Notifier));
+    expect(child.get(Clock)).toBe(parent.get(Clock));
+    expect(parent.get(Notifier).mailer).toBe(fake);
+  });
+
   it("needs a started parent, and reaches the parent's lazy modules through it", async () => {
     class Heavy {}
     const parent = createContainer(manifestOf(mod("heavy", Heavy, { scope: "lazy" }), mod("clock", Clock)));
@@ -221,8 +239,13 @@ describe("Container.load", () => {
     });
   });
 
-  it("rejects a plugin whose ids collide with the host's, naming both packages", () => {
+  it("rejects a plugin whose ids collide with the host's, naming both packages, and loads nothing of it", () => {
     const clash = { formatVersion: 1 as const, package: "@acme/clock", modules: [mod("clock", Clock)] };
+    const host = createContainer({ ...base(), package: "host" });
+    expect(() => host.load({ ...clash, modules: [mod("extra", class Extra {}), ...clash.modules] })).toThrow(
+      /MODULE_DUPLICATE_ID/,
+    );
+    expect(host.has("extra")).toBe(false);
     expect(() => createContainer({ ...base(), package: "host" }).load(clash)).toThrow(
       /"clock": class Clock \(host\) and class Clock \(@acme\/clock\)/,
     );
