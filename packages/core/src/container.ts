@@ -255,11 +255,11 @@ class ContainerImpl extends Lifecycle implements Container {
     }
     const registry = this.registry();
     const order = validateAndOrder(registry, registry.sorted, this);
+    // Singletons (or the roots) and every module they need built first, e.g. lazy ones.
+    const wanted = options.roots ? this.closureOf(options.roots) : neededBySingletons(order);
     this.bind(registry.nodes.filter((node) => node.owner === this && node.active));
     this.started = true;
     if (this.parent === undefined) this.warnAboutMissingClasses(registry);
-    // Singletons (or the roots) and every module they need built first, e.g. lazy ones.
-    const wanted = options.roots ? this.closureOf(options.roots) : neededBySingletons(order);
     const isolate = options.isolateFailures === true;
     for (const node of order) {
       if (node.owner !== this || node.state !== "pending" || node.def.scope === "factory" || !wanted(node)) {

@@ -60,6 +60,14 @@ describe("Container.start", () => {
     expect(app.modules().find((m) => m.id === "unrelated")?.state).toBe("pending");
   });
 
+  it("rejects an unknown root before building or starting anything", async () => {
+    const journal = new Journal();
+    const app = createContainer(manifestOf(mod("a", tracked("a", journal))));
+    await expect(app.start({ roots: ["nope"] })).rejects.toMatchObject({ code: "MODULE_NOT_FOUND" });
+    expect(journal.entries).toEqual([]);
+    expect(() => app.get("a")).toThrow(expect.objectContaining({ code: "CONTAINER_NOT_STARTED" }));
+  });
+
   it("builds a lazy module during start when a singleton needs it", async () => {
     const journal = new Journal();
     const app = createContainer(
