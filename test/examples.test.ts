@@ -3,18 +3,20 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeRun, examplesDir, modreg, node, repoRoot, tsc, tsx, type RunResult } from "./support/run.js";
 
-const pluginDir = join(examplesDir, "plugins", "pdf");
-
 /** Every example project with the manifest it commits; CI fails when one is stale. */
 const projects = [
-  { cwd: examplesDir, project: "tsconfig.json", out: "src/modules.generated.ts" },
-  { cwd: examplesDir, project: "decorators/tsconfig.json", out: "decorators/src/modules.generated.ts" },
+  { dir: "packages/examples", project: "tsconfig.json", out: "src/modules.generated.ts" },
   {
-    cwd: examplesDir,
+    dir: "packages/examples",
+    project: "decorators/tsconfig.json",
+    out: "decorators/src/modules.generated.ts",
+  },
+  {
+    dir: "packages/examples",
     project: "decorators/tsconfig.legacy.json",
     out: "decorators/src/modules.generated.ts",
   },
-  { cwd: pluginDir, project: "tsconfig.json", out: "src/modules.generated.ts" },
+  { dir: "packages/examples/plugins/pdf", project: "tsconfig.json", out: "src/modules.generated.ts" },
 ] as const;
 
 function shop(env: Readonly<Record<string, string>> = {}): RunResult {
@@ -30,13 +32,15 @@ function builtIds(stdout: string): string[] {
 }
 
 describe("the examples' committed manifests", () => {
-  it.each(projects)("$project in $cwd is up to date (modreg generate --check)", ({ cwd, project, out }) => {
-    const result = modreg(["generate", "--check", "--project", project, "--out", out], { cwd });
+  it.each(projects)("$dir/$project is up to date (modreg generate --check)", ({ dir, project, out }) => {
+    const result = modreg(["generate", "--check", "--project", project, "--out", out], {
+      cwd: join(repoRoot, dir),
+    });
     expect(result.status, describeRun(result)).toBe(0);
   });
 
-  it.each(projects)("$project in $cwd type-checks with tsc", ({ cwd, project }) => {
-    const result = tsc(["-p", project, "--noEmit"], { cwd });
+  it.each(projects)("$dir/$project type-checks with tsc", ({ dir, project }) => {
+    const result = tsc(["-p", project, "--noEmit"], { cwd: join(repoRoot, dir) });
     expect(result.status, describeRun(result)).toBe(0);
   });
 });
