@@ -12,60 +12,40 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeRun, node, repoRoot, run } from "./support/run.js";
 
-// A user outside this repository: install the packed tarballs of @modreg/core and
-// @modreg/codegen with npm, run the `modreg` bin they ship, compile with tsc, run with node.
-const app = {
-  "src/clock.ts": `import { Module } from "@modreg/core";
+// A user outside this repository follows the README's tutorial: install the packed
+// tarballs of @modreg/core and @modreg/codegen with npm, write the tutorial's files (read
+// from README.md, so the tutorial cannot drift), run the `modreg` bin they ship, compile
+// with tsc, run with node, then break the graph the way step 5 says.
+const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
 
-export interface Clock {
-  now(): string;
-}
-
-@Module({ id: "clock" })
-export class FixedClock implements Clock {
-  now(): string {
-    return "09:30";
+/** The tutorial's source files: the ```ts blocks whose first line is `// src/<file>.ts`. */
+function tutorialFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const [, path, body] of readme.matchAll(/```ts\n\/\/ (src\/[\w-]+\.ts)\n([\s\S]*?)```/g)) {
+    files.set(path ?? "", body ?? "");
   }
+  return files;
 }
-`,
-  "src/greeter.ts": `import { Module } from "@modreg/core";
-import type { Clock } from "./clock.js";
 
-@Module({ id: "greeter", version: "1.0.0" })
-export class Greeter {
-  constructor(private readonly clock: Clock) {}
-
-  greet(name: string): string {
-    return \`Hello \${name}, it is \${this.clock.now()}\`;
-  }
+/** The diagnostic step 5 of the tutorial shows. */
+function tutorialDiagnostic(): string {
+  const step = readme.split("**5. Break it on purpose.**")[1] ?? "";
+  return /```\n([\s\S]*?)```/.exec(step)?.[1]?.trimEnd() ?? "";
 }
-`,
-  "src/main.ts": `import { createContainer } from "@modreg/core";
-import { manifest } from "./modules.generated.js";
 
-const app = createContainer(manifest);
-await app.start();
-console.log(app.get("greeter").greet("Ada"));
-await app.dispose();
-`,
-  "tsconfig.json": JSON.stringify(
-    {
-      compilerOptions: {
-        target: "ES2022",
-        module: "NodeNext",
-        moduleResolution: "NodeNext",
-        strict: true,
-        skipLibCheck: true,
-        rootDir: "src",
-        outDir: "dist",
-        types: [],
-      },
-      include: ["src"],
-    },
-    null,
-    2,
-  ),
-};
+const tsconfig = JSON.stringify({
+  compilerOptions: {
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    strict: true,
+    skipLibCheck: true,
+    rootDir: "src",
+    outDir: "dist",
+    types: [],
+  },
+  include: ["src"],
+});
 
 function pack(packageDir: string, destination: string): string {
   const before = new Set(readdirSync(destination));
@@ -91,7 +71,7 @@ describe("modreg consumed from outside the repository", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("installs the packed packages with npm, generates with the bin and runs with node", () => {
+  it("runs the README tutorial: npm install of the packed packages, the bin, tsc, node, and step 5", () => {
     const core = pack("packages/core", dir);
     const codegen = pack("packages/codegen", dir);
     writeFileSync(
@@ -111,7 +91,10 @@ describe("modreg consumed from outside the repository", () => {
       ),
     );
     mkdirSync(join(dir, "src"));
-    for (const [file, text] of Object.entries(app)) writeFileSync(join(dir, file), text);
+    writeFileSync(join(dir, "tsconfig.json"), tsconfig);
+    const files = tutorialFiles();
+    expect([...files.keys()]).toEqual(["src/logger.ts", "src/database.ts", "src/main.ts"]);
+    for (const [file, text] of files) writeFileSync(join(dir, file), text);
 
     const installed = run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], {
       cwd: dir,
@@ -144,6 +127,34 @@ describe("modreg consumed from outside the repository", () => {
 
     const result = node("dist/main.js", [], { cwd: dir });
     expect(result.status, describeRun(result)).toBe(0);
-    expect(result.stdout.trim()).toBe("Hello Ada, it is 09:30");
+    expect(result.stdout).toBe("connected\nclosed\n");
+
+    // Step 5: a parameter typed with an interface nothing implements.
+    const manifestBefore = readFileSync(join(dir, "src", "modules.generated.ts"), "utf8");
+    writeFileSync(join(dir, "src", "mailer.ts"), "export interface Mailer {\n  send(to: string): void;\n}\n");
+    const database = join(dir, "src", "database.ts");
+    writeFileSync(
+      database,
+      readFileSync(database, "utf8")
+        .replace(
+          'import type { Logger } from "./logger.js";',
+          'import type { Logger } from "./logger.js";\nimport type { Mailer } from "./mailer.js";',
+        )
+        .replace(
+          "constructor(private readonly log: Logger) {}",
+          "constructor(\n    private readonly log: Logger,\n    private readonly mailer: Mailer,\n  ) {}",
+        ),
+    );
+    const broken = run(
+      join(bin, "modreg"),
+      ["generate", "--project", "tsconfig.json", "--out", "src/modules.generated.ts"],
+      {
+        cwd: dir,
+      },
+    );
+    expect(broken.status, describeRun(broken)).toBe(1);
+    expect(tutorialDiagnostic()).toMatch(/^src\/database\.ts:\d+:\d+ - error MR3003: /);
+    expect(broken.stderr).toContain(tutorialDiagnostic());
+    expect(readFileSync(join(dir, "src", "modules.generated.ts"), "utf8")).toBe(manifestBefore);
   }, 300_000);
 });
