@@ -9,9 +9,10 @@ import { StaticReader } from "./static-value.js";
 export function scanFile(context: ScanContext, keys: TypeKeys, sourceFile: ts.SourceFile): ScannedModule[] {
   const modules: ScannedModule[] = [];
   const classes = new ClassReader(context, keys);
+  const direct = directImports(sourceFile);
   for (const statement of sourceFile.statements) {
     if (!ts.isClassDeclaration(statement)) continue;
-    const decorator = ts.getDecorators(statement)?.find((d) => isModuleDecorator(context, d));
+    const decorator = ts.getDecorators(statement)?.find((d) => isModuleDecorator(context, d, direct));
     if (decorator === undefined) continue;
     const symbol =
       context.checker.getSymbolAtLocation(statement.name ?? statement) ?? classSymbol(context, statement);
@@ -39,11 +40,14 @@ export function scanFile(context: ScanContext, keys: TypeKeys, sourceFile: ts.So
 function isModuleDecorator(
   context: ScanContext,
   decorator: ts.Decorator,
+  direct: ReadonlySet<string>,
 ): decorator is ts.Decorator & {
   expression: ts.CallExpression;
 } {
   const call = decorator.expression;
   if (!ts.isCallExpression(call)) return false;
+  // decorators of top-level classes run in module scope, where nothing can shadow an import
+  if (ts.isIdentifier(call.expression) && direct.has(call.expression.text)) return true;
   const callee = ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression;
   if (!ts.isIdentifier(callee)) return false;
   const found = context.checker.getSymbolAtLocation(callee);
@@ -51,6 +55,33 @@ function isModuleDecorator(
   const symbol = resolveAlias(context, found);
   const declaration = symbol.declarations?.[0];
   return symbol.name === "Module" && declaration !== undefined && isFromCore(context, declaration);
+}
+
+/**
+ * Local names bound by a plain `import { Module } from "@modreg/core"` (renamed or not): the
+ * common case, recognised without asking the checker. Anything else (barrels, namespaces,
+ * path aliases) goes through symbol resolution.
+ */
+function directImports(sourceFile: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  for (const statement of sourceFile.statements) {
+    if (
+      !ts.isImportDeclaration(statement) ||
+      !ts.isStringLiteral(statement.moduleSpecifier) ||
+      statement.moduleSpecifier.text !== "@modreg/core" ||
+      statement.importClause === undefined ||
+      statement.importClause.isTypeOnly
+    ) {
+      continue;
+    }
+    const bindings = statement.importClause.namedBindings;
+    if (bindings === undefined || !ts.isNamedImports(bindings)) continue;
+    for (const element of bindings.elements) {
+      if (!element.isTypeOnly && (element.propertyName ?? element.name).text === "Module")
+        names.add(element.name.text);
+    }
+  }
+  return names;
 }
 
 function readOptions(
