@@ -2,17 +2,22 @@ import { ts } from "ts-morph";
 import type { Location, ParamTarget, ScannedParam } from "../records.js";
 import { isFromCore, locate, type ScanContext } from "./context.js";
 import { declarationOf, typeArgumentsOf, type TypeKeys } from "./keys.js";
+import type { SyntacticTypes } from "./syntactic.js";
 
 /** Reads what the checker knows about a module class: heritage, constructor parameters, `onInit`. */
 export class ClassReader {
   constructor(
     private readonly context: ScanContext,
     private readonly keys: TypeKeys,
+    private readonly syntactic: SyntacticTypes,
   ) {}
 
   /** Keys of every class and interface the class extends or implements, directly or through the chain. */
-  heritage(declaration: ts.ClassDeclaration, symbol: ts.Symbol): string[] {
+  heritage(declaration: ts.ClassDeclaration, symbolOf: () => ts.Symbol): string[] {
     if (declaration.heritageClauses === undefined) return [];
+    const plain = this.plainHeritage(declaration);
+    if (plain !== undefined) return plain;
+    const symbol = symbolOf();
     const found = new Set<string>();
     const seen = new Set<ts.Type>();
     const visit = (type: ts.Type, node: ts.ClassDeclaration | ts.InterfaceDeclaration | undefined): void => {
@@ -43,16 +48,19 @@ export class ClassReader {
    * Constructor parameters: the class's own, read from their type annotations, or, without
    * an own constructor, the inherited ones (with the base's type arguments applied).
    */
-  params(declaration: ts.ClassDeclaration, symbol: ts.Symbol): ScannedParam[] {
-    const { checker } = this.context;
+  params(declaration: ts.ClassDeclaration, symbolOf: () => ts.Symbol): ScannedParam[] {
     const constructors = declaration.members.filter(ts.isConstructorDeclaration);
     const own = constructors.find((c) => c.body !== undefined) ?? constructors[0];
     if (own !== undefined) {
-      return own.parameters.map((node) =>
-        this.param(node, node.type && checker.getTypeFromTypeNode(node.type)),
+      return own.parameters.map(
+        (node) =>
+          this.plainParam(node) ??
+          this.param(node, node.type && this.context.checker.getTypeFromTypeNode(node.type)),
       );
     }
     if (!hasExtends(declaration)) return [];
+    const { checker } = this.context;
+    const symbol = symbolOf();
     const signatures = checker.getSignaturesOfType(
       checker.getTypeOfSymbol(symbol),
       ts.SignatureKind.Construct,
@@ -65,6 +73,107 @@ export class ClassReader {
       const node = parameter.valueDeclaration;
       return node && ts.isParameter(node) ? [this.param(node, checker.getTypeOfSymbol(parameter))] : [];
     });
+  }
+
+  /**
+   * `implements A, B` only, where each interface (and everything it extends) is a plain name
+   * resolved without the checker; `undefined` when anything needs the checker.
+   */
+  private plainHeritage(declaration: ts.ClassDeclaration): string[] | undefined {
+    const found = new Set<string>();
+    const pending: [ts.ExpressionWithTypeArguments, ts.SourceFile][] = [];
+    for (const clause of declaration.heritageClauses ?? []) {
+      if (clause.token !== ts.SyntaxKind.ImplementsKeyword) return undefined;
+      for (const type of clause.types) pending.push([type, declaration.getSourceFile()]);
+    }
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      const [type, file] = next;
+      if (type.typeArguments !== undefined || !ts.isIdentifier(type.expression)) return undefined;
+      const target = this.syntactic.resolve(file, type.expression.text);
+      if (target === undefined || !ts.isInterfaceDeclaration(target)) return undefined;
+      const key = this.keys.ofDeclaration(target);
+      if (found.has(key)) continue;
+      found.add(key);
+      for (const clause of target.heritageClauses ?? []) {
+        for (const base of clause.types) pending.push([base, target.getSourceFile()]);
+      }
+    }
+    return [...found].sort();
+  }
+
+  /**
+   * A parameter typed with a plain class or interface name — optionally as `T | undefined`,
+   * `T[]`, `readonly T[]`, or inside `Lazy<T>` / `Factory<T, A>` imported from `@modreg/core` —
+   * read without the checker; `undefined` for anything else.
+   */
+  private plainParam(node: ts.ParameterDeclaration): ScannedParam | undefined {
+    const identifier = node.name;
+    if (node.type === undefined || node.dotDotDotToken !== undefined || !ts.isIdentifier(identifier)) {
+      return undefined;
+    }
+    const file = node.getSourceFile();
+    let type: ts.TypeNode = node.type;
+    let optional = node.questionToken !== undefined || node.initializer !== undefined;
+    if (ts.isUnionTypeNode(type)) {
+      const rest = type.types.filter((t) => t.kind !== ts.SyntaxKind.UndefinedKeyword);
+      if (rest.length !== 1 || type.types.length !== 2) return undefined;
+      type = rest[0]!;
+      optional = true;
+    }
+    let wrapper: ScannedParam["wrapper"] = "value";
+    let multi = false;
+    if (KEYWORD_TYPES.has(type.kind)) {
+      // `tenant: string` (a runtime argument, or an error): no declaration to look up
+      const reason = `no module can provide \`${type.getText()}\``;
+      return { ...this.plainBase(node, identifier, optional), multi, wrapper, target: unsupported(reason) };
+    }
+    if (ts.isTypeReferenceNode(type) && type.typeArguments !== undefined) {
+      const core = ts.isIdentifier(type.typeName)
+        ? this.syntactic.coreName(file, type.typeName.text)
+        : undefined;
+      if (core !== "Lazy" && core !== "Factory") return undefined;
+      wrapper = core === "Lazy" ? "lazy" : "factory";
+      type = type.typeArguments[0]!;
+    } else {
+      if (ts.isTypeOperatorNode(type) && type.operator === ts.SyntaxKind.ReadonlyKeyword) {
+        if (!ts.isArrayTypeNode(type.type)) return undefined;
+        type = type.type;
+      }
+      if (ts.isArrayTypeNode(type)) {
+        multi = true;
+        type = type.elementType;
+      }
+    }
+    if (
+      !ts.isTypeReferenceNode(type) ||
+      type.typeArguments !== undefined ||
+      !ts.isIdentifier(type.typeName)
+    ) {
+      return undefined;
+    }
+    const declaration = this.syntactic.resolve(file, type.typeName.text);
+    if (declaration?.name === undefined || declaration.typeParameters !== undefined) return undefined;
+    const key = this.keys.ofDeclaration(declaration);
+    const name = declaration.name.text;
+    const abstract = (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Abstract) !== 0;
+    return {
+      ...this.plainBase(node, identifier, optional),
+      multi,
+      wrapper,
+      target: ts.isInterfaceDeclaration(declaration)
+        ? { kind: "interface", key, name }
+        : { kind: "class", key, name, abstract },
+    };
+  }
+
+  private plainBase(node: ts.ParameterDeclaration, name: ts.Identifier, optional: boolean) {
+    return {
+      name: name.text,
+      location: locate(this.context, name),
+      typeText: node.type?.getText() ?? "",
+      rest: false,
+      optional,
+    };
   }
 
   private param(node: ts.ParameterDeclaration, declaredType: ts.Type | undefined): ScannedParam {
@@ -141,15 +250,20 @@ export class ClassReader {
   /** Whether `onInit` (own or inherited) is async or returns a Promise type, and where it is declared. */
   onInit(
     classDeclaration: ts.ClassDeclaration,
-    symbol: ts.Symbol,
+    symbolOf: () => ts.Symbol,
   ): { async: boolean; location: Location | undefined } {
-    const { checker } = this.context;
-    const own = classDeclaration.members.some(
+    const own = classDeclaration.members.find(
       (m) => m.name !== undefined && ts.isIdentifier(m.name) && m.name.text === "onInit",
     );
     // no onInit of its own and nothing to inherit one from: no need to ask the checker
-    if (!own && !hasExtends(classDeclaration)) return { async: false, location: undefined };
-    const instance = checker.getDeclaredTypeOfSymbol(symbol);
+    if (own === undefined && !hasExtends(classDeclaration)) return { async: false, location: undefined };
+    if (own !== undefined && ts.isMethodDeclaration(own)) {
+      const location = locate(this.context, own.name);
+      if (own.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) return { async: true, location };
+      if (own.type?.kind === ts.SyntaxKind.VoidKeyword) return { async: false, location };
+    }
+    const { checker } = this.context;
+    const instance = checker.getDeclaredTypeOfSymbol(symbolOf());
     const property = checker.getPropertyOfType(instance, "onInit");
     const declaration = property?.declarations?.[0];
     if (property === undefined || declaration === undefined) return { async: false, location: undefined };
@@ -168,6 +282,17 @@ export class ClassReader {
     return { async, location };
   }
 }
+
+const KEYWORD_TYPES = new Set<ts.SyntaxKind>([
+  ts.SyntaxKind.StringKeyword,
+  ts.SyntaxKind.NumberKeyword,
+  ts.SyntaxKind.BooleanKeyword,
+  ts.SyntaxKind.BigIntKeyword,
+  ts.SyntaxKind.SymbolKeyword,
+  ts.SyntaxKind.ObjectKeyword,
+  ts.SyntaxKind.UnknownKeyword,
+  ts.SyntaxKind.AnyKeyword,
+]);
 
 function hasExtends(declaration: ts.ClassDeclaration): boolean {
   return declaration.heritageClauses?.some((c) => c.token === ts.SyntaxKind.ExtendsKeyword) === true;

@@ -4,31 +4,39 @@ import { ClassReader } from "./classes.js";
 import { isFromCore, locate, resolveAlias, type ScanContext } from "./context.js";
 import type { TypeKeys } from "./keys.js";
 import { StaticReader } from "./static-value.js";
+import type { SyntacticTypes } from "./syntactic.js";
 
 /** Finds the `@Module` classes of one source file and reads them into plain records. */
-export function scanFile(context: ScanContext, keys: TypeKeys, sourceFile: ts.SourceFile): ScannedModule[] {
+export function scanFile(
+  context: ScanContext,
+  keys: TypeKeys,
+  syntactic: SyntacticTypes,
+  sourceFile: ts.SourceFile,
+): ScannedModule[] {
   const modules: ScannedModule[] = [];
-  const classes = new ClassReader(context, keys);
+  const classes = new ClassReader(context, keys, syntactic);
   const direct = directImports(sourceFile);
   for (const statement of sourceFile.statements) {
     if (!ts.isClassDeclaration(statement)) continue;
     const decorator = ts.getDecorators(statement)?.find((d) => isModuleDecorator(context, d, direct));
     if (decorator === undefined) continue;
-    const symbol =
-      context.checker.getSymbolAtLocation(statement.name ?? statement) ?? classSymbol(context, statement);
-    if (symbol === undefined) continue;
+    // the class symbol is asked for only when the checker is needed anyway (heritage, inheritance)
+    let symbol: ts.Symbol | undefined;
+    const symbolOf = (): ts.Symbol =>
+      (symbol ??=
+        context.checker.getSymbolAtLocation(statement.name ?? statement) ?? classSymbol(context, statement)!);
     const name = statement.name?.text;
-    const init = classes.onInit(statement, symbol);
+    const init = classes.onInit(statement, symbolOf);
     modules.push({
       className: name,
       exportName: exportNameOf(statement),
       fileName: sourceFile.fileName,
       location: locate(context, statement.name ?? classKeyword(statement)),
       key: keys.ofDeclaration(statement),
-      heritage: classes.heritage(statement, symbol),
+      heritage: classes.heritage(statement, symbolOf),
       abstract: (ts.getCombinedModifierFlags(statement) & ts.ModifierFlags.Abstract) !== 0,
       options: readOptions(context, keys, decorator),
-      params: classes.params(statement, symbol),
+      params: classes.params(statement, symbolOf),
       asyncInit: init.async,
       onInitLocation: init.location,
     });

@@ -7,6 +7,7 @@ import type { ScanContext } from "./context.js";
 import { pathFilter } from "./glob.js";
 import { mergeKeys, TypeKeys, type KeyedDeclaration } from "./keys.js";
 import { scanFile } from "./modules.js";
+import { SyntacticTypes } from "./syntactic.js";
 import { PackageNames, relativePosix } from "./packages.js";
 
 /** What to scan. Paths are absolute. */
@@ -92,15 +93,21 @@ export class ProjectScanner {
   /** Reads every module of the project. `order` reorders the files first (tests show it changes nothing). */
   scan(order: (fileNames: string[]) => string[] = (f) => f): ScanResult {
     const program = this.project.getProgram().compilerObject;
+    let checker: ts.TypeChecker | undefined;
     const context: ScanContext = {
       program,
-      checker: program.getTypeChecker(),
+      // created on first use: binding every file is a large part of a scan, and plain
+      // projects may not need it at all
+      get checker() {
+        return (checker ??= program.getTypeChecker());
+      },
       projectDir: this.projectDir,
       packages: this.packages,
       touched: new Set(),
       relativeNames: this.relativeNames,
     };
     const keys = new TypeKeys(context);
+    const syntactic = new SyntacticTypes(program, context.touched);
     const files = order(this.rootFiles());
     const walked = this.filesToWalk(program, files);
     const results = new Map<string, CachedFile>();
@@ -113,7 +120,7 @@ export class ProjectScanner {
       }
       context.touched.clear();
       keys.take();
-      const modules = scanFile(context, keys, sourceFile);
+      const modules = scanFile(context, keys, syntactic, sourceFile);
       results.set(fileName, { sourceFile, modules, touched: new Set(context.touched), keys: keys.take() });
     }
     this.cache.clear();
