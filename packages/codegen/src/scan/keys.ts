@@ -25,7 +25,12 @@ export class TypeKeys {
     if (key === undefined) {
       const sourceFile = declaration.getSourceFile();
       let owner: string;
-      if (this.context.program.isSourceFileDefaultLibrary(sourceFile)) owner = "lib";
+      // only a declaration file can be a default lib; asking the program then costs nothing
+      // more, since such declarations are reached through the checker
+      const lib =
+        sourceFile.isDeclarationFile &&
+        (sourceFile.hasNoDefaultLib || this.context.program.isSourceFileDefaultLibrary(sourceFile));
+      if (lib) owner = "lib";
       else
         owner =
           this.context.packages.ofFile(sourceFile.fileName) ??

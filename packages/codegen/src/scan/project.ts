@@ -7,7 +7,7 @@ import type { ScanContext } from "./context.js";
 import { pathFilter } from "./glob.js";
 import { mergeKeys, TypeKeys, type KeyedDeclaration } from "./keys.js";
 import { scanFile } from "./modules.js";
-import { SyntacticTypes } from "./syntactic.js";
+import { SyntacticTypes, type SourceFiles } from "./syntactic.js";
 import { PackageNames, relativePosix } from "./packages.js";
 
 /** What to scan. Paths are absolute. */
@@ -92,14 +92,17 @@ export class ProjectScanner {
 
   /** Reads every module of the project. `order` reorders the files first (tests show it changes nothing). */
   scan(order: (fileNames: string[]) => string[] = (f) => f): ScanResult {
-    const program = this.project.getProgram().compilerObject;
+    // the program (lib files, every import resolved) and the checker (every file bound) are
+    // built only when a class needs them; plain projects are read from the parsed files alone
+    let program: ts.Program | undefined;
+    const project = this.project;
     let checker: ts.TypeChecker | undefined;
     const context: ScanContext = {
-      program,
-      // created on first use: binding every file is a large part of a scan, and plain
-      // projects may not need it at all
+      get program() {
+        return (program ??= project.getProgram().compilerObject);
+      },
       get checker() {
-        return (checker ??= program.getTypeChecker());
+        return (checker ??= this.program.getTypeChecker());
       },
       projectDir: this.projectDir,
       packages: this.packages,
@@ -107,12 +110,13 @@ export class ProjectScanner {
       relativeNames: this.relativeNames,
     };
     const keys = new TypeKeys(context);
-    const syntactic = new SyntacticTypes(program, context.touched);
+    const sourceFiles = (fileName: string) => project.getSourceFile(fileName)?.compilerNode;
+    const syntactic = new SyntacticTypes(sourceFiles, this.parsed.options, context.touched, this.projectDir);
     const files = order(this.rootFiles());
-    const walked = this.filesToWalk(program, files);
+    const walked = this.filesToWalk(sourceFiles, files);
     const results = new Map<string, CachedFile>();
     for (const fileName of walked) {
-      const sourceFile = program.getSourceFile(fileName)!;
+      const sourceFile = sourceFiles(fileName)!;
       const cached = this.cache.get(fileName);
       if (cached && cached.sourceFile === sourceFile && ![...cached.touched].some((f) => this.dirty.has(f))) {
         results.set(fileName, cached);
@@ -139,7 +143,7 @@ export class ProjectScanner {
   }
 
   /** Files that may declare modules: in the project, matching the include/exclude globs, mentioning the decorator. */
-  private filesToWalk(program: ts.Program, files: readonly string[]): string[] {
+  private filesToWalk(sourceFiles: SourceFiles, files: readonly string[]): string[] {
     const candidates: { fileName: string; text: string }[] = [];
     const names = new Set(["Module"]);
     for (const fileName of files) {
@@ -148,7 +152,7 @@ export class ProjectScanner {
       if (relative === undefined)
         this.relativeNames.set(fileName, (relative = relativePosix(this.projectDir, fileName)));
       if (!this.walkable(relative)) continue;
-      const sourceFile = program.getSourceFile(fileName);
+      const sourceFile = sourceFiles(fileName);
       if (sourceFile === undefined) continue;
       const text = sourceFile.text;
       if (!text.includes("@")) continue;

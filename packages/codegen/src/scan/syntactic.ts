@@ -2,20 +2,16 @@ import { ts } from "ts-morph";
 
 type NamedDeclaration = ts.ClassDeclaration | ts.InterfaceDeclaration;
 
-/** What the program exposes at run time (TypeScript ≥ 5.3) but not in its public typings. */
-interface ResolvingProgram {
-  getResolvedModuleFromModuleSpecifier?(
-    specifier: ts.StringLiteralLike,
-    sourceFile: ts.SourceFile,
-  ): { resolvedModule?: { resolvedFileName: string } } | undefined;
-}
+/** Where the resolver finds parsed files: the ts-morph project, without building a program. */
+export type SourceFiles = (fileName: string) => ts.SourceFile | undefined;
 
 /**
  * Resolves the common parameter type — a plain name of a class or interface declared in the
- * same file or imported by name from the file that declares it — from the syntax and the
- * program's module resolution alone, without the type checker (which would bind every file
- * and resolve every import alias). Anything less plain answers `undefined`, and the caller
- * asks the checker; so this only ever gives the answer the checker would.
+ * same file or imported by name from the project file that declares it — from the syntax and
+ * TypeScript's module resolution alone, without a program or the type checker (which would
+ * parse the lib files, resolve every import of every file, bind every file and resolve every
+ * import alias). Anything less plain answers `undefined`, and the caller asks the checker; so
+ * this only ever gives the answer the checker would.
  */
 export class SyntacticTypes {
   private readonly topLevel = new Map<ts.SourceFile, Map<string, NamedDeclaration | null>>();
@@ -23,14 +19,15 @@ export class SyntacticTypes {
     ts.SourceFile,
     Map<string, { specifier: ts.StringLiteral; name: string }>
   >();
-  private readonly resolver: ResolvingProgram["getResolvedModuleFromModuleSpecifier"];
+  private readonly cache: ts.ModuleResolutionCache;
 
   constructor(
-    private readonly program: ts.Program,
+    private readonly sourceFiles: SourceFiles,
+    private readonly options: ts.CompilerOptions,
     private readonly touched: Set<string>,
+    projectDir: string,
   ) {
-    const resolving = program as unknown as ResolvingProgram;
-    this.resolver = resolving.getResolvedModuleFromModuleSpecifier?.bind(program);
+    this.cache = ts.createModuleResolutionCache(projectDir, (f) => f, options);
   }
 
   /** The class or interface `name` refers to at the top level of `file`, when that is plain. */
@@ -38,9 +35,15 @@ export class SyntacticTypes {
     const local = this.declarations(file).get(name);
     if (local !== undefined) return local ?? undefined;
     const imported = this.importsOf(file).get(name);
-    if (imported === undefined || this.resolver === undefined) return undefined;
-    const resolved = this.resolver(imported.specifier, file)?.resolvedModule?.resolvedFileName;
-    const target = resolved === undefined ? undefined : this.program.getSourceFile(resolved);
+    if (imported === undefined) return undefined;
+    const resolved = ts.resolveModuleName(
+      imported.specifier.text,
+      file.fileName,
+      this.options,
+      ts.sys,
+      this.cache,
+    ).resolvedModule?.resolvedFileName;
+    const target = resolved === undefined ? undefined : this.sourceFiles(resolved);
     if (target === undefined) return undefined;
     const declaration = this.declarations(target).get(imported.name);
     if (!declaration) return undefined;
