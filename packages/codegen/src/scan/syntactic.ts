@@ -20,6 +20,7 @@ export class SyntacticTypes {
     Map<string, { specifier: ts.StringLiteral; name: string }>
   >();
   private readonly cache: ts.ModuleResolutionCache;
+  private readonly host: ts.ModuleResolutionHost;
 
   constructor(
     private readonly sourceFiles: SourceFiles,
@@ -28,6 +29,11 @@ export class SyntacticTypes {
     projectDir: string,
   ) {
     this.cache = ts.createModuleResolutionCache(projectDir, (f) => f, options);
+    // parsed project files are known to exist: no file-system probe for them
+    this.host = {
+      ...ts.sys,
+      fileExists: (fileName) => sourceFiles(fileName) !== undefined || ts.sys.fileExists(fileName),
+    };
   }
 
   /** The class or interface `name` refers to at the top level of `file`, when that is plain. */
@@ -40,7 +46,7 @@ export class SyntacticTypes {
       imported.specifier.text,
       file.fileName,
       this.options,
-      ts.sys,
+      this.host,
       this.cache,
     ).resolvedModule?.resolvedFileName;
     const target = resolved === undefined ? undefined : this.sourceFiles(resolved);
