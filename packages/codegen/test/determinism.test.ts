@@ -43,3 +43,27 @@ describe("deterministic output", () => {
     });
   }
 });
+
+describe("the syntactic fast path", () => {
+  for (const name of [
+    "basic",
+    "heritage",
+    "aliases",
+    "inject-optional",
+    "paths-alias",
+    "runtime",
+    "mr3005-cycle",
+  ]) {
+    it(`reads ${name} exactly as the type checker does`, () => {
+      const dir = path.join(FIXTURES, name);
+      const tsconfig = path.join(dir, "tsconfig.json");
+      const out = path.join(dir, "src", "modules.generated.ts");
+      const fast = ProjectScanner.open({ tsconfig, out }).scanner!.scan();
+      const checked = ProjectScanner.open({ tsconfig, out, checkerOnly: true }).scanner!.scan();
+      expect(fast.modules).toEqual(checked.modules);
+      const byKey = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+      expect([...fast.types].sort(byKey)).toEqual([...checked.types].sort(byKey));
+      expect(validate(fast)).toEqual(validate(checked));
+    });
+  }
+});

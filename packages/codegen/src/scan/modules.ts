@@ -15,7 +15,7 @@ export function scanFile(
 ): ScannedModule[] {
   const modules: ScannedModule[] = [];
   const classes = new ClassReader(context, keys, syntactic);
-  const direct = directImports(sourceFile);
+  const direct = syntactic.enabled ? directImports(sourceFile) : new Set<string>();
   for (const statement of sourceFile.statements) {
     if (!ts.isClassDeclaration(statement)) continue;
     const decorator = ts.getDecorators(statement)?.find((d) => isModuleDecorator(context, d, direct));

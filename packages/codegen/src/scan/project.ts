@@ -19,6 +19,11 @@ export interface ScannerOptions {
   /** Globs (project-relative) of the files to look for modules in; all when empty. */
   readonly include?: readonly string[];
   readonly exclude?: readonly string[];
+  /**
+   * Read every class through the type checker, skipping the syntactic fast path for plain
+   * names (the answers are the same; tests compare them). Default `false`.
+   */
+  readonly checkerOnly?: boolean;
 }
 
 interface CachedFile {
@@ -111,7 +116,13 @@ export class ProjectScanner {
     };
     const keys = new TypeKeys(context);
     const sourceFiles = (fileName: string) => project.getSourceFile(fileName)?.compilerNode;
-    const syntactic = new SyntacticTypes(sourceFiles, this.parsed.options, context.touched, this.projectDir);
+    const syntactic = new SyntacticTypes(
+      sourceFiles,
+      this.parsed.options,
+      context.touched,
+      this.projectDir,
+      this.options.checkerOnly !== true,
+    );
     const files = order(this.rootFiles());
     const walked = this.filesToWalk(sourceFiles, files);
     const results = new Map<string, CachedFile>();

@@ -27,6 +27,8 @@ export class SyntacticTypes {
     private readonly options: ts.CompilerOptions,
     private readonly touched: Set<string>,
     projectDir: string,
+    /** `false` sends every question to the checker (tests compare both answers). */
+    readonly enabled = true,
   ) {
     this.cache = ts.createModuleResolutionCache(projectDir, (f) => f, options);
     // parsed project files are known to exist: no file-system probe for them
@@ -38,6 +40,7 @@ export class SyntacticTypes {
 
   /** The class or interface `name` refers to at the top level of `file`, when that is plain. */
   resolve(file: ts.SourceFile, name: string): NamedDeclaration | undefined {
+    if (!this.enabled) return undefined;
     const local = this.declarations(file).get(name);
     if (local !== undefined) return local ?? undefined;
     const imported = this.importsOf(file).get(name);
@@ -61,6 +64,7 @@ export class SyntacticTypes {
 
   /** The name a local identifier has in `@modreg/core` when the file imports it from there by name. */
   coreName(file: ts.SourceFile, local: string): string | undefined {
+    if (!this.enabled) return undefined;
     const imported = this.importsOf(file).get(local);
     return imported?.specifier.text === "@modreg/core" ? imported.name : undefined;
   }
