@@ -52,9 +52,11 @@ export class ClassReader {
     const constructors = declaration.members.filter(ts.isConstructorDeclaration);
     const own = constructors.find((c) => c.body !== undefined) ?? constructors[0];
     if (own !== undefined) {
+      // a class's own type parameters could shadow a top-level name: leave those to the checker
+      const plain = declaration.typeParameters === undefined;
       return own.parameters.map(
         (node) =>
-          this.plainParam(node) ??
+          (plain ? this.plainParam(node) : undefined) ??
           this.param(node, node.type && this.context.checker.getTypeFromTypeNode(node.type)),
       );
     }
