@@ -44,6 +44,11 @@ export interface Peer {
   readonly setup: string;
   /** Has a scope that builds a new instance per resolve. */
   readonly transient: boolean;
+  /**
+   * Import-time work, done once per graph before anything is timed: what decorators or a
+   * generated manifest's top-level code do when the application's modules are imported.
+   */
+  prepare(g: Graph): void;
   /** New container with the graph registered; singletons not necessarily built. */
   create(g: Graph): Instance | Promise<Instance>;
   /** New container, every singleton built: what an application does at start-up. */
@@ -127,6 +132,9 @@ export function modreg(createContainer: CreateContainer, includeManifest = false
     pkg: "@modreg/core",
     setup: MODREG_SETUP,
     transient: true,
+    prepare: (g) => {
+      if (!includeManifest) manifestOf(g);
+    },
     create: start,
     boot: start,
   };
@@ -149,6 +157,7 @@ const tsyringePrepare = oncePerGraph((g) => {
 
 export const tsyringe: Peer = {
   name: "tsyringe",
+  prepare: tsyringePrepare,
   pkg: "tsyringe",
   setup: "reflect-metadata; `@injectable()` + `@inject(Class)` per parameter, applied as functions",
   transient: true,
@@ -177,6 +186,7 @@ const inversifyPrepare = oncePerGraph((g) => {
 
 export const inversify: Peer = {
   name: "inversify",
+  prepare: inversifyPrepare,
   pkg: "inversify",
   setup: "`decorate(injectable())` + `decorate(inject(Class), C, i)` (its no-decorator API)",
   transient: true,
@@ -211,6 +221,7 @@ let typediContainers = 0;
 
 export const typedi: Peer = {
   name: "typedi",
+  prepare: typediPrepare,
   pkg: "typedi",
   setup:
     "reflect-metadata; `design:paramtypes` written by hand (its only constructor-injection input), `set({ id, type, transient })`",
@@ -232,6 +243,7 @@ export const typedi: Peer = {
 
 export const awilix: Peer = {
   name: "awilix",
+  prepare: () => undefined,
   pkg: "awilix",
   setup: "InjectionMode.CLASSIC (constructor parameter names = registration names), `asClass`",
   transient: true,
@@ -265,6 +277,7 @@ const typedInjectPrepare = oncePerGraph((g) => {
 
 export const typedInject: Peer = {
   name: "typed-inject",
+  prepare: typedInjectPrepare,
   pkg: "typed-inject",
   setup: "`static inject = [...] as const` token lists; `provideClass` chained in dependency order",
   transient: true,
@@ -287,6 +300,7 @@ export const typedInject: Peer = {
 
 export const needle: Peer = {
   name: "needle-di",
+  prepare: () => undefined,
   pkg: "@needle-di/core",
   setup: "twin classes with `inject(Class)` parameter defaults, `bind(Class)`; no transient scope",
   transient: false,
