@@ -150,7 +150,7 @@ async function watchRegeneration(
     await Promise.race([exited, sleep(3_000)]);
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   }
-  log(`  watch printed after each edit: ${printed.map((s) => JSON.stringify(s)).join(", ")}`);
+  log(`  - watch printed after each edit: ${printed.map((s) => JSON.stringify(s)).join(", ")}`);
   const printedMs = printed.flatMap((line) => {
     const m = /in (\d+(?:\.\d+)?) ?ms/.exec(line);
     return m ? [Number(m[1])] : [];
