@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { checkGraph, sampleNodes } from "./check.ts";
+import { checkGraph, noteFailure, sampleNodes } from "./check.ts";
 import { layeredGraph, loadGraph, type Graph } from "./graphs.ts";
 import type { Instance, Peer } from "./peers.ts";
 import { formatBytes, formatTime, median, ratio, table } from "./report.ts";
@@ -136,6 +136,7 @@ export async function coldBoot(
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
         log(`  ! ${b.name} failed its check on ${g.name}: ${msg}`);
+        noteFailure(b.name, msg);
         rowOf.set(b.name, [b.name, "—", "—", "—", "—", "—", "—", `not measured: failed its check: ${msg}`]);
       }
     }

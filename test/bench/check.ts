@@ -8,6 +8,18 @@ import type { Instance } from "./peers.ts";
 
 export class BenchCheckError extends Error {}
 
+/**
+ * Correctness failures of modreg's own container or codegen seen during the run. A peer
+ * failing (typed-inject at 10,000 modules) is the peer's limit and is only reported; modreg
+ * failing makes the run exit 1, so the CI smoke run catches a wrong result, never a slow one.
+ */
+export const modregFailures: string[] = [];
+
+/** Records a failure when it is modreg's. */
+export function noteFailure(who: string, message: string): void {
+  if (who.startsWith("modreg")) modregFailures.push(`${who}: ${message}`);
+}
+
 function fail(who: string, g: Graph, message: string): never {
   throw new BenchCheckError(`${who} on ${g.name}: ${message}`);
 }

@@ -16,6 +16,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { noteFailure } from "./check.ts";
 import { GENERATED_DIR } from "./graphs.ts";
 import { formatBytes, median, table } from "./report.ts";
 import { writeSyntheticProject, type SyntheticProject } from "./synthetic.ts";
@@ -168,6 +169,7 @@ export async function codegenScale(
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     log(`not measured: ${why}\n`);
+    noteFailure("modreg generate", why);
     return opts.sizes.map((modules) => ({ modules, files: 0, missing: `not measured: ${why}` }));
   }
   const results: CodegenResult[] = [];
@@ -196,6 +198,7 @@ export async function codegenScale(
     if (failed !== undefined) {
       const why = `modreg generate exited ${failed.status}: ${firstLines(failed.stderr || failed.stdout, 1)}`;
       log(`  ! ${why}`);
+      noteFailure("modreg generate", why);
       results.push({ modules: size, files: p.files, missing: `not measured: ${why}` });
       rows.push([
         size.toLocaleString("en-US"),
@@ -210,8 +213,10 @@ export async function codegenScale(
       continue;
     }
     const found = moduleCount(json);
-    if (found !== size) log(`  ! the manifest lists ${found} modules, the project has ${size}`);
-    else log(`  - manifest check: all ${found} modules listed in --json`);
+    if (found !== size) {
+      log(`  ! the manifest lists ${found} modules, the project has ${size}`);
+      noteFailure("modreg generate", `the manifest lists ${found} of ${size} modules`);
+    } else log(`  - manifest check: all ${found} modules listed in --json`);
 
     if (opts.bootGenerated) {
       const runner = join(p.dir, "boot.ts");
@@ -229,6 +234,7 @@ export async function codegenScale(
       );
       const b = run([TSX, runner], p.dir);
       const m = /BOOT (\d+) (\d+)/.exec(b.stdout);
+      if (m === null) noteFailure("modreg generated manifest", firstLines(b.stderr || b.stdout));
       log(
         m
           ? `  - generated manifest boots under tsx: ${m[1]} modules, ${m[2]} ready after start() (lazy and factory ones are built on use)`
@@ -248,6 +254,7 @@ export async function codegenScale(
       } catch (e) {
         watchNote = `not measured: ${e instanceof Error ? e.message : String(e)}`;
         log(`  ! ${watchNote}`);
+        noteFailure("modreg generate --watch", watchNote);
       }
     }
     const generateMs = median(gen.map((c) => c.ms));

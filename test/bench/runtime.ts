@@ -5,7 +5,7 @@
  * per-round medians, because the machine is shared and a lone figure means little.
  */
 import { do_not_optimize, measure } from "mitata";
-import { checkGraph } from "./check.ts";
+import { checkGraph, noteFailure } from "./check.ts";
 import { chainGraph, lazyGraph, layeredGraph, loadGraph, wideGraph, type Graph } from "./graphs.ts";
 import type { Instance, Peer } from "./peers.ts";
 import { formatTime, median, ratio, table } from "./report.ts";
@@ -151,6 +151,7 @@ async function checked(
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     log(`  ! ${who} failed its check on ${g.name}: ${msg}`);
+    noteFailure(who, msg);
     return `failed its check: ${msg.split("\n")[0] ?? ""}`;
   }
 }
