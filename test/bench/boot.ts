@@ -209,6 +209,7 @@ export async function coldBoot(
           "spread",
         ],
         rows,
+        [7],
       ) +
       "\n";
     log(text);

@@ -294,6 +294,7 @@ export async function codegenScale(
           "watch: edit → manifest on disk (median)",
         ],
         rows,
+        [7],
       ) +
       "\n",
   );
@@ -383,6 +384,7 @@ function realWorld(bin: string, log: (line: string) => void): void {
             `${(tsc.stdout.match(/error TS/g) ?? []).length} type errors (copied trees miss their own dependencies)`,
           ],
         ],
+        [4],
       ) +
       `\n\nmanifest written: ${existsSync(out) ? `yes, ${statSync(out).size} bytes` : "no"}\n`,
   );

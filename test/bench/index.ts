@@ -36,6 +36,7 @@ async function main(): Promise<void> {
         ["modreg", versionOf("@modreg/core"), MODREG_SETUP],
         ...PEERS.map((p) => [p.name, versionOf(p.pkg), p.setup]),
       ],
+      [2],
     ) + "\n",
   );
 

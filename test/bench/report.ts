@@ -30,11 +30,16 @@ export function ratio(a: number | undefined, b: number | undefined): string {
   return `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2)}×`;
 }
 
-/** A left-aligned first column and right-aligned figures, in Markdown table syntax. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/** Markdown table: figures right-aligned; the first column and the `text` columns left-aligned. */
+export function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  text: readonly number[] = [],
+): string {
+  const left = (c: number) => c === 0 || text.includes(c);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
   const line = (cells: readonly string[]) =>
-    `| ${cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join(" | ")} |`;
-  const rule = `| ${widths.map((w, c) => (c === 0 ? "-".repeat(w) : `${"-".repeat(Math.max(1, w - 1))}:`)).join(" | ")} |`;
+    `| ${cells.map((cell, c) => (left(c) ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join(" | ")} |`;
+  const rule = `| ${widths.map((w, c) => (left(c) ? "-".repeat(w) : `${"-".repeat(Math.max(1, w - 1))}:`)).join(" | ")} |`;
   return [line(header), rule, ...rows.map(line)].join("\n");
 }

@@ -131,7 +131,7 @@ async function runRace(
         : "",
     ];
   });
-  const text = `### ${title}\n\n${table(["contender", "median", "× modreg", `× ${baseline}`, "spread"], rows)}\n`;
+  const text = `### ${title}\n\n${table(["contender", "median", "× modreg", `× ${baseline}`, "spread"], rows, [4])}\n`;
   log(text);
   return { title, medians, baseline, text };
 }

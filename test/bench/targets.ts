@@ -109,5 +109,5 @@ export function summarise(
         ]
       : [`watch regeneration (${label} modules) < 300 ms`, big?.missing ?? "—", verdict(undefined)],
   );
-  return `## Targets (issue 5)\n\n${table(["target", "measured (medians)", "verdict"], rows)}\n`;
+  return `## Targets (issue 5)\n\n${table(["target", "measured (medians)", "verdict"], rows, [1])}\n`;
 }
