@@ -19,7 +19,7 @@ import { reachable, reverseEdges } from "./graph.js";
 import { createGraphView, discover, infoOf } from "./info.js";
 import { Lifecycle } from "./lifecycle.js";
 import type { Constructor, Manifest } from "./manifest.js";
-import { type Definition, ModuleNode, definitionOf } from "./node.js";
+import { type Definition, ModuleNode, definitionsOf } from "./node.js";
 import { type ActivationContext, Registry, isBuildEdge, unmetCondition } from "./registry.js";
 import { type Token, isToken } from "./tokens.js";
 import type { ModuleKey } from "./types.js";
@@ -95,10 +95,7 @@ class ContainerImpl extends Lifecycle implements Container {
     this.packages.push(manifest.package ?? `manifest #${origin + 1}`);
     const validated = manifest.validated === true;
     try {
-      this.add(
-        manifest.modules.map((record) => definitionOf(record, origin, validated)),
-        validated,
-      );
+      this.add(definitionsOf(manifest, origin, validated), validated);
     } catch (error) {
       this.packages.pop();
       throw error;
@@ -112,7 +109,7 @@ class ContainerImpl extends Lifecycle implements Container {
     return this;
   }
 
-  private add(defs: Definition[], unique: boolean): void {
+  private add(defs: readonly Definition[], unique: boolean): void {
     // A validated manifest has unique ids and classes: check it only against what came before.
     if (this.definitions.length > 0 || !unique) {
       const byId = new Map(this.definitions.map((d) => [d.id, d]));

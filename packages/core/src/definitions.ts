@@ -157,7 +157,7 @@ export function overriddenDefinition(
   if ("useFactory" in override) {
     const factory = override.useFactory;
     if (typeof factory !== "function") throw badOverride(key, "useFactory must be a function");
-    return { def: { ...replaced, create: () => factory(container()), hasInit: true }, external: false };
+    return { def: { ...replaced, create: () => factory(container()), hasInit: undefined }, external: false };
   }
   if ("useClass" in override) {
     const Replacement = override.useClass as unknown as new (...args: unknown[]) => unknown;

@@ -52,7 +52,7 @@ export abstract class Lifecycle {
   }
 
   private maker(node: ModuleNode): () => unknown {
-    if (node.def.hasInit) return () => this.produce(node, NO_ARGS);
+    if (node.def.hasInit !== false) return () => this.produce(node, NO_ARGS);
     const { create } = node.def;
     return () => {
       try {
@@ -111,7 +111,7 @@ export abstract class Lifecycle {
     } catch (error) {
       throw loadFailed(node, "its constructor", error);
     }
-    if (node.def.hasInit && typeof instance.onInit === "function") {
+    if (node.def.hasInit !== false && typeof instance.onInit === "function") {
       const result = instance.onInit();
       if (isThenable(result)) {
         Promise.resolve(result).catch(() => undefined);
@@ -303,6 +303,7 @@ export abstract class Lifecycle {
 }
 
 function callInit(node: ModuleNode, instance: unknown): unknown {
+  if (node.def.hasInit === false) return undefined;
   const init = (instance as Initializable | null | undefined)?.onInit;
   if (typeof init !== "function") return undefined;
   try {

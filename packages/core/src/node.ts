@@ -30,7 +30,12 @@ export interface Definition {
   readonly when: ConditionRecord | undefined;
   readonly metadata: Readonly<Record<string, MetadataValue>>;
   readonly asyncInit: boolean;
-  readonly hasInit: boolean;
+  /**
+   * `onInit` is a method of the class (hooks are looked up on the prototype once, not on
+   * every instance); `undefined` when the class is not known up front (a `useFactory`
+   * override), so each instance is asked.
+   */
+  readonly hasInit: boolean | undefined;
   readonly args: number;
   readonly source: SourceLocation | undefined;
   /** Which manifest it came from (its position in load order), or -1 for `register`. */
@@ -45,8 +50,26 @@ function unlinked(): never {
   throw new Error("modreg: a module was built before its container linked it");
 }
 
+const cache = new WeakMap<object, { origin: number; validated: boolean; defs: readonly Definition[] }>();
+
+/**
+ * The definitions of a manifest's records, defaults filled in. Definitions are immutable,
+ * so containers created from one manifest share them.
+ */
+export function definitionsOf(
+  manifest: { readonly modules: readonly ModuleRecord[] },
+  origin: number,
+  validated: boolean,
+): readonly Definition[] {
+  const cached = cache.get(manifest);
+  if (cached !== undefined && cached.origin === origin && cached.validated === validated) return cached.defs;
+  const defs = manifest.modules.map((record) => definitionOf(record, origin, validated));
+  cache.set(manifest, { origin, validated, defs });
+  return defs;
+}
+
 /** A manifest record as a definition, defaults filled in. */
-export function definitionOf(record: ModuleRecord, origin: number, validated: boolean): Definition {
+function definitionOf(record: ModuleRecord, origin: number, validated: boolean): Definition {
   const prototype = (record.class as { prototype?: { onInit?: unknown } }).prototype;
   return {
     id: record.id,
