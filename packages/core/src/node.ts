@@ -1,3 +1,4 @@
+import { compareIds } from "./graph.js";
 import type {
   ConditionRecord,
   Constructor,
@@ -53,8 +54,8 @@ function unlinked(): never {
 const cache = new WeakMap<object, { origin: number; validated: boolean; defs: readonly Definition[] }>();
 
 /**
- * The definitions of a manifest's records, defaults filled in. Definitions are immutable,
- * so containers created from one manifest share them.
+ * The definitions of a manifest's records, defaults filled in, sorted by id. Definitions
+ * are immutable, so containers created from one manifest share them.
  */
 export function definitionsOf(
   manifest: { readonly modules: readonly ModuleRecord[] },
@@ -63,7 +64,10 @@ export function definitionsOf(
 ): readonly Definition[] {
   const cached = cache.get(manifest);
   if (cached !== undefined && cached.origin === origin && cached.validated === validated) return cached.defs;
-  const defs = manifest.modules.map((record) => definitionOf(record, origin, validated));
+  // Sorted by id once here, so each container's own sort by id meets sorted input.
+  const defs = manifest.modules
+    .map((record) => definitionOf(record, origin, validated))
+    .sort((a, b) => compareIds(a.id, b.id));
   cache.set(manifest, { origin, validated, defs });
   return defs;
 }
