@@ -322,21 +322,26 @@ function loadFailed(node: ModuleNode, where: string, error: unknown): ModuleRegi
   );
 }
 
-/** Calls `visit` for every target of a build edge; through factory modules to their own targets. */
+/** Calls `visit` for every target of a build edge (possibly twice); through factory modules to their own targets. */
 function forEachBuildTarget(
   node: ModuleNode,
   visit: (target: ModuleNode) => void,
-  seen = new Set<ModuleNode>(),
+  seen?: Set<ModuleNode>,
 ): void {
-  node.def.deps.forEach((dep, i) => {
-    if (!isBuildEdge(dep)) return;
-    for (const target of node.targets[i] ?? []) {
+  const { deps } = node.def;
+  for (let i = 0; i < deps.length; i++) {
+    if (!isBuildEdge(deps[i]!)) continue;
+    for (const target of node.targets[i]!) {
+      if (target.def.scope !== "factory") {
+        visit(target);
+        continue;
+      }
+      seen ??= new Set();
       if (seen.has(target)) continue;
       seen.add(target);
-      if (target.def.scope === "factory") forEachBuildTarget(target, visit, seen);
-      else visit(target);
+      forEachBuildTarget(target, visit, seen);
     }
-  });
+  }
 }
 
 /** The first not-yet-built module with an async onInit that building `node` would need. */
