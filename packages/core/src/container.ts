@@ -65,7 +65,8 @@ class ContainerImpl extends Lifecycle implements Container {
   private registryCache: Registry | undefined;
   /**
    * What `get` reads first: key (id, class or token) -> built instance of a module this
-   * container owns, or -> a `FactoryEntry` of a factory module. Filled by the first lookup of each
+   * container owns, or -> the `make` function of a factory module (a `typeof` tells them
+   * apart without depending on the instance's class). Filled by the first lookup of each
    * key, emptied at dispose, so `get` of a built module is one `Map.get`.
    */
   private instances = new Map<unknown, unknown>();
@@ -325,7 +326,8 @@ class ContainerImpl extends Lifecycle implements Container {
 
   get(key: unknown): never {
     const found = this.instances.get(key);
-    if (found !== undefined) return (found instanceof FactoryEntry ? found.make() : found) as never;
+    if (found !== undefined)
+      return (typeof found === "function" ? (found as () => unknown)() : found) as never;
     return this.getSlow(key as ModuleKey) as never;
   }
 
@@ -333,11 +335,14 @@ class ContainerImpl extends Lifecycle implements Container {
     this.assertStarted("get");
     const node = this.find(key);
     if (node.make !== undefined) {
-      if (node.owner === this) this.instances.set(key, new FactoryEntry(node.make));
+      if (node.owner === this) this.instances.set(key, node.make);
       return node.make();
     }
     const instance = (node.owner as Lifecycle).instanceFor(node);
-    if (node.owner === this && node.state === "ready") this.instances.set(key, instance);
+    // A function-valued instance (from an override) is never cached: it would read as a factory.
+    if (node.owner === this && node.state === "ready" && typeof instance !== "function") {
+      this.instances.set(key, instance);
+    }
     return instance;
   }
 
@@ -504,11 +509,6 @@ class ContainerImpl extends Lifecycle implements Container {
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
   }
-}
-
-/** A factory module in the `get` cache: told apart from an instance by its class. */
-class FactoryEntry {
-  constructor(readonly make: () => unknown) {}
 }
 
 /**

@@ -45,6 +45,14 @@ describe("overrides", () => {
     await app.dispose();
   });
 
+  it("returns a function-valued override as the instance every time, not as a factory", async () => {
+    const clock = () => 42;
+    const app = createContainer(base(), { overrides: [{ provide: Clock, useValue: clock }] });
+    await app.start();
+    expect(app.get(Clock)).toBe(clock);
+    expect(app.get(Clock)).toBe(clock);
+  });
+
   it("replaces by id with useFactory, which receives the container", async () => {
     const app = createContainer(base(), {
       overrides: [{ provide: "database", useFactory: (c) => ({ config: c.get(Config), fake: true }) }],
