@@ -3,7 +3,7 @@
  * program, `validate` turns them into manifest data and diagnostics, `write` turns that data
  * into text. Nothing here refers to ts-morph or the compiler API.
  */
-import type { DependencyRecord, MetadataValue, Scope } from "@modreg/core";
+import type { ConditionRecord, DependencyRecord, MetadataValue, Scope } from "@modreg/core";
 
 /** A place in a source file. `file` is project-relative with POSIX separators; line and column count from 1. */
 export interface Location {
@@ -131,7 +131,7 @@ export interface ModuleData {
   readonly params: number;
   /** Trailing runtime arguments (factory scope). */
   readonly args: number;
-  readonly when: { readonly env?: readonly string[]; readonly feature?: readonly string[] } | undefined;
+  readonly when: ConditionRecord | undefined;
   readonly metadata: Readonly<Record<string, MetadataValue>> | undefined;
   readonly asyncInit: boolean;
   readonly source: { readonly file: string; readonly line: number; readonly column: number };

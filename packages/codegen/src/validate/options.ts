@@ -1,4 +1,4 @@
-import { checkModuleOptions, type MetadataValue, type Scope } from "@modreg/core";
+import { checkModuleOptions, type ConditionRecord, type MetadataValue, type Scope } from "@modreg/core";
 import semver from "semver";
 import { error, type Diagnostic } from "../diagnostics.js";
 import { ClassRef, type Location, type ScannedModule, type StaticValue } from "../records.js";
@@ -18,7 +18,7 @@ export interface NormalizedModule {
   readonly capabilities: readonly string[];
   readonly dependencies: readonly DependencyEntry[];
   readonly optionalDependencies: readonly DependencyEntry[];
-  readonly when: { readonly env?: readonly string[]; readonly feature?: readonly string[] } | undefined;
+  readonly when: ConditionRecord | undefined;
   /** Parameter name → entry. */
   readonly inject: ReadonlyMap<string, DependencyEntry>;
   readonly metadata: Readonly<Record<string, MetadataValue>> | undefined;
