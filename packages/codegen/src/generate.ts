@@ -22,6 +22,12 @@ export interface GenerateOptions {
   readonly include?: readonly string[];
   /** Globs of files not to look for modules in. */
   readonly exclude?: readonly string[];
+  /**
+   * Module ids the app that loads this manifest provides (a plugin's host modules):
+   * `dependencies` may name them without a module here; the container checks them (and
+   * their version ranges) when the manifest is loaded.
+   */
+  readonly external?: readonly string[];
 }
 
 /** What one generation produced. */
@@ -79,6 +85,7 @@ export function createGenerator(options: GenerateOptions): Generator {
       ? path.join(projectDir, "src", "modules.generated.ts")
       : path.resolve(options.out);
   const json = options.json === undefined ? undefined : path.resolve(options.json);
+  const external = new Set(options.external ?? []);
   const scannerOptions = { tsconfig, out, include: options.include ?? [], exclude: options.exclude ?? [] };
   let scanner: ProjectScanner | undefined;
   let lastScan: ScanResult | undefined;
@@ -112,7 +119,7 @@ export function createGenerator(options: GenerateOptions): Generator {
       const scan = scanner.scan();
       lastScan = scan;
       const t2 = performance.now();
-      const { manifest, diagnostics } = validate(scan, active);
+      const { manifest, diagnostics } = validate(scan, active, external);
       const t3 = performance.now();
       const code = writeManifest(manifest, { out, importStyle: scan.importStyle });
       const jsonText = json === undefined ? undefined : writeJson(manifest);

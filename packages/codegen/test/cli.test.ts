@@ -142,6 +142,19 @@ describe("modreg check and graph", () => {
     );
   });
 
+  it("accepts a dependency on an id the host provides when it is named with --external", () => {
+    const dir = copyFixture("mr3002-unknown-id");
+    const rejected = modreg(dir, "generate");
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).toContain("pass --external confg");
+    const accepted = modreg(dir, "generate", "--external", "confg");
+    expect(accepted.stderr).toBe("");
+    expect(accepted.code).toBe(0);
+    const written = readFileSync(path.join(dir, "src", "modules.generated.ts"), "utf8");
+    expect(written).toContain('{ id: "confg", inject: "none" }');
+    expect(modreg(dir, "generate", "--check", "--external", "confg").code).toBe(0);
+  });
+
   it("prints the graph as mermaid, dot and json", () => {
     const dir = copyFixture("mr3002-unknown-id");
     expect(modreg(dir, "graph").code).toBe(1);

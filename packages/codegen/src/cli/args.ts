@@ -6,6 +6,7 @@ export interface CommandLine {
   readonly json: string | undefined;
   readonly include: string[];
   readonly exclude: string[];
+  readonly external: string[];
   readonly watch: boolean;
   readonly check: boolean;
   readonly env: string | undefined;
@@ -32,6 +33,8 @@ Options:
       --json <file>      generate: also write the graph as JSON data
       --include <glob>   only look for modules in matching files (repeatable)
       --exclude <glob>   do not look for modules in matching files (repeatable)
+      --external <id>    a module id provided by the app that loads this manifest (plugins):
+                         \`dependencies\` may name it; the container checks it on load (repeatable)
   -w, --watch            generate: regenerate on every change
       --check            generate: write nothing; exit 1 when the file on disk is stale or the graph invalid
       --env <name>       check: validate the graph active in this environment
@@ -51,6 +54,7 @@ const VALUE_FLAGS: Record<string, string> = {
   "--json": "json",
   "--include": "include",
   "--exclude": "exclude",
+  "--external": "external",
   "--env": "env",
   "--feature": "feature",
   "--format": "format",
@@ -65,9 +69,9 @@ const BOOLEAN_FLAGS: Record<string, string> = {
   "-v": "version",
 };
 const ALLOWED: Record<string, readonly string[]> = {
-  generate: ["project", "out", "json", "include", "exclude", "watch", "check"],
-  check: ["project", "out", "include", "exclude", "env", "feature"],
-  graph: ["project", "out", "include", "exclude", "format"],
+  generate: ["project", "out", "json", "include", "exclude", "external", "watch", "check"],
+  check: ["project", "out", "include", "exclude", "external", "env", "feature"],
+  graph: ["project", "out", "include", "exclude", "external", "format"],
 };
 
 /** Parses `argv` (without `node` and the script); throws `UsageError` on anything unknown. */
@@ -122,6 +126,7 @@ function build(
     json: values["json"]?.[0],
     include: values["include"] ?? [],
     exclude: values["exclude"] ?? [],
+    external: values["external"] ?? [],
     watch: booleans.has("watch"),
     check: booleans.has("check"),
     env: values["env"]?.[0],

@@ -53,6 +53,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     ...(args.json !== undefined && { json: at(args.json) }),
     include: args.include,
     exclude: args.exclude,
+    external: args.external,
     write: args.command === "generate" && !args.check,
   });
   if (args.command === "generate" && args.watch) return watch(generator, io, report);

@@ -29,6 +29,8 @@ export class ModuleIndex {
     modules: readonly NormalizedModule[],
     readonly isActive: (module: NormalizedModule) => boolean,
     readonly condition: string | undefined,
+    /** Ids the host app provides (`--external`): named by `dependencies`, not defined here. */
+    readonly external: ReadonlySet<string> = new Set(),
   ) {
     for (const m of modules) {
       if (!this.byId.has(m.id)) this.byId.set(m.id, m);
@@ -268,6 +270,13 @@ function resolveEntry(
     id = target.id;
   }
   const target = index.byId.get(id);
+  if (target === undefined && index.external.has(id)) {
+    // Provided by the app that loads this manifest: the container checks it and its range.
+    return {
+      dep: { id, ...(range !== undefined && { range }), ...(optional && { optional: true }), inject: "none" },
+      edges: [],
+    };
+  }
   if (target === undefined || (!index.isActive(target) && !optional)) {
     if (!optional) diagnostics.push(unknownId(module, id, "dependencies", entry.location, index));
     if (target === undefined && !optional) return undefined;
@@ -308,7 +317,7 @@ function unknownId(
     hint:
       near.length > 0
         ? `did you mean ${near.map((n) => `"${n}"`).join(" or ")}?`
-        : "check the id, or move it to optionalDependencies if it comes from a plugin",
+        : "check the id; if the app that loads this manifest provides it, pass --external " + id,
   });
 }
 

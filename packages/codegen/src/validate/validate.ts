@@ -28,7 +28,11 @@ export interface Validation {
  * With `active`, modules whose `when` does not match are left out of the graph, and
  * ambiguity counts every active provider (conditions are then known).
  */
-export function validate(scan: ScanResult, active?: ActiveCondition): Validation {
+export function validate(
+  scan: ScanResult,
+  active?: ActiveCondition,
+  external: ReadonlySet<string> = new Set(),
+): Validation {
   const diagnostics: Diagnostic[] = [];
   const normalized: NormalizedModule[] = [];
   const ordered = [...scan.modules].sort(
@@ -56,9 +60,14 @@ export function validate(scan: ScanResult, active?: ActiveCondition): Validation
   }
   const unique = dedupe(normalized, diagnostics);
   const condition = active && describe(active);
-  const index = new ModuleIndex(unique, active ? (m) => isActive(m, active) : () => true, condition);
+  const index = new ModuleIndex(
+    unique,
+    active ? (m) => isActive(m, active) : () => true,
+    condition,
+    external,
+  );
   // inactive modules (under `check --env`) are not built: resolve them without reporting anything
-  const everything = active ? new ModuleIndex(unique, () => true, undefined) : index;
+  const everything = active ? new ModuleIndex(unique, () => true, undefined, external) : index;
   const resolved = unique.map((m) =>
     index.isActive(m) ? resolveModule(m, index, diagnostics) : resolveModule(m, everything, []),
   );
