@@ -126,4 +126,12 @@ describe("the PDF plugin", () => {
     expect(String(failure)).toContain("^1.0.0");
     expect(String(failure)).toContain("0.9.0");
   });
+
+  it("refuses a host without the config module the plugin requires", async () => {
+    const host = createContainer({ formatVersion: 1, modules: [] }).load(pdfPlugin);
+    await expect(host.start()).rejects.toMatchObject({
+      code: "MODULE_DEPENDENCY_MISSING",
+      message: expect.stringContaining('module "pdf-exporter" depends on "config" (version ^1.0.0)'),
+    });
+  });
 });

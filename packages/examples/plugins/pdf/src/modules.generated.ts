@@ -19,7 +19,7 @@ export const manifest: Manifest = {
       capabilities: ["export", "document"],
       provides: ["@modreg/example-plugin-api#Exporter"],
       deps: [
-        { id: "config", range: "^1.0.0", optional: true, inject: "none" },
+        { id: "config", range: "^1.0.0", inject: "none" },
       ],
       metadata: { displayName: "PDF exporter", format: "pdf" },
       source: { file: "src/pdf-exporter.ts", line: 21, column: 14 },

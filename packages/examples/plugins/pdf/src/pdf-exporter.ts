@@ -5,17 +5,17 @@ import type { ExportRow, Exporter } from "@modreg/example-plugin-api";
  * Renders rows as a minimal one-page PDF. It lives in its own package with its own
  * generated manifest; the host merges that manifest with `container.load()`.
  *
- * `config@^1.0.0` is a range the host must satisfy. The plugin's own build cannot see the
- * host's `config` module, so the edge is an optional dependency (a required one would be an
- * unknown id, MR3002, here); once the manifest is loaded into a host that has `config`, the
- * container checks the range, and `start()` fails with `MODULE_VERSION_MISMATCH` on a host
- * whose config is not 1.x.
+ * It requires the host's `config` module at a version the host must satisfy,
+ * `config@^1.0.0`. The plugin's own build cannot see the host, so its scripts pass
+ * `modreg generate --external config`; once the manifest is loaded into a host, the container
+ * checks that `config` exists (`MODULE_DEPENDENCY_MISSING` otherwise) and that its version
+ * is 1.x (`MODULE_VERSION_MISMATCH` otherwise).
  */
 @Module({
   id: "pdf-exporter",
   version: "1.1.0",
   capabilities: ["export", "document"],
-  optionalDependencies: ["config@^1.0.0"],
+  dependencies: ["config@^1.0.0"],
   metadata: { displayName: "PDF exporter", format: "pdf" },
 })
 export class PdfExporter implements Exporter {
