@@ -10,10 +10,30 @@ import type { Constructor, ConditionRecord } from "./manifest.js";
 import type { Definition, InternalDep } from "./node.js";
 import { type Token, isToken } from "./tokens.js";
 
-const EMPTY_ARGS: readonly unknown[] = Object.freeze([]);
-
 function toList(value: string | readonly string[] | undefined): readonly string[] | undefined {
   return value === undefined ? undefined : typeof value === "string" ? [value] : value;
+}
+
+/**
+ * `create` for a class known only at run time (`register`, `useClass`): its first `count`
+ * dependencies, then the runtime arguments. (Generated manifests carry a direct call instead.)
+ */
+function spreadCreate(target: Constructor, count: number): Definition["create"] {
+  const Ctor = target as unknown as new (...args: unknown[]) => unknown;
+  return (r, a) => {
+    const values: unknown[] = [];
+    for (let i = 0; i < count; i++) values.push(r(i));
+    return new Ctor(...values, ...a);
+  };
+}
+
+/** What the lifecycle needs to know about a class's `onInit` method. */
+function initOf(target: Constructor): Pick<Definition, "hasInit" | "asyncInit"> {
+  const onInit = (target.prototype as { onInit?: unknown } | undefined)?.onInit;
+  return {
+    hasInit: typeof onInit === "function",
+    asyncInit: typeof onInit === "function" && onInit.constructor.name === "AsyncFunction",
+  };
 }
 
 /** A `dependencies`/`params` entry as an edge. */
@@ -82,30 +102,22 @@ export function definitionForClass(
     ...(merged.dependencies ?? []).map((d) => depOf(d, { inject: "none" })),
     ...(merged.optionalDependencies ?? []).map((d) => depOf(d, { inject: "none", optional: true })),
   ];
-  const count = paramDeps.length;
-  const Ctor = target as unknown as new (...args: unknown[]) => unknown;
   const when: ConditionRecord | undefined = merged.when && {
     ...(merged.when.env !== undefined && { env: toList(merged.when.env)! }),
     ...(merged.when.feature !== undefined && { feature: toList(merged.when.feature)! }),
   };
-  const onInit = (target.prototype as { onInit?: unknown } | undefined)?.onInit;
   return {
     id: merged.id ?? target.name,
     version: merged.version ?? "0.0.0",
     scope: merged.scope ?? "singleton",
     cls: target,
-    create: (r, a) => {
-      const values: unknown[] = [];
-      for (let i = 0; i < count; i++) values.push(r(i));
-      return new Ctor(...values, ...a);
-    },
+    create: spreadCreate(target, paramDeps.length),
     deps,
     provides: [],
     capabilities: merged.capabilities ?? [],
     when,
     metadata: merged.metadata ?? {},
-    asyncInit: typeof onInit === "function" && onInit.constructor.name === "AsyncFunction",
-    hasInit: typeof onInit === "function",
+    ...initOf(target),
     args: runtimeArgs,
     source: undefined,
     origin,
@@ -160,21 +172,15 @@ export function overriddenDefinition(
     return { def: { ...replaced, create: () => factory(container()), hasInit: undefined }, external: false };
   }
   if ("useClass" in override) {
-    const Replacement = override.useClass as unknown as new (...args: unknown[]) => unknown;
-    if (typeof Replacement !== "function") throw badOverride(key, "useClass must be a class");
+    const replacement = override.useClass;
+    if (typeof replacement !== "function") throw badOverride(key, "useClass must be a class");
     const count = base.deps.filter((d) => d.inject !== "none").length;
-    const onInit = (Replacement.prototype as { onInit?: unknown } | undefined)?.onInit;
     return {
       def: {
         ...base,
         validated: false,
-        create: (r, a) => {
-          const values: unknown[] = [];
-          for (let i = 0; i < count; i++) values.push(r(i));
-          return new Replacement(...values, ...(a ?? EMPTY_ARGS));
-        },
-        hasInit: typeof onInit === "function",
-        asyncInit: typeof onInit === "function" && onInit.constructor.name === "AsyncFunction",
+        create: spreadCreate(replacement, count),
+        ...initOf(replacement),
       },
       external: false,
     };
