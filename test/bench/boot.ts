@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { checkGraph, noteFailure, sampleNodes } from "./check.ts";
+import { checkGraph, checkHandBuild, HAND_WRITTEN, noteFailure, sampleNodes } from "./check.ts";
 import { layeredGraph, loadGraph, type Graph } from "./graphs.ts";
 import type { Instance, Peer } from "./peers.ts";
 import { formatBytes, formatTime, median, ratio, table } from "./report.ts";
@@ -108,16 +108,7 @@ export async function coldBoot(
         check: (graph: Graph, booted: unknown) =>
           checkGraph(p.name, graph, booted as Instance, sampleNodes(graph, 500)),
       })),
-      {
-        name: "new (hand-written)",
-        boot: (graph: Graph) => graph.handBuild(),
-        check: (graph: Graph, booted: unknown) => {
-          const all = booted as unknown[];
-          graph.classes.forEach((cls, i) => {
-            if (!(all[i] instanceof cls)) throw new Error(`hand-written boot: node ${i} has the wrong class`);
-          });
-        },
-      },
+      { name: HAND_WRITTEN, boot: (graph: Graph) => graph.handBuild(), check: checkHandBuild },
       ...unavailable.map((u) => ({ name: u.name, skip: u.why })),
     ];
     const medians = new Map<string, number>();
@@ -157,7 +148,7 @@ export async function coldBoot(
     const firstFailure = new Map<string, string>();
     for (let r = 0; r < opts.firstBootRuns; r++) {
       for (const b of runnable) {
-        if (b.name === "new (hand-written)" || firstFailure.has(b.name)) continue;
+        if (firstFailure.has(b.name)) continue;
         const f = firstBoot(b.name, g.name);
         if (typeof f === "string") firstFailure.set(b.name, f);
         else firstRuns.set(b.name, [...(firstRuns.get(b.name) ?? []), f]);
@@ -184,7 +175,7 @@ export async function coldBoot(
     }
     const rows = booters.map((b) => rowOf.get(b.name) ?? [b.name]);
     const modreg = medians.get("modreg");
-    const base = medians.get("new (hand-written)");
+    const base = medians.get(HAND_WRITTEN);
     for (const row of rows) {
       const m = medians.get(row[0] ?? "");
       if (m === undefined) continue;

@@ -67,3 +67,15 @@ export function sampleNodes(g: Graph, limit: number): number[] {
   if (out[out.length - 1] !== n - 1) out.push(n - 1);
   return out;
 }
+
+/** The name of the hand-written composition root in every table. */
+export const HAND_WRITTEN = "new (hand-written)";
+
+/** Checks what `g.handBuild()` returned: one instance of the right class per node. */
+export function checkHandBuild(g: Graph, booted: unknown): void {
+  const all = booted as unknown[];
+  g.classes.forEach((cls, i) => {
+    if (!(all[i] instanceof cls))
+      throw new BenchCheckError(`hand-written boot: node ${i} has the wrong class`);
+  });
+}

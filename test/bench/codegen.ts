@@ -42,6 +42,10 @@ export interface CodegenResult {
   readonly tscMs?: number;
   readonly tscRss?: number;
   readonly watchMs?: number;
+  /** `tsc --noEmit` on the same project once the generated manifest is part of it. */
+  readonly tscWithManifestMs?: number;
+  /** Size of the generated manifest file. */
+  readonly manifestBytes?: number;
   readonly missing?: string;
 }
 
@@ -182,6 +186,8 @@ export async function codegenScale(
           .map(([k, n]) => `${n} ${k}`)
           .join(", ")})`,
     );
+    // The user's own tsc time first, without the generated file (a previous run may have left one).
+    rmSync(p.out, { force: true });
     const tsc: Child[] = [];
     for (let r = 0; r < opts.runs; r++) tsc.push(run([TSC, "--noEmit", "-p", p.tsconfig], p.dir));
     const tscFailed = tsc.find((c) => c.status !== 0);
@@ -217,6 +223,20 @@ export async function codegenScale(
       log(`  ! the manifest lists ${found} modules, the project has ${size}`);
       noteFailure("modreg generate", `the manifest lists ${found} of ${size} modules`);
     } else log(`  - manifest check: all ${found} modules listed in --json`);
+    const manifestBytes = statSync(p.out).size;
+    const tscWith: Child[] = [];
+    for (let r = 0; r < opts.runs; r++) tscWith.push(run([TSC, "--noEmit", "-p", p.tsconfig], p.dir));
+    const tscWithFailed = tscWith.find((c) => c.status !== 0);
+    if (tscWithFailed) {
+      const why = `tsc --noEmit fails once the generated manifest is in the project: ${firstLines(tscWithFailed.stdout)}`;
+      log(`  ! ${why}`);
+      noteFailure("modreg generate", why);
+    }
+    const tscWithManifestMs = median(tscWith.map((c) => c.ms));
+    log(
+      `  - generated file: ${formatBytes(manifestBytes)} (${(manifestBytes / size).toFixed(0)} B/module); ` +
+        `tsc --noEmit with it ${seconds(tscWithManifestMs)}`,
+    );
 
     if (opts.bootGenerated) {
       const runner = join(p.dir, "boot.ts");
@@ -267,6 +287,8 @@ export async function codegenScale(
       tscMs,
       tscRss: median(tsc.map((c) => c.rssBytes)),
       ...(watchMs === undefined ? {} : { watchMs }),
+      tscWithManifestMs,
+      manifestBytes,
     };
     results.push(result);
     rows.push([
