@@ -97,6 +97,8 @@ export interface TypeDeclaration {
   readonly importable: boolean;
   /** `Repo<User>`: generic instantiations cannot be imported by name. */
   readonly generic: boolean;
+  /** Declared in another package (or a `.d.ts`): a module of this project cannot be it, a `provide()` can. */
+  readonly external: boolean;
   readonly location: Location;
 }
 

@@ -124,9 +124,11 @@ describe("modreg generate (the built CLI)", () => {
     const consumer = data.modules.find((m) => m.id === "Consumer")!;
     expect(consumer.source.file).toBe("src/consumer.ts");
     expect(consumer.dependencies).toContainEqual(
-      expect.objectContaining({ iface: "fx-heritage#BaseService", multi: true }),
+      expect.objectContaining({ iface: "fx-heritage:src/contracts#BaseService", multi: true }),
     );
-    expect(data.modules.find((m) => m.id === "audit")!.provides).toEqual(["fx-heritage#BaseService"]);
+    expect(data.modules.find((m) => m.id === "audit")!.provides).toEqual([
+      "fx-heritage:src/contracts#BaseService",
+    ]);
   });
 });
 

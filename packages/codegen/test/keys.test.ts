@@ -14,8 +14,32 @@ describe("interface keys", () => {
     expect(host.diagnostics).toEqual([]);
     const provided = plugin.manifest.modules.find((m) => m.id === "pdf-exporter")!.provides;
     const injected = host.manifest.modules.find((m) => m.id === "host-app")!.deps[0]!;
-    expect(injected).toEqual({ iface: "host-app#Exporter", multi: true, param: "exporters" });
-    expect(provided).toEqual(["host-app#Exporter"]);
+    expect(injected).toEqual({ iface: "host-app:src/exporter#Exporter", multi: true, param: "exporters" });
+    expect(provided).toEqual(["host-app:src/exporter#Exporter"]);
     expect(plugin.manifest.package).toBe("fx-cross-package");
+  });
+
+  it("follow a declaration map from a host's built .d.ts back to the source file the host itself scans", () => {
+    const plugin = createGenerator({
+      project: path.join(FIXTURES, "cross-package-published"),
+      write: false,
+    }).run();
+    expect(plugin.diagnostics).toEqual([]);
+    const provided = plugin.manifest.modules.find((m) => m.id === "pdf-exporter")!.provides;
+    expect(provided).toEqual(["host-app:src/exporter#Exporter"]);
+  });
+
+  it("tell apart two same-named interfaces of one package and merge a class with its interface", () => {
+    const sameName = createGenerator({ project: path.join(FIXTURES, "keys-same-name"), write: false }).run();
+    expect(sameName.diagnostics).toEqual([]);
+    expect(sameName.manifest.modules.find((m) => m.id === "App")!.deps.map((d) => d.iface)).toEqual([
+      "fx-keys-same-name:src/background/tab-presenter#TabPresenter",
+      "fx-keys-same-name:src/content/tab-presenter#TabPresenter",
+    ]);
+    const merged = createGenerator({
+      project: path.join(FIXTURES, "merged-class-interface"),
+      write: false,
+    }).run();
+    expect(merged.diagnostics).toEqual([]);
   });
 });

@@ -30,7 +30,7 @@ export const manifest: Manifest = {
       capabilities: ["analytics"],
       deps: [
         { id: "orders", param: "orders" },
-        { iface: "@modreg/examples#Logger", param: "log" },
+        { iface: "@modreg/examples:src/logging/logger#Logger", param: "log" },
       ],
       source: { file: "src/analytics.ts", line: 16, column: 14 },
       create: (r) => new AnalyticsEngine(r(0) as never, r(1) as never),
@@ -50,7 +50,7 @@ export const manifest: Manifest = {
       capabilities: ["storage", "sql"],
       deps: [
         { id: "config", param: "config" },
-        { iface: "@modreg/examples#Logger", param: "log" },
+        { iface: "@modreg/examples:src/logging/logger#Logger", param: "log" },
       ],
       metadata: { displayName: "Database", category: "infra" },
       asyncInit: true,
@@ -63,8 +63,8 @@ export const manifest: Manifest = {
       class: ExportJob,
       deps: [
         { id: "orders", param: "orders" },
-        { iface: "@modreg/example-plugin-api#Exporter", multi: true, param: "exporters" },
-        { iface: "@modreg/examples#Logger", param: "log" },
+        { iface: "@modreg/example-plugin-api:index#Exporter", multi: true, param: "exporters" },
+        { iface: "@modreg/examples:src/logging/logger#Logger", param: "log" },
       ],
       args: 1,
       source: { file: "src/export-job.ts", line: 15, column: 14 },
@@ -78,7 +78,7 @@ export const manifest: Manifest = {
       deps: [
         { id: "export-job", inject: "factory", param: "newJob" },
         { id: "analytics", inject: "lazy", param: "analytics" },
-        { iface: "@modreg/examples#Logger", param: "log" },
+        { iface: "@modreg/examples:src/logging/logger#Logger", param: "log" },
         { id: "metrics", optional: true, param: "metrics" },
       ],
       source: { file: "src/export-service.ts", line: 12, column: 14 },
@@ -89,7 +89,7 @@ export const manifest: Manifest = {
       version: "1.0.0",
       class: CsvExporter,
       capabilities: ["export", "tabular"],
-      provides: ["@modreg/example-plugin-api#Exporter"],
+      provides: ["@modreg/example-plugin-api:index#Exporter"],
       metadata: { displayName: "CSV exporter", format: "csv" },
       source: { file: "src/exporters/csv-exporter.ts", line: 11, column: 14 },
       create: () => new CsvExporter(),
@@ -99,7 +99,7 @@ export const manifest: Manifest = {
       version: "1.0.0",
       class: JsonExporter,
       capabilities: ["export", "structured"],
-      provides: ["@modreg/example-plugin-api#Exporter"],
+      provides: ["@modreg/example-plugin-api:index#Exporter"],
       metadata: { displayName: "JSON exporter", format: "json" },
       source: { file: "src/exporters/json-exporter.ts", line: 11, column: 14 },
       create: () => new JsonExporter(),
@@ -108,7 +108,7 @@ export const manifest: Manifest = {
       id: "json-logger",
       class: JsonLogger,
       capabilities: ["logging"],
-      provides: ["@modreg/examples#Logger"],
+      provides: ["@modreg/examples:src/logging/logger#Logger"],
       when: { env: ["production"] },
       source: { file: "src/logging/json-logger.ts", line: 6, column: 14 },
       create: () => new JsonLogger(),
@@ -117,7 +117,7 @@ export const manifest: Manifest = {
       id: "pretty-logger",
       class: PrettyLogger,
       capabilities: ["logging"],
-      provides: ["@modreg/examples#Logger"],
+      provides: ["@modreg/examples:src/logging/logger#Logger"],
       when: { env: ["development", "test"] },
       source: { file: "src/logging/pretty-logger.ts", line: 6, column: 14 },
       create: () => new PrettyLogger(),
@@ -137,7 +137,7 @@ export const manifest: Manifest = {
       class: OrderRepository,
       deps: [
         { id: "database", range: "^2.0.0", param: "db" },
-        { iface: "@modreg/examples#Logger", param: "log" },
+        { iface: "@modreg/examples:src/logging/logger#Logger", param: "log" },
         { id: "metrics", optional: true, param: "metrics" },
       ],
       source: { file: "src/order-repository.ts", line: 11, column: 14 },
@@ -147,8 +147,8 @@ export const manifest: Manifest = {
 };
 
 export const tokens = {
-  Exporter: token<NonNullable<ConstructorParameters<typeof ExportJob>[1]>[number]>("@modreg/example-plugin-api#Exporter"),
-  Logger: token<Logger>("@modreg/examples#Logger"),
+  Exporter: token<NonNullable<ConstructorParameters<typeof ExportJob>[1]>[number]>("@modreg/example-plugin-api:index#Exporter"),
+  Logger: token<Logger>("@modreg/examples:src/logging/logger#Logger"),
 } as const;
 
 declare module "@modreg/core" {

@@ -1,7 +1,7 @@
 import { ts } from "ts-morph";
 import type { Location, ParamTarget, ScannedParam } from "../records.js";
 import { isFromCore, locate, type ScanContext } from "./context.js";
-import { declarationOf, typeArgumentsOf, type TypeKeys } from "./keys.js";
+import { declarationOf, injectableOf, typeArgumentsOf, type Substitution, type TypeKeys } from "./keys.js";
 import type { SyntacticTypes } from "./syntactic.js";
 
 /** Reads what the checker knows about a module class: heritage, constructor parameters, `onInit`. */
@@ -12,35 +12,46 @@ export class ClassReader {
     private readonly syntactic: SyntacticTypes,
   ) {}
 
-  /** Keys of every class and interface the class extends or implements, directly or through the chain. */
+  /**
+   * Keys of every class and interface the class extends or implements, directly or through
+   * the chain, with type arguments carried along: `UserRepo extends CachedRepo<User>` and
+   * `CachedRepo<T> extends Repo<T>` give `Repo<User>`.
+   */
   heritage(declaration: ts.ClassDeclaration, symbolOf: () => ts.Symbol): string[] {
     if (declaration.heritageClauses === undefined) return [];
     const plain = this.plainHeritage(declaration);
     if (plain !== undefined) return plain;
-    const symbol = symbolOf();
+    const { checker } = this.context;
     const found = new Set<string>();
-    const seen = new Set<ts.Type>();
-    const visit = (type: ts.Type, node: ts.ClassDeclaration | ts.InterfaceDeclaration | undefined): void => {
+    const visit = (type: ts.Type, substitution: Substitution | undefined, depth: number): void => {
       const target = (type as ts.TypeReference).target ?? type;
-      if (seen.has(target)) return;
-      seen.add(target);
-      const declared = this.context.checker.getDeclaredTypeOfSymbol(target.symbol);
-      const bases: ts.Type[] = [...(this.context.checker.getBaseTypes(declared as ts.InterfaceType) ?? [])];
-      for (const clause of node?.heritageClauses ?? []) {
+      const node = declarationOf(target.symbol);
+      if (node === undefined || depth > MAX_HERITAGE_DEPTH) return;
+      const declared = checker.getDeclaredTypeOfSymbol(target.symbol) as ts.InterfaceType;
+      if (!(declared.objectFlags & ts.ObjectFlags.ClassOrInterface)) return;
+      // the declaration's type parameters, bound to this reference's arguments
+      const args = typeArgumentsOf(checker, type);
+      const bound =
+        args.length === 0
+          ? undefined
+          : new Map(
+              args.map((arg, i) => [declared.typeParameters![i]!, this.keys.argumentOf(arg, substitution)]),
+            );
+      const bases: ts.Type[] = [...(checker.getBaseTypes(declared) ?? [])];
+      for (const clause of node.heritageClauses ?? []) {
         if (clause.token !== ts.SyntaxKind.ImplementsKeyword) continue;
-        for (const implemented of clause.types)
-          bases.push(this.context.checker.getTypeAtLocation(implemented));
+        for (const implemented of clause.types) bases.push(checker.getTypeAtLocation(implemented));
       }
       for (const base of bases) {
-        const key = this.keys.ofType(base);
-        if (key === undefined) continue;
+        const key = this.keys.ofType(base, bound);
+        if (key === undefined || found.has(key)) continue;
         found.add(key);
         const baseDeclaration = declarationOf(base.symbol);
         if (baseDeclaration) this.context.touched.add(baseDeclaration.getSourceFile().fileName);
-        visit(base, baseDeclaration);
+        visit(base, bound, depth + 1);
       }
     };
-    visit(this.context.checker.getDeclaredTypeOfSymbol(symbol), declaration);
+    visit(checker.getDeclaredTypeOfSymbol(symbolOf()), undefined, 0);
     return [...found].sort();
   }
 
@@ -213,7 +224,7 @@ export class ClassReader {
     }
     type = stripped;
     let wrapper: ScannedParam["wrapper"] = "value";
-    const wrapped = this.wrapperOf(type);
+    const wrapped = this.wrapperOf(type) ?? this.thunkOf(type);
     if (wrapped) {
       wrapper = wrapped.kind;
       type = wrapped.inner;
@@ -237,14 +248,30 @@ export class ClassReader {
     return { kind: symbol.name === "Lazy" ? "lazy" : "factory", inner };
   }
 
+  /**
+   * `() => T` for an injectable `T`: the factory-token idiom of tsyringe and InversifyJS,
+   * injected as `Lazy<T>` (which is exactly that function).
+   */
+  private thunkOf(type: ts.Type): { kind: "lazy"; inner: ts.Type } | undefined {
+    const { checker } = this.context;
+    if (type.symbol === undefined || declarationOf(type.symbol) !== undefined || type.aliasSymbol)
+      return undefined;
+    const calls = checker.getSignaturesOfType(type, ts.SignatureKind.Call);
+    if (calls.length !== 1 || calls[0]!.parameters.length !== 0) return undefined;
+    if (checker.getPropertiesOfType(type).length > 0) return undefined;
+    const inner = checker.getReturnTypeOfSignature(calls[0]!);
+    return injectableOf(checker, inner) === undefined ? undefined : { kind: "lazy", inner };
+  }
+
   private target(type: ts.Type): ParamTarget {
-    const declaration = declarationOf(type.symbol);
-    const key = declaration && this.keys.ofType(type);
-    if (declaration === undefined || key === undefined) {
+    const found = injectableOf(this.context.checker, type);
+    const described = found && this.keys.describe(type);
+    if (found === undefined || described === undefined) {
       return unsupported(`no module can provide \`${this.context.checker.typeToString(type)}\``);
     }
-    const name = type.symbol.name;
-    if (ts.isInterfaceDeclaration(declaration)) return { kind: "interface", key, name };
+    const { declaration } = found;
+    const { key, name } = described;
+    if (!ts.isClassDeclaration(declaration)) return { kind: "interface", key, name };
     const abstract = (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Abstract) !== 0;
     return { kind: "class", key, name, abstract };
   }
@@ -284,6 +311,9 @@ export class ClassReader {
     return { async, location };
   }
 }
+
+/** Generic heritage chains deeper than this are not followed (F-bounded types could recurse forever). */
+const MAX_HERITAGE_DEPTH = 32;
 
 const KEYWORD_TYPES = new Set<ts.SyntaxKind>([
   ts.SyntaxKind.StringKeyword,

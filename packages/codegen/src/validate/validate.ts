@@ -52,7 +52,7 @@ export function validate(
         `two different declarations would both get the interface key "${key}"`,
         others[0] ?? first,
         {
-          hint: "rename one of them: keys are <package>#<Name>, so one package cannot export two injectable types of one name",
+          hint: "keys are <package>:<file without extension>#<Name>: rename one of the types, or one of the files",
           related: [first!, ...others.slice(1)].map((l) => ({ ...l, message: "also declared here" })),
         },
       ),
@@ -205,12 +205,10 @@ function tokensOf(scan: ScanResult, modules: readonly ModuleData[]): TokenData[]
     .sort(compareIds)
     .map((key) => {
       const declaration = scan.types.get(key);
-      const base = declaration?.generic
-        ? key
-            .replace(/[^<>,]*#/g, "")
-            .replace(/[^A-Za-z0-9_$]+/g, "_")
-            .replace(/_+$/, "")
-        : (declaration?.name ?? key.slice(key.lastIndexOf("#") + 1));
+      // `Repo<User>` → `Repo_User`: from the display name, never from the (longer) key
+      const base = (declaration?.name ?? key.slice(key.lastIndexOf("#") + 1))
+        .replace(/[^A-Za-z0-9_$]+/g, "_")
+        .replace(/_+$/, "");
       const safe = /^[A-Za-z_$]/.test(base) ? base : `_${base}`;
       let name = safe;
       for (let n = 2; taken.has(name); n++) name = `${safe}_${n}`;

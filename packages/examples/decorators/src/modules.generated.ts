@@ -24,7 +24,7 @@ export const manifest: Manifest = {
     moduleRecord({
       id: "fixed-clock",
       class: FixedClock,
-      provides: ["@modreg/examples#Clock"],
+      provides: ["@modreg/examples:decorators/src/clock#Clock"],
       source: { file: "src/clock.ts", line: 10, column: 14 },
       create: () => new FixedClock(),
     }),
@@ -33,7 +33,7 @@ export const manifest: Manifest = {
       version: "1.0.0",
       class: Greeter,
       deps: [
-        { iface: "@modreg/examples#Clock", param: "clock" },
+        { iface: "@modreg/examples:decorators/src/clock#Clock", param: "clock" },
         { id: "audit-log", inject: "lazy", param: "audit" },
       ],
       source: { file: "src/greeter.ts", line: 9, column: 14 },
@@ -43,7 +43,7 @@ export const manifest: Manifest = {
 };
 
 export const tokens = {
-  Clock: token<Clock>("@modreg/examples#Clock"),
+  Clock: token<Clock>("@modreg/examples:decorators/src/clock#Clock"),
 } as const;
 
 declare module "@modreg/core" {

@@ -17,7 +17,7 @@ export const manifest: Manifest = {
       version: "1.1.0",
       class: PdfExporter,
       capabilities: ["export", "document"],
-      provides: ["@modreg/example-plugin-api#Exporter"],
+      provides: ["@modreg/example-plugin-api:index#Exporter"],
       deps: [
         { id: "config", range: "^1.0.0", inject: "none" },
       ],
