@@ -1,15 +1,8 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pack } from "./support/outside.js";
 import { describeRun, node, repoRoot, run } from "./support/run.js";
 
 // A user outside this repository follows the README's tutorial: install the packed
@@ -46,18 +39,6 @@ const tsconfig = JSON.stringify({
   },
   include: ["src"],
 });
-
-function pack(packageDir: string, destination: string): string {
-  const before = new Set(readdirSync(destination));
-  const result = run("pnpm", ["pack", "--pack-destination", destination], {
-    cwd: join(repoRoot, packageDir),
-  });
-  expect(result.status, describeRun(result)).toBe(0);
-  const tarball = readdirSync(destination).find((name) => !before.has(name) && name.endsWith(".tgz"));
-  if (tarball === undefined)
-    throw new Error(`pnpm pack wrote no tarball for ${packageDir}\n${describeRun(result)}`);
-  return tarball;
-}
 
 describe("modreg consumed from outside the repository", () => {
   let dir = "";

@@ -9,6 +9,7 @@ import type { Location } from "./records.js";
 export const DIAGNOSTIC_CODES = {
   MR1001: "tsconfig not found or unreadable",
   MR1002: "invalid tsconfig",
+  MR1003: "standard decorators left unlowered by the tsconfig target",
   MR2001: "decorator argument is not statically readable",
   MR2002: "invalid @Module options",
   MR2003: "decorated class is not exported",
@@ -58,9 +59,9 @@ export interface Diagnostic {
   readonly related?: readonly RelatedLocation[];
 }
 
-/** Config problems (`MR1xxx`): the CLI exits with 2 for them, 1 for everything else. */
+/** Config errors (`MR1xxx`): the CLI exits with 2 for them, 1 for everything else. Config warnings exit 0. */
 export function isConfigDiagnostic(diagnostic: Diagnostic): boolean {
-  return diagnostic.code.startsWith("MR1");
+  return diagnostic.severity === "error" && diagnostic.code.startsWith("MR1");
 }
 
 /** Builds an error diagnostic, leaving out what is not given. */

@@ -118,6 +118,16 @@ export interface ScanResult {
   readonly types: ReadonlyMap<string, TypeDeclaration>;
   /** Keys that two different declarations would share. */
   readonly collisions: readonly { readonly key: string; readonly locations: readonly Location[] }[];
+  /** How the tsconfig compiles decorators, for the warning about output Node cannot parse. */
+  readonly decorators?: DecoratorEmit;
+}
+
+/** The tsconfig's decorator semantics and its `target`, as TypeScript spells it (`ES2022`, `ESNext`). */
+export interface DecoratorEmit {
+  readonly mode: "standard" | "legacy";
+  readonly target: string;
+  /** The tsconfig file, relative to the project directory. */
+  readonly tsconfig: string;
 }
 
 /** A module as the manifest describes it, without its class and `create` function. */

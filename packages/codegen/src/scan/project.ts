@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { Project, ts } from "ts-morph";
 import { error, type Diagnostic } from "../diagnostics.js";
-import type { ImportStyle, ScannedModule, ScanResult } from "../records.js";
+import type { DecoratorEmit, ImportStyle, ScannedModule, ScanResult } from "../records.js";
 import type { ScanContext } from "./context.js";
 import { pathFilter } from "./glob.js";
 import { mergeKeys, TypeKeys, type KeyedDeclaration } from "./keys.js";
@@ -150,6 +150,7 @@ export class ProjectScanner {
       modules: sorted.flatMap((f) => results.get(f)!.modules),
       types: merged.declarations,
       collisions: merged.collisions,
+      decorators: decoratorEmitOf(this.parsed.options, relativePosix(this.projectDir, this.options.tsconfig)),
     };
   }
 
@@ -237,6 +238,15 @@ function importStyleOf(options: ts.CompilerOptions): ImportStyle {
   return module !== undefined && module >= ts.ModuleKind.Node16 && module <= ts.ModuleKind.NodeNext
     ? "js"
     : "extensionless";
+}
+
+function decoratorEmitOf(options: ts.CompilerOptions, tsconfig: string): DecoratorEmit {
+  const target = options.target ?? ts.ScriptTarget.ES2025;
+  return {
+    mode: options.experimentalDecorators === true ? "legacy" : "standard",
+    target: target >= ts.ScriptTarget.ESNext ? "ESNext" : (ts.ScriptTarget[target] ?? String(target)),
+    tsconfig,
+  };
 }
 
 function configDiagnostic(d: ts.Diagnostic, projectDir: string): Diagnostic {

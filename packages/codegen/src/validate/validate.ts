@@ -4,6 +4,7 @@ import { compareDiagnostics, error, type Diagnostic } from "../diagnostics.js";
 import type { ManifestData, ModuleData, ScanResult, ScannedModule, TokenData } from "../records.js";
 import { normalizeModule, type NormalizedModule } from "./options.js";
 import { ModuleIndex, resolveModule, type ResolvedModule } from "./resolve.js";
+import { checkDecoratorEmit } from "./toolchain.js";
 
 /**
  * Normalized options by scanned record. Records are immutable and `--watch` hands the same
@@ -44,6 +45,7 @@ export function validate(
     diagnostics.push(...result.diagnostics);
     if (result.module) normalized.push(result.module);
   }
+  diagnostics.push(...checkDecoratorEmit(scan));
   for (const { key, locations } of scan.collisions) {
     const [first, ...others] = locations;
     diagnostics.push(

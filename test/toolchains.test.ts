@@ -1,0 +1,261 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installOutside, pack } from "./support/outside.js";
+import { describeRun, repoRoot, run, type RunResult } from "./support/run.js";
+import { fixturesDir } from "./support/workdir.js";
+
+// The toolchain matrix: one small app (a class, an interface, `T[]`, `Lazy`, a `Factory` with
+// a runtime argument, an async `onInit`) taken through every tool the README names, in both
+// decorator modes, outside the repository from the packed packages. Where a tool cannot work
+// the test asserts what the user sees, so the README's toolchain table cannot drift.
+// (Tools are pinned here; bump them deliberately.)
+const TOOLS = {
+  typescript: "6.0.3",
+  tsx: "4.23.15",
+  esbuild: "0.28.2",
+  "@swc/core": "1.16.22",
+  "@swc/cli": "0.8.1",
+  vitest: "4.1.12",
+};
+const VITE7 = "7.3.8";
+const VITE8 = "8.4.0";
+
+const EXPECTED =
+  "decorators: job for acme (db up); formats csv,pdf; audit 1; log: database connected | report for acme";
+const UNLOWERED = /SyntaxError: Invalid or unexpected token/;
+
+type Mode = "standard" | "legacy";
+let root = "";
+/** `root/<mode>` runs with Vite 7 and the other tools; `root/vite8/<mode>` with Vite 8. */
+const appDir = (mode: Mode, vite8 = false): string => join(root, ...(vite8 ? ["vite8"] : []), mode);
+
+/** Runs a tool of the outside project with an environment free of this Vitest run's variables. */
+function tool(dir: string, command: string, args: readonly string[]): RunResult {
+  const env = Object.fromEntries(
+    Object.keys(process.env)
+      .filter((key) => key.startsWith("VITEST") || key === "NODE_OPTIONS" || key === "TEST")
+      .map((key) => [key, ""]),
+  );
+  return run(command, args, { cwd: dir, env, timeoutMs: 120_000 });
+}
+const bin = (dir: string, name: string): string => join(dir, "..", "node_modules", ".bin", name);
+const npx = (dir: string, name: string, args: readonly string[]): RunResult =>
+  tool(dir, bin(dir, name), args);
+const node = (dir: string, script: string): RunResult => tool(dir, process.execPath, [script]);
+
+function expectApp(result: RunResult, mode: Mode): void {
+  expect(result.status, describeRun(result)).toBe(0);
+  expect(result.stdout.trim()).toBe(`${mode} ${EXPECTED}`);
+}
+
+/** `vite build --ssr` of the app, then the bundle under node. */
+function viteBuildAndRun(dir: string): RunResult {
+  const built = npx(dir, "vite", [
+    "build",
+    "--ssr",
+    "src/main.ts",
+    "--outDir",
+    "dist/vite",
+    "--logLevel",
+    "warn",
+  ]);
+  expect(built.status, describeRun(built)).toBe(0);
+  return node(dir, "dist/vite/main.js");
+}
+
+function expectVitestPasses(dir: string): void {
+  const result = npx(dir, "vitest", ["run"]);
+  expect(result.status, describeRun(result)).toBe(0);
+  expect(result.stdout).toMatch(/Tests\s+1 passed/);
+}
+
+function writeApp(dir: string, mode: Mode): void {
+  cpSync(join(fixturesDir, "toolchain-app"), dir, { recursive: true });
+  if (mode === "legacy") {
+    // Tools that read `tsconfig.json` by name (tsx, esbuild, Vite) see the legacy settings.
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        extends: "./tsconfig.standard.json",
+        compilerOptions: { experimentalDecorators: true },
+      }),
+    );
+    cpSync(join(fixturesDir, "toolchain-app", "tsconfig.json"), join(dir, "tsconfig.standard.json"));
+  }
+  const generated = npx(dir, "modreg", [
+    "generate",
+    "--project",
+    "tsconfig.json",
+    "--out",
+    "src/modules.generated.ts",
+  ]);
+  expect(generated.status, describeRun(generated)).toBe(0);
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), "modreg-toolchains-"));
+  mkdirSync(join(root, "vite8"));
+  const core = pack("packages/core", root);
+  const codegen = pack("packages/codegen", root);
+  cpSync(join(root, core), join(root, "vite8", core));
+  cpSync(join(root, codegen), join(root, "vite8", codegen));
+  const ours = { "@modreg/core": `file:./${core}` };
+  const generator = { "@modreg/codegen": `file:./${codegen}`, typescript: TOOLS.typescript };
+  await Promise.all([
+    installOutside({
+      dir: root,
+      dependencies: ours,
+      devDependencies: { ...generator, ...TOOLS, vite: VITE7 },
+    }),
+    installOutside({
+      dir: join(root, "vite8"),
+      dependencies: ours,
+      devDependencies: { ...generator, vite: VITE8, vitest: TOOLS.vitest },
+    }),
+  ]);
+  for (const mode of ["standard", "legacy"] as const) {
+    writeApp(appDir(mode), mode);
+    writeApp(appDir(mode, true), mode);
+  }
+}, 600_000);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe.each(["standard", "legacy"] as const)("the app with %s decorators", (mode) => {
+  it("runs under tsx", () => {
+    expectApp(npx(appDir(mode), "tsx", ["src/main.ts"]), mode);
+  });
+
+  it("compiles with tsc and runs under node", () => {
+    const dir = appDir(mode);
+    const compiled = npx(dir, "tsc", ["-p", "tsconfig.json", "--outDir", "dist/tsc"]);
+    expect(compiled.status, describeRun(compiled)).toBe(0);
+    expectApp(node(dir, "dist/tsc/main.js"), mode);
+  });
+
+  it("bundles with esbuild --target=node20 and runs under node", () => {
+    const dir = appDir(mode);
+    const args = ["src/main.ts", "--bundle", "--platform=node", "--format=esm", "--target=node20"];
+    const bundled = npx(dir, "esbuild", [...args, "--outfile=dist/esbuild/main.mjs", "--log-level=warning"]);
+    expect(bundled.status, describeRun(bundled)).toBe(0);
+    expectApp(node(dir, "dist/esbuild/main.mjs"), mode);
+  });
+
+  it("builds with Vite 7 (vite build --ssr) and runs under node", () => {
+    expectApp(viteBuildAndRun(appDir(mode)), mode);
+  });
+
+  it("runs its test under Vitest on Vite 7", () => {
+    expectVitestPasses(appDir(mode));
+  });
+});
+
+describe("the app with legacy decorators on Vite 8", () => {
+  it("builds with vite build --ssr and runs under node", () => {
+    expectApp(viteBuildAndRun(appDir("legacy", true)), "legacy");
+  });
+
+  it("runs its test under Vitest", () => {
+    expectVitestPasses(appDir("legacy", true));
+  });
+});
+
+describe("what Node 20 cannot run: standard decorators left unlowered", () => {
+  it("Vite 8 (oxc) leaves them in a vite build --ssr", () => {
+    const result = viteBuildAndRun(appDir("standard", true));
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(UNLOWERED);
+  });
+
+  it("Vitest on Vite 8 leaves them too", () => {
+    const result = npx(appDir("standard", true), "vitest", ["run"]);
+    expect(result.status).not.toBe(0);
+    expect(result.stdout + result.stderr).toMatch(UNLOWERED);
+  });
+
+  it('tsc with "target": "ESNext" (what `tsc --init` writes) leaves them, and modreg warns first (MR1003)', () => {
+    const dir = appDir("standard");
+    writeFileSync(
+      join(dir, "tsconfig.esnext.json"),
+      JSON.stringify({
+        extends: "./tsconfig.json",
+        compilerOptions: { target: "esnext", outDir: "dist/esnext" },
+      }),
+    );
+    const generated = npx(dir, "modreg", [
+      "generate",
+      "--project",
+      "tsconfig.esnext.json",
+      "--out",
+      "src/modules.generated.ts",
+    ]);
+    expect(generated.status, describeRun(generated)).toBe(0);
+    expect(generated.stderr).toContain("warning MR1003");
+    expect(generated.stderr).toContain('"target": "ES2022"');
+    const compiled = npx(dir, "tsc", ["-p", "tsconfig.esnext.json"]);
+    expect(compiled.status, describeRun(compiled)).toBe(0);
+    const result = node(dir, "dist/esnext/main.js");
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(UNLOWERED);
+  });
+
+  it("esbuild's default target (esnext) leaves them", () => {
+    const dir = appDir("standard");
+    const args = [
+      "src/main.ts",
+      "--bundle",
+      "--platform=node",
+      "--format=esm",
+      "--outfile=dist/esbuild-esnext/main.mjs",
+    ];
+    const bundled = npx(dir, "esbuild", [...args, "--log-level=warning"]);
+    expect(bundled.status, describeRun(bundled)).toBe(0);
+    const result = node(dir, "dist/esbuild-esnext/main.mjs");
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(UNLOWERED);
+  });
+});
+
+describe("SWC", () => {
+  const configs = {
+    legacy: { legacyDecorator: true },
+    "2022-03": { decoratorVersion: "2022-03" },
+    "2023-11": { decoratorVersion: "2023-11" },
+  } as const;
+  it.each(Object.keys(configs) as (keyof typeof configs)[])(
+    "compiles with decorators %s and runs under node",
+    (name) => {
+      const dir = appDir(name === "legacy" ? "legacy" : "standard");
+      const rc = join(dir, `.swcrc.${name}`);
+      writeFileSync(
+        rc,
+        JSON.stringify({
+          jsc: {
+            parser: { syntax: "typescript", decorators: true },
+            transform: configs[name],
+            target: "es2022",
+          },
+          module: { type: "es6" },
+        }),
+      );
+      const out = `dist/swc-${name}`;
+      const compiled = npx(dir, "swc", [
+        "src",
+        "-d",
+        out,
+        "--strip-leading-paths",
+        "--config-file",
+        rc,
+        "-q",
+      ]);
+      expect(compiled.status, describeRun(compiled)).toBe(0);
+      expectApp(node(dir, `${out}/main.js`), name === "legacy" ? "legacy" : "standard");
+    },
+  );
+});
+
+// Keeps the repository path out of the outside projects: nothing above may resolve through it.
+it("the outside projects do not live in the repository", () => {
+  expect(root.startsWith(repoRoot)).toBe(false);
+});
