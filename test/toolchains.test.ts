@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +18,8 @@ const TOOLS = {
   "@swc/core": "1.16.22",
   "@swc/cli": "0.8.1",
   vitest: "4.1.12",
+  webpack: "5.113.0",
+  "swc-loader": "0.2.7",
 };
 const VITE7 = "7.3.8";
 const VITE8 = "8.4.0";
@@ -99,10 +101,14 @@ beforeAll(async () => {
   mkdirSync(join(root, "vite8"));
   const core = pack("packages/core", root);
   const codegen = pack("packages/codegen", root);
-  cpSync(join(root, core), join(root, "vite8", core));
-  cpSync(join(root, codegen), join(root, "vite8", codegen));
+  const plugin = pack("packages/unplugin", root);
+  for (const tarball of [core, codegen, plugin]) cpSync(join(root, tarball), join(root, "vite8", tarball));
   const ours = { "@modreg/core": `file:./${core}` };
-  const generator = { "@modreg/codegen": `file:./${codegen}`, typescript: TOOLS.typescript };
+  const generator = {
+    "@modreg/codegen": `file:./${codegen}`,
+    "@modreg/unplugin": `file:./${plugin}`,
+    typescript: TOOLS.typescript,
+  };
   await Promise.all([
     installOutside({
       dir: root,
@@ -253,6 +259,116 @@ describe("SWC", () => {
       expectApp(node(dir, `${out}/main.js`), name === "legacy" ? "legacy" : "standard");
     },
   );
+});
+
+describe("@modreg/unplugin: the codegen inside the build", () => {
+  const manifestOf = (dir: string) => join(dir, "src", "modules.generated.ts");
+  /** Deletes the CLI's manifest, so the plugin must write it; returns what the CLI wrote. */
+  function withoutManifest(dir: string): string {
+    const text = readFileSync(manifestOf(dir), "utf8");
+    rmSync(manifestOf(dir));
+    return text;
+  }
+
+  it("Vite 8 build: writes the CLI's manifest and lowers standard decorators, so Node runs the bundle", () => {
+    const dir = appDir("standard", true);
+    const cli = withoutManifest(dir);
+    const args = [
+      "build",
+      "--ssr",
+      "src/main.ts",
+      "--outDir",
+      "dist/vite-plugin",
+      "--config",
+      "vite.modreg.config.mjs",
+    ];
+    const built = npx(dir, "vite", args);
+    expect(built.status, describeRun(built)).toBe(0);
+    expect(readFileSync(manifestOf(dir), "utf8")).toBe(cli);
+    expectApp(node(dir, "dist/vite-plugin/main.js"), "standard");
+  });
+
+  it("Vitest on Vite 8 with the plugin passes", () => {
+    const result = npx(appDir("standard", true), "vitest", ["run", "--config", "vite.modreg.config.mjs"]);
+    expect(result.status, describeRun(result)).toBe(0);
+    expect(result.stdout).toMatch(/Tests\s+1 passed/);
+  });
+
+  it("esbuild at its default target with the plugin: generated, lowered, runs", () => {
+    const dir = appDir("standard");
+    const cli = withoutManifest(dir);
+    const built = node(dir, "esbuild.build.mjs");
+    expect(built.status, describeRun(built)).toBe(0);
+    expect(readFileSync(manifestOf(dir), "utf8")).toBe(cli);
+    expectApp(node(dir, "dist/esbuild-plugin/main.mjs"), "standard");
+  });
+
+  it("webpack (swc-loader) with the plugin: generated, runs", () => {
+    const dir = appDir("standard");
+    const cli = withoutManifest(dir);
+    const built = node(dir, "webpack.build.mjs");
+    expect(built.status, describeRun(built)).toBe(0);
+    expect(readFileSync(manifestOf(dir), "utf8")).toBe(cli);
+    expectApp(node(dir, "dist/webpack/main.mjs"), "standard");
+  });
+
+  it("a Vite dev server regenerates on edits, reloads the page and shows graph errors in the overlay", () => {
+    const dir = appDir("standard", true);
+    try {
+      const result = node(dir, "dev-server.mjs");
+      expect(result.status, describeRun(result)).toBe(0);
+      const events = result.stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(events.map((e) => e["event"])).toEqual([
+        "started",
+        "added a module",
+        "broke the graph",
+        "fixed it",
+      ]);
+      expect(events[1]).toMatchObject({ types: ["full-reload"] });
+      expect(events[2]).toMatchObject({
+        message:
+          "src/extra.ts:6:24 - error MR3003: no module provides Missing for parameter `missing` of extra",
+        loc: { file: join(dir, "src", "extra.ts"), line: 6, column: 24 },
+        kept: true,
+      });
+      expect(events[3]).toMatchObject({ types: ["full-reload"] });
+      console.log(`dev server: manifest on disk ${String(events[1]?.["regenerated"])} ms after the edit`);
+    } finally {
+      for (const file of ["extra.ts", "missing.ts"]) rmSync(join(dir, "src", file), { force: true });
+    }
+  });
+
+  it("a production build fails on a graph error with file:line:col, and writes nothing", () => {
+    const dir = appDir("standard", true);
+    const before = readFileSync(manifestOf(dir), "utf8");
+    const broken = join(dir, "src", "broken.ts");
+    writeFileSync(
+      broken,
+      'import { Module } from "@modreg/core";\nimport type { Report } from "./report.js";\n\n' +
+        '@Module({ id: "broken" })\nexport class Broken {\n  constructor(readonly report: Report, readonly name: string) {}\n}\n',
+    );
+    try {
+      const args = [
+        "build",
+        "--ssr",
+        "src/main.ts",
+        "--outDir",
+        "dist/vite-broken",
+        "--config",
+        "vite.modreg.config.mjs",
+      ];
+      const built = npx(dir, "vite", args);
+      expect(built.status).not.toBe(0);
+      expect(built.stderr + built.stdout).toMatch(/src\/broken\.ts:6:\d+ - error MR2011/);
+      expect(readFileSync(manifestOf(dir), "utf8")).toBe(before);
+      expect(existsSync(join(dir, "dist", "vite-broken", "main.js"))).toBe(false);
+    } finally {
+      rmSync(broken);
+    }
+  });
 });
 
 // Keeps the repository path out of the outside projects: nothing above may resolve through it.

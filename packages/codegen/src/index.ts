@@ -27,3 +27,5 @@ export type {
   TokenData,
   TypeDeclaration,
 } from "./records.js";
+export { watchSources } from "./watch-files.js";
+export type { SourceWatcher } from "./watch-files.js";

@@ -1,10 +1,7 @@
-import { watch as watchFiles } from "node:fs";
 import path from "node:path";
 import type { GenerateResult, Generator } from "../generate.js";
+import { watchSources } from "../watch-files.js";
 import type { CliIO } from "./main.js";
-
-const RELEVANT = /(?:\.[cm]?tsx?|package\.json|tsconfig[^/\\]*\.json)$/;
-const IGNORED = /(?:^|[\\/])(?:node_modules|\.git|dist)(?:[\\/]|$)/;
 
 /**
  * `modreg generate --watch`: regenerates after every change, reusing the program, keeps
@@ -30,28 +27,15 @@ export function watch(
     return result;
   };
   const first = runOnce("generated");
-  const generated = new Set([path.resolve(first.out)]);
   return new Promise((resolve) => {
-    const pending = new Set<string>();
-    let timer: NodeJS.Timeout | undefined;
-    const watcher = watchFiles(first.projectDir, { recursive: true }, (_event, name) => {
-      if (name === null) return;
-      const fileName = path.resolve(first.projectDir, name.toString());
-      if (!RELEVANT.test(fileName) || IGNORED.test(name.toString()) || generated.has(fileName)) return;
-      pending.add(fileName);
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        const changed = [...pending];
-        pending.clear();
-        generator.update(changed);
-        runOnce(
-          `regenerated after ${changed.length === 1 ? path.relative(io.cwd, changed[0]!) : `${changed.length} changes`}`,
-        );
-      }, 25);
+    const watcher = watchSources(first.projectDir, [first.out], (changed) => {
+      generator.update(changed);
+      runOnce(
+        `regenerated after ${changed.length === 1 ? path.relative(io.cwd, changed[0]!) : `${changed.length} changes`}`,
+      );
     });
     io.stdout.write("[modreg] watching for changes (Ctrl+C to stop)\n");
     const stop = () => {
-      clearTimeout(timer);
       watcher.close();
       resolve(0);
     };

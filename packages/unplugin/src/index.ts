@@ -1,0 +1,200 @@
+/**
+ * `@modreg/unplugin`: `modreg generate` inside the build, for Vite, Rollup, Rolldown, esbuild,
+ * webpack and Rspack from one source (https://unplugin.unjs.io). It writes the same file as
+ * the CLI, regenerates on changes in dev servers and watch builds, reports diagnostics
+ * through the bundler, fails a production build on errors, and can lower standard
+ * decorators where the bundler would leave them for a runtime that cannot parse them.
+ *
+ * @example
+ * // vite.config.ts
+ * import modreg from "@modreg/unplugin/vite";
+ * export default { plugins: [modreg({ project: "tsconfig.json" })] };
+ */
+import path from "node:path";
+import {
+  createGenerator,
+  resolveTsconfig,
+  watchSources,
+  type GenerateResult,
+  type Generator,
+  type SourceWatcher,
+} from "@modreg/codegen";
+import { createUnplugin, type UnpluginContextMeta } from "unplugin";
+import { LOWERABLE, lowerDecorators, readCompilerOptions, usesStandardDecorators } from "./lower.js";
+import { checkOptions, type ModregPluginOptions } from "./options.js";
+import { errorMessage, toError, warningMessages, type BundlerMessage } from "./report.js";
+
+export type { ModregPluginOptions } from "./options.js";
+
+/** The parts of a Vite dev server the plugin uses (no import of Vite's types). */
+interface DevServer {
+  readonly ws: { send(payload: Record<string, unknown>): void };
+  readonly config: { readonly logger: { error(message: string): void; info(message: string): void } };
+}
+
+/** The part of a webpack or Rspack compiler the plugin uses (neither is a dependency). */
+interface WatchingCompiler {
+  readonly hooks: Record<"watchRun" | "watchClose", { tap(name: string, callback: () => void): void }>;
+}
+
+interface Warner {
+  warn?: (message: BundlerMessage) => void;
+}
+
+const major = (version: string | undefined): number => Number(/^(\d+)/.exec(version ?? "")?.[1] ?? 0);
+
+/** The plugin factory; use the per-bundler entry points (`@modreg/unplugin/vite`, …) or `modreg.vite(…)`. */
+export const modreg = createUnplugin<ModregPluginOptions | undefined, false>(
+  (raw, meta: UnpluginContextMeta) => {
+    const options = checkOptions(raw);
+    let root = process.cwd();
+    let generator: Generator | undefined;
+    let tsconfig = "";
+    let compilerOptions: ReturnType<typeof readCompilerOptions>;
+    let lowering = false;
+    let esbuildTarget: string | string[] | undefined;
+    let watchMode = false;
+    let watcher: SourceWatcher | undefined;
+    let server: DevServer | undefined;
+    let failing = false;
+
+    const open = (): Generator => {
+      if (generator) return generator;
+      tsconfig = resolveTsconfig(path.resolve(root, options.project ?? "tsconfig.json"));
+      const resolve = (file: string | undefined) => file && path.resolve(root, file);
+      generator = createGenerator({
+        project: tsconfig,
+        ...(options.out !== undefined && { out: resolve(options.out)! }),
+        ...(options.json !== undefined && { json: resolve(options.json)! }),
+        ...(options.include && { include: options.include }),
+        ...(options.exclude && { exclude: options.exclude }),
+        ...(options.external && { external: options.external }),
+      });
+      compilerOptions = readCompilerOptions(tsconfig);
+      return generator;
+    };
+
+    /** Whether this bundler leaves standard decorators unlowered (see `lowerDecorators`). */
+    const shouldLower = (rolldown: boolean): boolean => {
+      const wanted = options.lowerDecorators ?? "auto";
+      if (wanted !== "auto") return wanted;
+      if (!usesStandardDecorators(compilerOptions)) return false;
+      if (meta.framework === "rolldown") return true;
+      if (meta.framework === "vite") return rolldown || major(meta.versions.vite) >= 8;
+      if (meta.framework === "esbuild") {
+        const targets = esbuildTarget === undefined ? [] : [esbuildTarget].flat();
+        return targets.length === 0 || targets.some((t) => t.toLowerCase() === "esnext");
+      }
+      return false;
+    };
+
+    /** A run in a dev server or watch build: errors are shown, never fatal; a fix clears them. */
+    const report = (result: GenerateResult): void => {
+      for (const warning of warningMessages(result)) console.warn(warning.message);
+      const error = errorMessage(result);
+      if (error) {
+        failing = true;
+        if (server) {
+          server.config.logger.error(error.message);
+          server.ws.send({ type: "error", err: { ...error, stack: "" } });
+        } else console.error(error.message);
+      } else if (failing) {
+        failing = false;
+        // the overlay stays until the page reloads, also when the fixed manifest equals the old one
+        server?.ws.send({ type: "full-reload", path: "*" });
+      }
+    };
+
+    const watch = (result: GenerateResult): void => {
+      if (watcher || options.watch === false) return;
+      const generated = [result.out, ...(options.json ? [path.resolve(root, options.json)] : [])];
+      watcher = watchSources(
+        result.projectDir,
+        generated,
+        (changed) => {
+          open().update(changed);
+          report(open().run());
+        },
+        { keepAlive: false },
+      );
+    };
+    const stop = (): void => {
+      watcher?.close();
+      watcher = undefined;
+    };
+    /** webpack and Rspack say they are watching before the first `buildStart` of a watch. */
+    const watchHooks = (compiler: unknown): void => {
+      const { hooks } = compiler as WatchingCompiler;
+      hooks.watchRun.tap("modreg", () => {
+        watchMode = true;
+      });
+      hooks.watchClose.tap("modreg", stop);
+    };
+
+    return {
+      name: "modreg",
+      enforce: "pre",
+      buildStart() {
+        const context = this as unknown as Warner & {
+          meta?: { rolldownVersion?: string; watchMode?: boolean };
+        };
+        const result = open().run();
+        lowering = shouldLower(
+          meta.versions.rolldown !== undefined || context.meta?.rolldownVersion !== undefined,
+        );
+        if (context.meta?.watchMode === true) watchMode = true;
+        if (watchMode) {
+          report(result);
+          watch(result);
+          return;
+        }
+        for (const warning of warningMessages(result)) {
+          if (context.warn) context.warn(warning);
+          else console.warn(warning.message);
+        }
+        const error = errorMessage(result);
+        if (error) throw toError(error);
+      },
+      watchChange(id) {
+        // rollup and webpack rebuild after this, and `buildStart` runs again
+        generator?.update([id]);
+      },
+      transform: {
+        filter: { id: { include: /\.[cm]?tsx?(?:\?.*)?$/, exclude: /[\\/]node_modules[\\/]/ } },
+        handler(code, id) {
+          if (!lowering) return undefined;
+          const fileName = id.replace(/\?.*$/, "");
+          if (!LOWERABLE.test(fileName)) return undefined;
+          const lowered = lowerDecorators(code, fileName, compilerOptions);
+          return lowered && { code: lowered.code, map: lowered.map ?? null };
+        },
+      },
+      vite: {
+        configResolved(config) {
+          root = config.root;
+          watchMode = config.command === "serve";
+        },
+        configureServer(devServer) {
+          server = devServer;
+        },
+        closeWatcher: stop,
+        buildEnd() {
+          // a dev server ends its build only when it closes
+          if (server) stop();
+        },
+      },
+      rollup: { closeWatcher: stop },
+      rolldown: { closeWatcher: stop },
+      webpack: watchHooks,
+      rspack: watchHooks,
+      esbuild: {
+        setup(build) {
+          esbuildTarget = build.initialOptions.target;
+          build.onDispose(stop);
+        },
+      },
+    };
+  },
+);
+
+export default modreg;
