@@ -1,3 +1,4 @@
+import { describeValue, isPlainObject } from "./arguments.js";
 import { ModuleRegistryError } from "./errors.js";
 import { MANIFEST_FORMAT_VERSION, type Manifest } from "./manifest.js";
 
@@ -8,55 +9,93 @@ function isStringArray(value: unknown): boolean {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
 }
 
+/** `record[key]` is absent or passes `valid`; otherwise a problem `key must be <expected>`. */
+function optional(
+  problems: string[],
+  record: Record<string, unknown>,
+  key: string,
+  valid: (value: unknown) => boolean,
+  expected: string,
+): void {
+  if (record[key] !== undefined && !valid(record[key])) problems.push(`${key} must be ${expected}`);
+}
+
+const isBoolean = (v: unknown): boolean => typeof v === "boolean";
+const isString = (v: unknown): boolean => typeof v === "string";
+
+function isSource(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  const { file, line, column } = value;
+  return (
+    typeof file === "string" && Number.isInteger(line) && (column === undefined || Number.isInteger(column))
+  );
+}
+
+function depProblems(deps: unknown, problems: string[]): void {
+  if (!Array.isArray(deps)) {
+    problems.push("deps must be an array");
+    return;
+  }
+  deps.forEach((dep: unknown, i) => {
+    if (!isPlainObject(dep)) {
+      problems.push(`deps[${i}] must be an object`);
+      return;
+    }
+    const before = problems.length;
+    if (isString(dep["id"]) === isString(dep["iface"])) {
+      problems.push("must have exactly one of id and iface");
+    }
+    if (dep["inject"] !== undefined && !INJECTIONS.has(dep["inject"] as string)) {
+      problems.push(`inject ${JSON.stringify(dep["inject"])} is not value, lazy, factory or none`);
+    }
+    optional(problems, dep, "range", isString, "a string");
+    optional(problems, dep, "param", isString, "a string");
+    optional(problems, dep, "optional", isBoolean, "a boolean");
+    optional(problems, dep, "multi", isBoolean, "a boolean");
+    for (let p = before; p < problems.length; p++) {
+      problems[p] = problems[p]!.startsWith("must")
+        ? `deps[${i}] ${problems[p]}`
+        : `deps[${i}].${problems[p]}`;
+    }
+  });
+}
+
+function metadataProblems(metadata: unknown, problems: string[]): void {
+  if (!isPlainObject(metadata)) {
+    problems.push("metadata must be a plain object of string, number or boolean values");
+    return;
+  }
+  for (const [key, value] of Object.entries(metadata)) {
+    if (!["string", "number", "boolean"].includes(typeof value)) {
+      problems.push(`metadata.${key} must be a string, number or boolean`);
+    }
+  }
+}
+
 /** Problems with one module record, each a short sentence. */
 function recordProblems(record: Record<string, unknown>): string[] {
   const problems: string[] = [];
   if (typeof record["id"] !== "string" || record["id"] === "") problems.push("id must be a non-empty string");
   if (typeof record["class"] !== "function") problems.push("class must be a class");
   if (typeof record["create"] !== "function") problems.push("create must be a function");
-  if (record["version"] !== undefined && typeof record["version"] !== "string") {
-    problems.push("version must be a string");
-  }
+  optional(problems, record, "version", isString, "a string");
   if (record["scope"] !== undefined && !SCOPES.has(record["scope"] as string)) {
     problems.push(`scope ${JSON.stringify(record["scope"])} is not singleton, lazy or factory`);
   }
-  for (const key of ["capabilities", "provides"]) {
-    if (record[key] !== undefined && !isStringArray(record[key]))
-      problems.push(`${key} must be a string array`);
-  }
-  if (
-    record["args"] !== undefined &&
-    !(Number.isInteger(record["args"]) && (record["args"] as number) >= 0)
-  ) {
-    problems.push("args must be a whole number");
-  }
-  const when = record["when"] as Record<string, unknown> | undefined;
+  optional(problems, record, "capabilities", isStringArray, "a string array");
+  optional(problems, record, "provides", isStringArray, "a string array");
+  optional(problems, record, "asyncInit", isBoolean, "a boolean");
+  optional(problems, record, "args", (v) => Number.isInteger(v) && (v as number) >= 0, "a whole number");
+  optional(problems, record, "source", isSource, "{ file: string, line: number, column?: number }");
+  const when = record["when"];
   if (when !== undefined) {
-    if (typeof when !== "object" || when === null) problems.push("when must be an object");
+    if (!isPlainObject(when)) problems.push("when must be an object");
     else if (!["env", "feature"].every((k) => when[k] === undefined || isStringArray(when[k]))) {
       problems.push("when.env and when.feature must be string arrays");
     }
   }
-  const deps = record["deps"];
-  if (deps !== undefined) {
-    if (!Array.isArray(deps)) problems.push("deps must be an array");
-    else {
-      deps.forEach((dep: unknown, i) => {
-        const d = (typeof dep === "object" && dep !== null ? dep : {}) as Record<string, unknown>;
-        const hasId = typeof d["id"] === "string";
-        const hasIface = typeof d["iface"] === "string";
-        if (hasId === hasIface) problems.push(`deps[${i}] must have exactly one of id and iface`);
-        if (d["inject"] !== undefined && !INJECTIONS.has(d["inject"] as string)) {
-          problems.push(
-            `deps[${i}].inject ${JSON.stringify(d["inject"])} is not value, lazy, factory or none`,
-          );
-        }
-        if (d["range"] !== undefined && typeof d["range"] !== "string") {
-          problems.push(`deps[${i}].range must be a string`);
-        }
-      });
-    }
-  }
+  if (record["metadata"] !== undefined) metadataProblems(record["metadata"], problems);
+  if (record["deps"] !== undefined) depProblems(record["deps"], problems);
   return problems;
 }
 
@@ -71,7 +110,9 @@ export function assertManifest(value: unknown, what = "manifest"): asserts value
       `${what} is invalid: ${problem}. Regenerate it with \`modreg generate\` (never edit it by hand).`,
     );
   };
-  if (typeof value !== "object" || value === null) fail("expected an object");
+  if (typeof value !== "object" || value === null) {
+    fail(`expected the \`manifest\` export of the generated file, got ${describeValue(value)}`);
+  }
   const manifest = value as Record<string, unknown>;
   if (manifest["formatVersion"] !== MANIFEST_FORMAT_VERSION) {
     fail(
@@ -80,6 +121,12 @@ export function assertManifest(value: unknown, what = "manifest"): asserts value
     );
   }
   if (!Array.isArray(manifest["modules"])) fail("modules must be an array");
+  if (manifest["package"] !== undefined && typeof manifest["package"] !== "string") {
+    fail("package must be a string");
+  }
+  if (manifest["validated"] !== undefined && typeof manifest["validated"] !== "boolean") {
+    fail("validated must be a boolean");
+  }
   (manifest["modules"] as unknown[]).forEach((record, i) => {
     if (typeof record !== "object" || record === null) fail(`modules[${i}] must be an object`);
     const problems = recordProblems(record as Record<string, unknown>);

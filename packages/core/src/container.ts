@@ -1,3 +1,15 @@
+import {
+  checkChildOptions,
+  checkContainerOptions,
+  checkGetAllQuery,
+  checkKey,
+  checkOverrides,
+  checkQuery,
+  checkRegisterParams,
+  checkStartOptions,
+  checkSubscription,
+  describeValue,
+} from "./arguments.js";
 import { assertManifest } from "./check-manifest.js";
 import type {
   ChildOptions,
@@ -14,6 +26,7 @@ import type {
 } from "./container-types.js";
 import { decoratedClasses } from "./decorator.js";
 import { definitionForClass, describeKey, overriddenDefinition } from "./definitions.js";
+import { duplicateClassError, duplicateIdError } from "./duplicates.js";
 import { ModuleRegistryError } from "./errors.js";
 import { reachable, reverseEdges } from "./graph.js";
 import { createGraphView, discover, infoOf } from "./info.js";
@@ -29,33 +42,12 @@ const warnedClasses = new WeakSet<Constructor>();
 
 function activationOf(options: ContainerOptions): ActivationContext {
   const { env, features } = options;
-  if (env !== undefined && typeof env !== "string") {
-    throw new ModuleRegistryError(
-      "MODULE_INVALID_OPTIONS",
-      `createContainer: env must be a string, got ${typeof env}.`,
-    );
-  }
   const on = Array.isArray(features)
     ? (features as readonly string[])
     : Object.entries(features ?? {})
         .filter(([, enabled]) => enabled === true)
         .map(([name]) => name);
   return { env, features: new Set(on) };
-}
-
-function duplicateError(
-  id: string,
-  first: Definition,
-  second: Definition,
-  packages: readonly string[],
-): ModuleRegistryError {
-  const where = (d: Definition): string =>
-    `class ${d.cls.name} (${d.origin < 0 ? "register" : packages[d.origin]})`;
-  return new ModuleRegistryError(
-    "MODULE_DUPLICATE_ID",
-    `two modules have the id "${id}": ${where(first)} and ${where(second)}. Give one of them another \`id\`.`,
-    { moduleId: id },
-  );
 }
 
 class ContainerImpl extends Lifecycle implements Container {
@@ -74,13 +66,11 @@ class ContainerImpl extends Lifecycle implements Container {
   private startMs = 0;
 
   constructor(
-    manifest: Manifest | undefined,
     private readonly options: ContainerOptions,
     private readonly activation: ActivationContext,
     private readonly parent?: ContainerImpl,
   ) {
     super(options.timings ?? parent?.timings ?? false);
-    if (manifest !== undefined) this.load(manifest);
     this.graph = createGraphView(() => this.registry());
   }
 
@@ -90,13 +80,12 @@ class ContainerImpl extends Lifecycle implements Container {
     this.assertMutable("load");
     assertManifest(
       manifest,
-      this.packages.length === 0 ? "manifest" : `manifest ${manifest?.package ?? ""}`.trim(),
+      this.packages.length === 0 ? "manifest" : `manifest ${packageOf(manifest)}`.trim(),
     );
     const origin = this.packages.length;
     this.packages.push(manifest.package ?? `manifest #${origin + 1}`);
-    const validated = manifest.validated === true;
     try {
-      this.add(definitionsOf(manifest, origin, validated), validated);
+      this.add(definitionsOf(manifest, origin, this.packages));
     } catch (error) {
       this.packages.pop();
       throw error;
@@ -105,27 +94,28 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 
   register(target: Constructor, options: RegisterOptions = {}): this {
+    if (typeof target !== "function") {
+      throw new ModuleRegistryError(
+        "MODULE_INVALID_OPTIONS",
+        `register(target): expected a class, got ${describeValue(target)}.`,
+      );
+    }
+    checkRegisterParams(target.name, options);
     this.assertMutable("register");
-    this.add([definitionForClass(target, options, -1)], false);
+    this.add([definitionForClass(target, options, -1)]);
     return this;
   }
 
-  private add(defs: readonly Definition[], unique: boolean): void {
-    // A validated manifest has unique ids and classes: check it only against what came before.
-    if (this.definitions.length > 0 || !unique) {
+  /** Adds definitions, unique among themselves, checking them against those added before. */
+  private add(defs: readonly Definition[]): void {
+    if (this.definitions.length > 0) {
       const byId = new Map(this.definitions.map((d) => [d.id, d]));
       const byClass = new Map(this.definitions.map((d) => [d.cls, d]));
       for (const def of defs) {
         const existing = byId.get(def.id);
-        if (existing !== undefined) throw duplicateError(def.id, existing, def, this.packages);
+        if (existing !== undefined) throw duplicateIdError(def.id, existing, def, this.packages);
         const sameClass = byClass.get(def.cls);
-        if (sameClass !== undefined) {
-          throw new ModuleRegistryError(
-            "MODULE_DUPLICATE_ID",
-            `class ${def.cls.name} is already module "${sameClass.id}"; it cannot also be "${def.id}". Register a subclass, or use the existing id.`,
-            { moduleId: def.id },
-          );
-        }
+        if (sameClass !== undefined) throw duplicateClassError(sameClass, def);
         byId.set(def.id, def);
         byClass.set(def.cls, def);
       }
@@ -161,7 +151,7 @@ class ContainerImpl extends Lifecycle implements Container {
     const nodes = this.definitions.map((def) => new ModuleNode(def, this));
     const replaced = this.applyOverrides(this.options.overrides ?? [], nodes);
     for (const node of nodes) {
-      const reason = node.id.startsWith("\0") ? undefined : unmetCondition(node.def.when, this.activation);
+      const reason = node.def.internal ? undefined : unmetCondition(node.def.when, this.activation);
       node.active = reason === undefined;
       node.inactiveReason = reason ?? "";
       if (!node.active) node.state = "inactive";
@@ -173,18 +163,12 @@ class ContainerImpl extends Lifecycle implements Container {
 
   /** Replaces overridden nodes in `nodes`; returns the interface keys token overrides took over. */
   private applyOverrides(overrides: readonly Override[], nodes: ModuleNode[]): Map<string, ModuleNode> {
-    if (!Array.isArray(overrides)) {
-      throw new ModuleRegistryError(
-        "MODULE_INVALID_OPTIONS",
-        "overrides must be an array of { provide, useValue | useClass | useFactory }.",
-      );
-    }
     const replaced = new Map<string, ModuleNode>();
     const list: readonly Override[] = overrides;
     const index = new Map<unknown, number>();
     if (list.length > 0) nodes.forEach((node, i) => index.set(node.id, i).set(node.def.cls, i));
     for (const override of list) {
-      const key = (override as { provide?: unknown } | null)?.provide;
+      const key = override.provide;
       if (isToken(key)) {
         const { def, external } = overriddenDefinition(override, undefined, () => this);
         const node = new ModuleNode(def, this);
@@ -238,7 +222,13 @@ class ContainerImpl extends Lifecycle implements Container {
   // ---- start -------------------------------------------------------------------------
 
   start(options: StartOptions = {}): Promise<void> {
-    if (this.disposed) return Promise.reject(this.disposedError());
+    try {
+      checkStartOptions(options);
+      if (this.disposed) throw this.disposedError();
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a ModuleRegistryError
+      return Promise.reject(error);
+    }
     this.starting ??= this.startOnce(options);
     return this.starting;
   }
@@ -332,6 +322,7 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 
   private getSlow(key: ModuleKey): unknown {
+    checkKey("get", key);
     this.assertStarted("get");
     const node = this.find(key);
     if (node.make !== undefined) {
@@ -347,6 +338,7 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 
   async resolve(key: unknown): Promise<never> {
+    checkKey("resolve", key);
     this.assertStarted("resolve");
     const node = this.find(key as ModuleKey);
     if (node.state === "ready") return node.instance as never;
@@ -355,6 +347,7 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 
   create(key: unknown, ...args: unknown[]): never {
+    checkKey("create", key);
     this.assertStarted("create");
     const node = this.find(key as ModuleKey);
     if (node.def.scope !== "factory") {
@@ -375,6 +368,7 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 
   getAll<T>(query: Token<T> | DiscoverQuery): T[] {
+    checkGetAllQuery(query);
     this.assertStarted("getAll");
     const registry = this.registry();
     const nodes = isToken(query) ? (registry.providers.get(query.key) ?? []) : discover(registry, query);
@@ -382,6 +376,7 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 
   has(key: ModuleKey): boolean {
+    checkKey("has", key);
     if (isToken(key)) return (this.registry().providers.get(key.key)?.length ?? 0) > 0;
     const registry = this.registry();
     const node = typeof key === "function" ? registry.byClass.get(key) : registry.byId.get(key);
@@ -407,21 +402,13 @@ class ContainerImpl extends Lifecycle implements Container {
           : "";
       throw new ModuleRegistryError("MODULE_NOT_FOUND", `no active module provides ${key.key}${why}.`);
     }
-    const node =
-      typeof key === "function"
-        ? registry.byClass.get(key)
-        : typeof key === "string"
-          ? registry.byId.get(key)
-          : undefined;
+    const node = typeof key === "function" ? registry.byClass.get(key) : registry.byId.get(key);
     if (node === undefined) {
       const hint =
         typeof key === "function"
           ? " Decorate it with @Module and run `modreg generate`, or register() it."
           : " Check the id, or run `modreg generate` if the manifest is stale.";
-      throw new ModuleRegistryError(
-        "MODULE_NOT_FOUND",
-        `no module ${typeof key === "function" || typeof key === "string" ? `for ${describeKey(key)}` : `for ${String(key)} (expected a class, an id or a token)`}.${hint}`,
-      );
+      throw new ModuleRegistryError("MODULE_NOT_FOUND", `no module for ${describeKey(key)}.${hint}`);
     }
     if (!node.active) {
       throw new ModuleRegistryError(
@@ -446,31 +433,29 @@ class ContainerImpl extends Lifecycle implements Container {
   // ---- metadata, children, events ----------------------------------------------------
 
   discover(query: DiscoverQuery = {}): ModuleInfo[] {
+    checkQuery("discover", query);
     return discover(this.registry(), query).map(infoOf);
   }
 
   modules(): ModuleInfo[] {
     return this.registry()
-      .sorted.filter((node) => !node.id.startsWith("\0"))
+      .sorted.filter((node) => !node.def.internal)
       .map(infoOf);
   }
 
   child(options: ChildOptions = {}): Container {
+    checkChildOptions(options);
     if (this.disposed) throw this.disposedError();
-    return new ContainerImpl(
-      undefined,
-      { ...this.options, overrides: options.overrides ?? [] },
-      this.activation,
-      this,
-    );
+    return new ContainerImpl({ ...this.options, overrides: options.overrides ?? [] }, this.activation, this);
   }
 
   on<E extends keyof ContainerEvents>(event: E, handler: (event: ContainerEvents[E]) => void): () => void {
+    checkSubscription(event, handler);
     return this.subscribe(event, handler);
   }
 
   stats(): ContainerStats {
-    const nodes = this.registry().sorted.filter((n) => n.owner === this && !n.id.startsWith("\0"));
+    const nodes = this.registry().sorted.filter((n) => n.owner === this && !n.def.internal);
     const count = (state: string): number => nodes.filter((n) => n.state === state).length;
     return {
       modules: nodes.length,
@@ -539,8 +524,13 @@ function neededBySingletons(order: readonly ModuleNode[]): (node: ModuleNode) =>
  * await app.dispose();
  */
 export function createContainer(manifest: Manifest, options: ContainerOptions = {}): Container {
-  if (typeof options !== "object" || options === null) {
-    throw new ModuleRegistryError("MODULE_INVALID_OPTIONS", "createContainer: options must be an object.");
-  }
-  return new ContainerImpl(manifest, options, activationOf(options));
+  checkContainerOptions(options);
+  checkOverrides("createContainer(manifest, options)", options.overrides);
+  return new ContainerImpl(options, activationOf(options)).load(manifest);
+}
+
+/** A manifest's package name for messages, if it has a usable one. */
+function packageOf(manifest: unknown): string {
+  const name = (manifest as { package?: unknown } | null | undefined)?.package;
+  return typeof name === "string" ? name : "";
 }

@@ -65,9 +65,6 @@ export function definitionForClass(
   options: RegisterOptions,
   origin: number,
 ): Definition {
-  if (typeof target !== "function") {
-    throw new ModuleRegistryError("MODULE_INVALID_OPTIONS", "register() takes a class");
-  }
   const { params, ...rest } = options;
   const merged = { ...moduleOptionsOf(target), ...rest };
   const problems = checkModuleOptions(merged);
@@ -143,8 +140,9 @@ export function overriddenDefinition(
 ): { def: Definition; external: boolean } {
   const key = override.provide;
   const base: Definition = original ?? {
-    // A NUL prefix keeps synthetic ids apart from any id a user can write.
-    id: `\0override ${describeKey(key)}`,
+    // For messages only: an internal definition is never looked up by id.
+    id: `override of ${describeKey(key)}`,
+    internal: true,
     version: "0.0.0",
     scope: "singleton",
     cls: class TokenOverride {},

@@ -1,3 +1,4 @@
+import { checkTraversal } from "./arguments.js";
 import type { ContainerGraph, DependencyInfo, DiscoverQuery, ModuleInfo } from "./container-types.js";
 import { ModuleRegistryError, formatPath } from "./errors.js";
 import { DependencyGraph, topologicalOrder } from "./graph.js";
@@ -43,8 +44,7 @@ export function discover(registry: Registry, query: DiscoverQuery): ModuleNode[]
     optional.filter((c) => node.def.capabilities.includes(c)).length;
   return registry.sorted
     .filter(
-      (node) =>
-        node.active && !node.id.startsWith("\0") && required.every((c) => node.def.capabilities.includes(c)),
+      (node) => node.active && !node.def.internal && required.every((c) => node.def.capabilities.includes(c)),
     )
     .map((node) => ({ node, score: score(node) }))
     .sort((a, b) => b.score - a.score)
@@ -53,9 +53,19 @@ export function discover(registry: Registry, query: DiscoverQuery): ModuleNode[]
 
 /** `container.graph`: computed from the current registry on each call, over active modules. */
 export function createGraphView(registry: () => Registry): ContainerGraph {
-  const activeNodes = (): ModuleNode[] => registry().sorted.filter((node) => node.active);
+  // Internal nodes (token overrides) are left out: their ids are descriptions, not names.
+  const visible = (node: ModuleNode): boolean => node.active && !node.def.internal;
+  const activeNodes = (): ModuleNode[] => registry().sorted.filter(visible);
   const allEdges = (): DependencyGraph =>
-    new DependencyGraph(activeNodes().map((node) => [node.id, node.targets.flat().map((t) => t.id)]));
+    new DependencyGraph(
+      activeNodes().map((node) => [
+        node.id,
+        node.targets
+          .flat()
+          .filter(visible)
+          .map((t) => t.id),
+      ]),
+    );
   const order = (): { nodes: ModuleNode[]; result: ReturnType<typeof topologicalOrder> } => {
     const nodes = activeNodes();
     return { nodes, result: topologicalOrder(buildAdjacency(nodes)) };
@@ -80,7 +90,13 @@ export function createGraphView(registry: () => Registry): ContainerGraph {
       const { nodes, result } = order();
       return result.cycle?.map((i) => nodes[i]!.id);
     },
-    dependenciesOf: (id, options) => allEdges().dependenciesOf(id, options),
-    dependentsOf: (id, options) => allEdges().dependentsOf(id, options),
+    dependenciesOf(id, options) {
+      checkTraversal("dependenciesOf", id, options);
+      return allEdges().dependenciesOf(id, options);
+    },
+    dependentsOf(id, options) {
+      checkTraversal("dependentsOf", id, options);
+      return allEdges().dependentsOf(id, options);
+    },
   };
 }

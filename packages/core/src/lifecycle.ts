@@ -313,8 +313,16 @@ function callInit(node: ModuleNode, instance: unknown): unknown {
   }
 }
 
+/**
+ * Errors the container raises about the graph itself while a constructor runs (a manifest
+ * read past its dependencies): they surface as they are, not wrapped as a load failure.
+ */
+const structural = new WeakSet<object>();
+
 function loadFailed(node: ModuleNode, where: string, error: unknown): ModuleRegistryError {
-  if (ModuleRegistryError.is(error) && error.code === "MODULE_LOAD_FAILED") return error;
+  if (ModuleRegistryError.is(error) && (error.code === "MODULE_LOAD_FAILED" || structural.has(error))) {
+    return error;
+  }
   return new ModuleRegistryError(
     "MODULE_LOAD_FAILED",
     `module "${node.id}" failed in ${where}: ${describeError(error)}. The original error is the cause.`,
@@ -412,11 +420,13 @@ function compiledResolve(node: ModuleNode): (i: number) => unknown {
 function readDependency(node: ModuleNode, i: number): unknown {
   const dep = node.def.deps[i];
   if (dep === undefined) {
-    throw new ModuleRegistryError(
+    const error = new ModuleRegistryError(
       "INVALID_MANIFEST",
       `module "${node.id}" reads dependency ${i}, but its manifest record lists ${node.def.deps.length}. Regenerate the manifest with \`modreg generate\`.`,
       { moduleId: node.id },
     );
+    structural.add(error);
+    throw error;
   }
   const targets = node.targets[i]!;
   const inject = dep.inject;

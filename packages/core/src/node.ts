@@ -1,8 +1,10 @@
+import { assertUnique } from "./duplicates.js";
 import { compareIds } from "./graph.js";
 import type {
   ConditionRecord,
   Constructor,
   DependencyRecord,
+  Manifest,
   MetadataValue,
   ModuleRecord,
   Resolve,
@@ -43,6 +45,11 @@ export interface Definition {
   readonly origin: number;
   /** Its manifest was validated by the codegen (in-manifest version ranges already checked). */
   readonly validated: boolean;
+  /**
+   * Made by the container itself (a token override's provider), never from a manifest or
+   * `register`: no id lookup finds it and no listing shows it, whatever its id spells.
+   */
+  readonly internal?: true;
 }
 
 const NONE: readonly never[] = Object.freeze([]);
@@ -51,24 +58,29 @@ function unlinked(): never {
   throw new Error("modreg: a module was built before its container linked it");
 }
 
-const cache = new WeakMap<object, { origin: number; validated: boolean; defs: readonly Definition[] }>();
+const cache = new WeakMap<object, { origin: number; defs: readonly Definition[] }>();
 
 /**
- * The definitions of a manifest's records, defaults filled in, sorted by id. Definitions
- * are immutable, so containers created from one manifest share them.
+ * The definitions of a manifest's records, defaults filled in, sorted by id, checked to
+ * have unique ids and classes. Definitions are immutable, so containers created from one
+ * manifest share them.
+ *
+ * @param packages names of the manifests loaded so far, for messages
  */
 export function definitionsOf(
-  manifest: { readonly modules: readonly ModuleRecord[] },
+  manifest: Manifest,
   origin: number,
-  validated: boolean,
+  packages: readonly string[],
 ): readonly Definition[] {
   const cached = cache.get(manifest);
-  if (cached !== undefined && cached.origin === origin && cached.validated === validated) return cached.defs;
+  if (cached !== undefined && cached.origin === origin) return cached.defs;
+  const validated = manifest.validated === true;
   // Sorted by id once here, so each container's own sort by id meets sorted input.
   const defs = manifest.modules
     .map((record) => definitionOf(record, origin, validated))
     .sort((a, b) => compareIds(a.id, b.id));
-  cache.set(manifest, { origin, validated, defs });
+  assertUnique(defs, packages);
+  cache.set(manifest, { origin, defs });
   return defs;
 }
 

@@ -45,8 +45,10 @@ export class Registry {
     readonly replacedKeys: ReadonlyMap<string, ModuleNode> = new Map(),
   ) {
     for (const node of nodes) {
-      this.byId.set(node.id, node);
-      if (!node.def.id.startsWith("\0")) this.byClass.set(node.def.cls, node);
+      if (!node.def.internal) {
+        this.byId.set(node.id, node);
+        this.byClass.set(node.def.cls, node);
+      }
       for (const key of node.def.provides) {
         const replacement = replacedKeys.get(key);
         if (replacement !== undefined && replacement !== node) continue;

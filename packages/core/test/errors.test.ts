@@ -238,8 +238,10 @@ describe("createContainer with a malformed manifest", () => {
   });
 
   it("rejects a value that is not an object", () => {
-    expect(invalid(null).message).toContain("manifest is invalid: expected an object");
-    expect(invalid("manifest").message).toContain("expected an object");
+    expect(invalid(null).message).toContain(
+      "manifest is invalid: expected the `manifest` export of the generated file, got null",
+    );
+    expect(invalid("manifest").message).toContain('got "manifest" (a string)');
   });
 
   it("rejects another formatVersion, naming both versions", () => {
@@ -286,7 +288,32 @@ describe("createContainer with a malformed manifest", () => {
       { deps: [{ id: "a" }, { optional: true }] },
       "deps[1] must have exactly one of id and iface",
     ],
-    ["a dep that is not an object", { deps: ["config"] }, "deps[0] must have exactly one of id and iface"],
+    ["a dep that is not an object", { deps: ["config"] }, "deps[0] must be an object"],
+    [
+      "a dep with a string optional",
+      { deps: [{ id: "a", optional: "no" }] },
+      "deps[0].optional must be a boolean",
+    ],
+    ["a dep with a string multi", { deps: [{ id: "a", multi: "false" }] }, "deps[0].multi must be a boolean"],
+    ["a dep with a numeric param", { deps: [{ id: "a", param: 5 }] }, "deps[0].param must be a string"],
+    ["a string asyncInit", { asyncInit: "no" }, "asyncInit must be a boolean"],
+    [
+      "metadata that is a Map",
+      { metadata: new Map() },
+      "metadata must be a plain object of string, number or boolean values",
+    ],
+    [
+      "metadata that is an array",
+      { metadata: [] },
+      "metadata must be a plain object of string, number or boolean values",
+    ],
+    ["a nested metadata value", { metadata: { a: {} } }, "metadata.a must be a string, number or boolean"],
+    ["a string source", { source: "a.ts" }, "source must be { file: string, line: number, column?: number }"],
+    [
+      "a source line that is a string",
+      { source: { file: "a.ts", line: "1" } },
+      "source must be { file: string, line: number, column?: number }",
+    ],
     [
       "an unknown inject kind",
       { deps: [{ id: "a", inject: "eager" }] },

@@ -118,7 +118,7 @@ describe("Container.get", () => {
     const app = await startedApp();
     // @ts-expect-error -- a plain object is neither a class nor a token
     expect(() => app.get({ id: "database" })).toThrow(
-      /^MODULE_NOT_FOUND: .*expected a class, an id or a token/,
+      /^INVALID_ARGUMENT: get\(key\): expected a class, an id or a token/,
     );
     // @ts-expect-error -- a number is not an id
     expectTypeOf<Container["get"]>().toBeCallableWith(1);
