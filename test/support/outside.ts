@@ -26,6 +26,8 @@ export interface OutsideProject {
   /** Tarball file names (in `dir`) by package name. */
   readonly dependencies: Readonly<Record<string, string>>;
   readonly devDependencies?: Readonly<Record<string, string>>;
+  /** The project's module system; default `"module"`. */
+  readonly type?: "module" | "commonjs";
 }
 
 /**
@@ -45,7 +47,7 @@ export async function installOutside(project: OutsideProject): Promise<void> {
       {
         name: "outside-app",
         private: true,
-        type: "module",
+        type: project.type ?? "module",
         dependencies: project.dependencies,
         devDependencies: project.devDependencies ?? {},
         overrides: local,

@@ -165,3 +165,19 @@ export interface Container extends AsyncDisposable {
   /** Disposes every built module in reverse build order; failures are thrown together afterwards. */
   dispose(): Promise<void>;
 }
+
+// `await using app = createContainer(…)` needs TypeScript's `esnext.disposable` lib. These
+// are the declarations that lib (and @types/node) make, merged identically, so the
+// published types compile for users whose `lib` or TypeScript version lacks them.
+declare global {
+  interface SymbolConstructor {
+    readonly asyncDispose: unique symbol;
+    readonly dispose: unique symbol;
+  }
+  interface AsyncDisposable {
+    [Symbol.asyncDispose](): PromiseLike<void>;
+  }
+  interface Disposable {
+    [Symbol.dispose](): void;
+  }
+}
