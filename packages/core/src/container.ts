@@ -10,7 +10,6 @@ import {
   checkSubscription,
   describeValue,
 } from "./arguments.js";
-import { assertManifest } from "./check-manifest.js";
 import type {
   ChildOptions,
   Container,
@@ -78,14 +77,13 @@ class ContainerImpl extends Lifecycle implements Container {
 
   load(manifest: Manifest): this {
     this.assertMutable("load");
-    assertManifest(
-      manifest,
-      this.packages.length === 0 ? "manifest" : `manifest ${packageOf(manifest)}`.trim(),
-    );
     const origin = this.packages.length;
-    this.packages.push(manifest.package ?? `manifest #${origin + 1}`);
+    const name = packageOf(manifest);
+    this.packages.push(name || `manifest #${origin + 1}`);
     try {
-      this.add(definitionsOf(manifest, origin, this.packages));
+      this.add(
+        definitionsOf(manifest, origin, origin === 0 ? "manifest" : `manifest ${name}`.trim(), this.packages),
+      );
     } catch (error) {
       this.packages.pop();
       throw error;

@@ -31,12 +31,21 @@ export interface ModuleOptions {
   readonly args?: readonly string[];
 }
 
-/** Every class decorated in this process, so `start()` can spot one missing from the manifest. */
-const decorated: Constructor[] = [];
+/**
+ * Every class decorated in this process, so `start()` can spot one missing from the
+ * manifest. Held weakly: decorating a class never keeps it alive.
+ */
+const decorated = new Set<WeakRef<Constructor>>();
+const forget = new FinalizationRegistry<WeakRef<Constructor>>((ref) => decorated.delete(ref));
 
-/** Classes `@Module` has decorated so far, in order. */
+/** Classes `@Module` has decorated so far that are still alive, in decoration order. */
 export function decoratedClasses(): readonly Constructor[] {
-  return decorated;
+  const alive: Constructor[] = [];
+  for (const ref of decorated) {
+    const cls = ref.deref();
+    if (cls !== undefined) alive.push(cls);
+  }
+  return alive;
 }
 
 /** Where `@Module` records its options on the class. */
@@ -156,7 +165,9 @@ export function Module(
       value: Object.freeze({ ...options }),
       configurable: true,
     });
-    decorated.push(target);
+    const ref = new WeakRef<Constructor>(target);
+    decorated.add(ref);
+    forget.register(target, ref);
   };
 }
 

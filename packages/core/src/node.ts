@@ -1,3 +1,4 @@
+import { assertManifest } from "./check-manifest.js";
 import { assertUnique } from "./duplicates.js";
 import { compareIds } from "./graph.js";
 import type {
@@ -58,29 +59,54 @@ function unlinked(): never {
   throw new Error("modreg: a module was built before its container linked it");
 }
 
-const cache = new WeakMap<object, { origin: number; defs: readonly Definition[] }>();
+interface Cached {
+  readonly origin: number;
+  /** The records the definitions were made from: a hit needs the very same ones. */
+  readonly records: readonly ModuleRecord[];
+  readonly defs: readonly Definition[];
+}
+
+const cache = new WeakMap<object, Cached>();
+
+function sameRecords(a: readonly ModuleRecord[], b: readonly ModuleRecord[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /**
- * The definitions of a manifest's records, defaults filled in, sorted by id, checked to
- * have unique ids and classes. Definitions are immutable, so containers created from one
- * manifest share them.
+ * The definitions of a manifest's records, defaults filled in, sorted by id, after
+ * checking the manifest's shape and that its ids and classes are unique. Definitions are
+ * immutable, so containers created from one manifest share them (and skip the checks)
+ * while its `modules` hold the same records; a manifest changed since is read afresh.
  *
+ * @param what how messages name the manifest
  * @param packages names of the manifests loaded so far, for messages
  */
 export function definitionsOf(
-  manifest: Manifest,
+  manifest: unknown,
   origin: number,
+  what: string,
   packages: readonly string[],
 ): readonly Definition[] {
-  const cached = cache.get(manifest);
-  if (cached !== undefined && cached.origin === origin) return cached.defs;
+  const cached = cache.get(manifest as object);
+  const { modules } = (manifest ?? {}) as Partial<Manifest>;
+  if (
+    cached !== undefined &&
+    cached.origin === origin &&
+    Array.isArray(modules) &&
+    sameRecords(cached.records, modules)
+  ) {
+    return cached.defs;
+  }
+  assertManifest(manifest, what);
   const validated = manifest.validated === true;
   // Sorted by id once here, so each container's own sort by id meets sorted input.
   const defs = manifest.modules
     .map((record) => definitionOf(record, origin, validated))
     .sort((a, b) => compareIds(a.id, b.id));
   assertUnique(defs, packages);
-  cache.set(manifest, { origin, defs });
+  cache.set(manifest, { origin, records: [...manifest.modules], defs });
   return defs;
 }
 
