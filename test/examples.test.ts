@@ -25,8 +25,16 @@ const projects = [
   },
 ] as const;
 
+const shopRuns = new Map<string, RunResult>();
+
+/** One run of the shop under tsx per environment: the tests below read the same output. */
 function shop(env: Readonly<Record<string, string>> = {}): RunResult {
-  const result = tsx(["src/main.ts"], { cwd: examplesDir, env: { DB_CONNECT_DELAY_MS: "5", ...env } });
+  const key = JSON.stringify(env);
+  let result = shopRuns.get(key);
+  if (result === undefined) {
+    result = tsx(["src/main.ts"], { cwd: examplesDir, env: { DB_CONNECT_DELAY_MS: "5", ...env } });
+    shopRuns.set(key, result);
+  }
   expect(result.status, describeRun(result)).toBe(0);
   expect(result.stderr).toBe("");
   return result;
