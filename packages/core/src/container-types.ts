@@ -32,7 +32,10 @@ export interface ContainerOptions {
   readonly overrides?: readonly Override[];
   /** Record per-module build and init times for `stats()`. Default `false` (keeps them off the hot path). */
   readonly timings?: boolean;
-  /** Receives warnings such as a decorated class missing from the manifest. Default: `process.emitWarning`. */
+  /**
+   * Receives warnings such as a decorated class missing from a generated manifest. Default:
+   * `process.emitWarning` (code `MODREG_WARNING`), `console.warn` where there is no `process`.
+   */
   readonly onWarning?: (message: string) => void;
 }
 

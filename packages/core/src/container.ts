@@ -23,7 +23,6 @@ import type {
   RegisterOptions,
   StartOptions,
 } from "./container-types.js";
-import { decoratedClasses } from "./decorator.js";
 import { definitionForClass, describeKey, overriddenDefinition } from "./definitions.js";
 import { duplicateClassError, duplicateIdError } from "./duplicates.js";
 import { ModuleRegistryError } from "./errors.js";
@@ -35,9 +34,10 @@ import { type Definition, ModuleNode, definitionsOf } from "./node.js";
 import { type ActivationContext, Registry, isBuildEdge, unmetCondition } from "./registry.js";
 import { type Token, isToken } from "./tokens.js";
 import type { ModuleKey } from "./types.js";
+import { requestPathError, withRequestPath } from "./request-path.js";
+import { type StaleRecord, missingClassWarnings, staleManifestError } from "./stale.js";
 import { validateAndOrder } from "./validate.js";
-
-const warnedClasses = new WeakSet<Constructor>();
+import { defaultWarningSink } from "./warnings.js";
 
 function activationOf(options: ContainerOptions): ActivationContext {
   const { env, features } = options;
@@ -54,6 +54,9 @@ class ContainerImpl extends Lifecycle implements Container {
   private readonly definitions: Definition[] = [];
   private readonly packages: string[] = [];
   private registryCache: Registry | undefined;
+  /** Records of the loaded manifests that are older than their classes. */
+  private readonly stale: StaleRecord[] = [];
+  private firstManifest: Manifest | undefined;
   /**
    * What `get` reads first: key (id, class or token) -> built instance of a module this
    * container owns, or -> the `make` function of a factory module (a `typeof` tells them
@@ -81,9 +84,15 @@ class ContainerImpl extends Lifecycle implements Container {
     const name = packageOf(manifest);
     this.packages.push(name || `manifest #${origin + 1}`);
     try {
-      this.add(
-        definitionsOf(manifest, origin, origin === 0 ? "manifest" : `manifest ${name}`.trim(), this.packages),
+      const { defs, stale } = definitionsOf(
+        manifest,
+        origin,
+        origin === 0 ? "manifest" : `manifest ${name}`.trim(),
+        this.packages,
       );
+      this.add(defs);
+      for (const record of stale) this.stale.push(record);
+      this.firstManifest ??= manifest;
     } catch (error) {
       this.packages.pop();
       throw error;
@@ -135,7 +144,7 @@ class ContainerImpl extends Lifecycle implements Container {
         `${what}() must be called before start(): the graph is fixed once started.`,
       );
     }
-    if (this.disposed) throw this.disposedError();
+    if (this.disposed) throw this.disposedError(`${what}()`);
   }
 
   /** The nodes of this container, linked; rebuilt after `load`/`register`. */
@@ -222,7 +231,7 @@ class ContainerImpl extends Lifecycle implements Container {
   start(options: StartOptions = {}): Promise<void> {
     try {
       checkStartOptions(options);
-      if (this.disposed) throw this.disposedError();
+      if (this.disposed) throw this.disposedError("start()");
     } catch (error) {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a ModuleRegistryError
       return Promise.reject(error);
@@ -233,6 +242,7 @@ class ContainerImpl extends Lifecycle implements Container {
 
   private async startOnce(options: StartOptions): Promise<void> {
     const t0 = performance.now();
+    if (this.stale.length > 0) throw staleManifestError(this.stale);
     if (this.parent !== undefined && !this.parent.started) {
       throw new ModuleRegistryError(
         "CONTAINER_NOT_STARTED",
@@ -245,8 +255,24 @@ class ContainerImpl extends Lifecycle implements Container {
     const wanted = options.roots ? this.closureOf(options.roots) : neededBySingletons(order);
     this.bind(registry.nodes.filter((node) => node.owner === this && node.active));
     this.started = true;
-    if (this.parent === undefined) this.warnAboutMissingClasses(registry);
+    for (const warning of missingClassWarnings(this.firstManifest, (cls) => registry.byClass.has(cls))) {
+      this.warn(warning);
+    }
     const isolate = options.isolateFailures === true;
+    this.startWants = wanted;
+    try {
+      await this.buildInOrder(order, wanted, isolate);
+    } finally {
+      this.startWants = undefined;
+    }
+    this.startMs = performance.now() - t0;
+  }
+
+  private async buildInOrder(
+    order: readonly ModuleNode[],
+    wanted: (node: ModuleNode) => boolean,
+    isolate: boolean,
+  ): Promise<void> {
     for (const node of order) {
       if (node.owner !== this || node.state !== "pending" || node.def.scope === "factory" || !wanted(node)) {
         continue;
@@ -260,7 +286,6 @@ class ContainerImpl extends Lifecycle implements Container {
         throw error;
       }
     }
-    this.startMs = performance.now() - t0;
   }
 
   /** `roots` and every module they need built first. */
@@ -296,18 +321,7 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 
   private warn(message: string): void {
-    if (this.options.onWarning) this.options.onWarning(message);
-    else process.emitWarning(message, { code: "MODREG_WARNING" });
-  }
-
-  private warnAboutMissingClasses(registry: Registry): void {
-    for (const cls of decoratedClasses()) {
-      if (registry.byClass.has(cls) || warnedClasses.has(cls)) continue;
-      warnedClasses.add(cls);
-      this.warn(
-        `class ${cls.name} is decorated with @Module but is not in the manifest: the manifest is stale. Run \`modreg generate\`.`,
-      );
-    }
+    (this.options.onWarning ?? defaultWarningSink)(message);
   }
 
   // ---- instances ---------------------------------------------------------------------
@@ -321,13 +335,13 @@ class ContainerImpl extends Lifecycle implements Container {
 
   private getSlow(key: ModuleKey): unknown {
     checkKey("get", key);
-    this.assertStarted("get");
+    this.assertStarted("get", key);
     const node = this.find(key);
     if (node.make !== undefined) {
       if (node.owner === this) this.instances.set(key, node.make);
-      return node.make();
+      return withRequestPath(node, node.make);
     }
-    const instance = (node.owner as Lifecycle).instanceFor(node);
+    const instance = withRequestPath(node, () => (node.owner as Lifecycle).instanceFor(node));
     // A function-valued instance (from an override) is never cached: it would read as a factory.
     if (node.owner === this && node.state === "ready" && typeof instance !== "function") {
       this.instances.set(key, instance);
@@ -337,16 +351,19 @@ class ContainerImpl extends Lifecycle implements Container {
 
   async resolve(key: unknown): Promise<never> {
     checkKey("resolve", key);
-    this.assertStarted("resolve");
+    this.assertStarted("resolve", key);
     const node = this.find(key as ModuleKey);
     if (node.state === "ready") return node.instance as never;
-    if (node.def.scope === "factory") return (node.owner as Lifecycle).produce(node, []) as never;
-    return (await (node.owner as ContainerImpl).buildAsync(node)) as never;
+    if (node.def.scope === "factory")
+      return withRequestPath(node, () => (node.owner as Lifecycle).produce(node, [])) as never;
+    return (await (node.owner as ContainerImpl).buildAsync(node).catch((error: unknown) => {
+      throw requestPathError(node, error);
+    })) as never;
   }
 
   create(key: unknown, ...args: unknown[]): never {
     checkKey("create", key);
-    this.assertStarted("create");
+    this.assertStarted("create", key);
     const node = this.find(key as ModuleKey);
     if (node.def.scope !== "factory") {
       throw new ModuleRegistryError(
@@ -362,7 +379,7 @@ class ContainerImpl extends Lifecycle implements Container {
         { moduleId: node.id },
       );
     }
-    return (node.owner as Lifecycle).produce(node, args) as never;
+    return withRequestPath(node, () => (node.owner as Lifecycle).produce(node, args)) as never;
   }
 
   getAll<T>(query: Token<T> | DiscoverQuery): T[] {
@@ -418,8 +435,8 @@ class ContainerImpl extends Lifecycle implements Container {
     return node;
   }
 
-  private assertStarted(what: string): void {
-    if (this.disposed) throw this.disposedError();
+  private assertStarted(what: string, key?: unknown): void {
+    if (this.disposed) throw this.disposedError(`${what}(${key === undefined ? "" : describeKey(key)})`);
     if (!this.started) {
       throw new ModuleRegistryError(
         "CONTAINER_NOT_STARTED",
@@ -443,7 +460,7 @@ class ContainerImpl extends Lifecycle implements Container {
 
   child(options: ChildOptions = {}): Container {
     checkChildOptions(options);
-    if (this.disposed) throw this.disposedError();
+    if (this.disposed) throw this.disposedError("child()");
     return new ContainerImpl({ ...this.options, overrides: options.overrides ?? [] }, this.activation, this);
   }
 

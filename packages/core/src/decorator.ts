@@ -35,14 +35,25 @@ export interface ModuleOptions {
  * Every class decorated in this process, so `start()` can spot one missing from the
  * manifest. Held weakly: decorating a class never keeps it alive.
  */
-const decorated = new Set<WeakRef<Constructor>>();
-const forget = new FinalizationRegistry<WeakRef<Constructor>>((ref) => decorated.delete(ref));
+const decorated = new Set<{ readonly ref: WeakRef<Constructor>; readonly seq: number }>();
+const forget = new FinalizationRegistry<{ ref: WeakRef<Constructor>; seq: number }>((entry) =>
+  decorated.delete(entry),
+);
+let decorations = 0;
 
-/** Classes `@Module` has decorated so far that are still alive, in decoration order. */
-export function decoratedClasses(): readonly Constructor[] {
+/** How many times `@Module` has decorated a class in this process. */
+export function decorationCount(): number {
+  return decorations;
+}
+
+/**
+ * Classes `@Module` has decorated that are still alive, in decoration order; with `since`,
+ * only those decorated after the first `since` decorations.
+ */
+export function decoratedClasses(since = 0): readonly Constructor[] {
   const alive: Constructor[] = [];
-  for (const ref of decorated) {
-    const cls = ref.deref();
+  for (const { ref, seq } of decorated) {
+    const cls = seq >= since ? ref.deref() : undefined;
     if (cls !== undefined) alive.push(cls);
   }
   return alive;
@@ -165,9 +176,9 @@ export function Module(
       value: Object.freeze({ ...options }),
       configurable: true,
     });
-    const ref = new WeakRef<Constructor>(target);
-    decorated.add(ref);
-    forget.register(target, ref);
+    const entry = { ref: new WeakRef<Constructor>(target), seq: decorations++ };
+    decorated.add(entry);
+    forget.register(target, entry);
   };
 }
 

@@ -41,16 +41,20 @@ export interface ModuleRegistryErrorDetails {
 export class ModuleRegistryError extends Error {
   override readonly name = "ModuleRegistryError";
   readonly code: ModuleRegistryErrorCode;
-  readonly moduleId: string | undefined;
-  readonly path: readonly string[] | undefined;
-  readonly errors: readonly unknown[] | undefined;
+  // Declared, not initialized: only the details that have a value become properties, so
+  // an error dump never shows `moduleId: undefined`.
+  declare readonly moduleId?: string;
+  declare readonly path?: readonly string[];
+  declare readonly errors?: readonly unknown[];
 
   constructor(code: ModuleRegistryErrorCode, message: string, details: ModuleRegistryErrorDetails = {}) {
     super(`${code}: ${message}`, "cause" in details ? { cause: details.cause } : undefined);
     this.code = code;
-    this.moduleId = details.moduleId;
-    this.path = details.path;
-    this.errors = details.errors;
+    const { moduleId, path, errors } = details;
+    if (moduleId !== undefined)
+      Object.defineProperty(this, "moduleId", { value: moduleId, enumerable: true });
+    if (path !== undefined) Object.defineProperty(this, "path", { value: path, enumerable: true });
+    if (errors !== undefined) Object.defineProperty(this, "errors", { value: errors, enumerable: true });
   }
 
   /** Brand that survives duplicate copies of `@modreg/core` in one process. */

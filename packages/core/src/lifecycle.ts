@@ -33,6 +33,8 @@ export abstract class Lifecycle {
   /** Tracked instances in build order; disposed in reverse. */
   protected readonly built: ModuleNode[] = [];
   private readonly listeners = new Map<keyof ContainerEvents, Set<(event: never) => void>>();
+  /** While `start()` runs: the modules it will build, so `get` can say start has not finished. */
+  protected startWants: ((node: ModuleNode) => boolean) | undefined = undefined;
   /** Modules being constructed synchronously right now, for cycle messages. */
   private readonly constructing: ModuleNode[] = [];
 
@@ -79,10 +81,11 @@ export abstract class Lifecycle {
     return () => void handlers.delete(handler);
   }
 
-  protected disposedError(): ModuleRegistryError {
+  /** `CONTAINER_DISPOSED` for what was asked: `get(class Database)`, `module "db"`. */
+  protected disposedError(subject: string): ModuleRegistryError {
     return new ModuleRegistryError(
       "CONTAINER_DISPOSED",
-      "the container was disposed (or its start failed and was rolled back). Create a new container.",
+      `${subject}: the container was disposed (or its start failed and was rolled back). Create a new container.`,
     );
   }
 
@@ -96,7 +99,7 @@ export abstract class Lifecycle {
         if (dep?.optional) return undefined;
         throw node.error;
       case "disposed":
-        throw this.disposedError();
+        throw this.disposedError(`module "${node.id}"`);
       default:
         return node.def.scope === "factory" ? this.produce(node, NO_ARGS) : this.buildSync(node);
     }
@@ -104,7 +107,7 @@ export abstract class Lifecycle {
 
   /** A new instance of a factory-scoped module: the hot path, no tracking, no events. */
   produce(node: ModuleNode, args: readonly unknown[]): unknown {
-    if (this.disposed) throw this.disposedError();
+    if (this.disposed) throw this.disposedError(`module "${node.id}"`);
     let instance: Initializable;
     try {
       instance = node.def.create(node.resolve, args) as Initializable;
@@ -128,8 +131,16 @@ export abstract class Lifecycle {
 
   /** Builds a module not built yet, synchronously; refuses before constructing anything if an async onInit is in the way. */
   protected buildSync(node: ModuleNode): unknown {
-    if (this.disposed) throw this.disposedError();
+    if (this.disposed) throw this.disposedError(`module "${node.id}"`);
     const blocker = asyncBlocker(node);
+    if (blocker !== undefined && this.startWants?.(blocker) === true) {
+      throw new ModuleRegistryError(
+        "CONTAINER_NOT_STARTED",
+        `module "${node.id}" is not ready: start() has not finished${blocker === node ? "" : ` (it needs "${blocker.id}")`}. ` +
+          "`await container.start()` before get().",
+        { moduleId: node.id },
+      );
+    }
     if (blocker !== undefined) {
       throw new ModuleRegistryError(
         "MODULE_ASYNC_INIT",
@@ -187,7 +198,9 @@ export abstract class Lifecycle {
     if (node.state === "ready") return Promise.resolve(node.instance);
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the module's own error, as thrown
     if (node.state === "failed" || node.state === "skipped") return Promise.reject(node.error);
-    if (node.state === "disposed" || this.disposed) return Promise.reject(this.disposedError());
+    if (node.state === "disposed" || this.disposed) {
+      return Promise.reject(this.disposedError(`module "${node.id}"`));
+    }
     node.building ??= this.buildAsyncOnce(node, isolate).finally(() => (node.building = undefined));
     return node.building;
   }

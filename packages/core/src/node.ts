@@ -1,6 +1,7 @@
 import { assertManifest } from "./check-manifest.js";
 import { assertUnique } from "./duplicates.js";
 import { compareIds } from "./graph.js";
+import { type StaleRecord, staleRecord } from "./stale.js";
 import type {
   ConditionRecord,
   Constructor,
@@ -59,11 +60,17 @@ function unlinked(): never {
   throw new Error("modreg: a module was built before its container linked it");
 }
 
-interface Cached {
+/** What a manifest's records give, shared by the containers created from it. */
+export interface ManifestDefinitions {
+  readonly defs: readonly Definition[];
+  /** Records whose class takes more parameters than the manifest passes: `start()` fails on them. */
+  readonly stale: readonly StaleRecord[];
+}
+
+interface Cached extends ManifestDefinitions {
   readonly origin: number;
   /** The records the definitions were made from: a hit needs the very same ones. */
   readonly records: readonly ModuleRecord[];
-  readonly defs: readonly Definition[];
 }
 
 const cache = new WeakMap<object, Cached>();
@@ -88,7 +95,7 @@ export function definitionsOf(
   origin: number,
   what: string,
   packages: readonly string[],
-): readonly Definition[] {
+): ManifestDefinitions {
   const cached = cache.get(manifest as object);
   const { modules } = (manifest ?? {}) as Partial<Manifest>;
   if (
@@ -97,7 +104,7 @@ export function definitionsOf(
     Array.isArray(modules) &&
     sameRecords(cached.records, modules)
   ) {
-    return cached.defs;
+    return cached;
   }
   assertManifest(manifest, what);
   const validated = manifest.validated === true;
@@ -106,8 +113,10 @@ export function definitionsOf(
     .map((record) => definitionOf(record, origin, validated))
     .sort((a, b) => compareIds(a.id, b.id));
   assertUnique(defs, packages);
-  cache.set(manifest, { origin, records: [...manifest.modules], defs });
-  return defs;
+  const stale = manifest.modules.map(staleRecord).filter((s) => s !== undefined);
+  const result: Cached = { origin, records: [...manifest.modules], defs, stale };
+  cache.set(manifest, result);
+  return result;
 }
 
 /** A manifest record as a definition, defaults filled in. */

@@ -1,0 +1,72 @@
+/**
+ * Telling a stale manifest (sources changed, `modreg generate` not re-run) from a broken
+ * program, so the user is told to regenerate instead of meeting a `TypeError` later.
+ */
+import { decoratedClasses, decorationCount } from "./decorator.js";
+import { ModuleRegistryError } from "./errors.js";
+import type { Constructor, ModuleRecord } from "./manifest.js";
+
+/** A record whose class takes more constructor parameters than its `create` passes. */
+export interface StaleRecord {
+  readonly id: string;
+  readonly cls: Constructor;
+  readonly takes: number;
+  readonly passes: number;
+}
+
+/**
+ * The record, when its class's constructor declares more parameters than the manifest
+ * passes (its injected dependencies and runtime arguments): a parameter was added since
+ * the manifest was generated. `Function.length` stops at the first parameter with a
+ * default value and is 0 for inherited and wrapping constructors, so it never exceeds what
+ * a current manifest passes; fewer is never reported.
+ */
+export function staleRecord(record: ModuleRecord): StaleRecord | undefined {
+  const takes = typeof record.class === "function" ? record.class.length : 0;
+  let passes = record.args ?? 0;
+  for (const dep of record.deps ?? []) if (dep.inject !== "none") passes++;
+  return takes > passes ? { id: record.id, cls: record.class, takes, passes } : undefined;
+}
+
+/** The error `start()` fails with when a loaded manifest has stale records. */
+export function staleManifestError(stale: readonly StaleRecord[]): ModuleRegistryError {
+  const describe = (s: StaleRecord): string =>
+    `class ${s.cls.name}'s constructor takes ${s.takes} parameter(s) but the manifest passes ${s.passes} (module "${s.id}")`;
+  const [first, ...rest] = stale;
+  const more =
+    rest.length > 0
+      ? `; also ${rest.slice(0, 5).map(describe).join("; ")}${rest.length > 5 ? "; …" : ""}`
+      : "";
+  return new ModuleRegistryError(
+    "INVALID_MANIFEST",
+    `the manifest is stale: ${describe(first!)}${more}. Run \`modreg generate\` to regenerate it, then start again.`,
+    { moduleId: first!.id },
+  );
+}
+
+/** Per generated manifest: how many classes had been decorated when it was last checked. */
+const checkedAt = new WeakMap<object, number>();
+
+/**
+ * Warnings for decorated classes that a generated manifest (one the codegen marked
+ * `validated`) does not list: they were added after the last `modreg generate`, or lie
+ * outside the project's `include`. Hand-written manifests are not expected to list every
+ * decorated class. Each class is reported once per manifest; while nothing new was
+ * decorated, a manifest is not walked again.
+ */
+export function missingClassWarnings(
+  manifest: { readonly validated?: boolean } | undefined,
+  listed: (cls: Constructor) => boolean,
+): string[] {
+  if (manifest?.validated !== true) return [];
+  const count = decorationCount();
+  const since = checkedAt.get(manifest) ?? 0;
+  if (since === count) return [];
+  checkedAt.set(manifest, count);
+  return decoratedClasses(since)
+    .filter((cls) => !listed(cls))
+    .map(
+      (cls) =>
+        `class ${cls.name} is decorated with @Module but is not in the manifest: the manifest is stale. Run \`modreg generate\`.`,
+    );
+}
