@@ -10,6 +10,7 @@ export const DIAGNOSTIC_CODES = {
   MR1001: "tsconfig not found or unreadable",
   MR1002: "invalid tsconfig",
   MR1003: "standard decorators left unlowered by the tsconfig target",
+  MR1004: "output file refused: modreg only replaces files it generated",
   MR2001: "decorator argument is not statically readable",
   MR2002: "invalid @Module options",
   MR2003: "decorated class is not exported",

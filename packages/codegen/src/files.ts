@@ -1,14 +1,28 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { realPath } from "./outputs.js";
 
-/** Writes `text` unless the file already holds exactly it; true when it wrote. */
+let sequence = 0;
+
+/**
+ * Writes `text` unless the file already holds exactly it; true when it wrote. The write is
+ * atomic: a temporary file in the same directory renamed over the target (through a symlink
+ * to its target), so a crash or a full disk never leaves a half-written file.
+ */
 export function writeIfChanged(fileName: string, text: string): boolean {
   if (readIfExists(fileName) === text) return false;
-  mkdirSync(path.dirname(fileName), { recursive: true });
-  writeFileSync(fileName, text);
+  const target = realPath(fileName);
+  mkdirSync(path.dirname(target), { recursive: true });
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${++sequence}.tmp`);
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, target);
+  } catch (e) {
+    rmSync(temp, { force: true });
+    throw e;
+  }
   return true;
 }
-
 /** The file's text, or `undefined` when it cannot be read. */
 export function readIfExists(fileName: string): string | undefined {
   try {

@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Diagnostic } from "./diagnostics.js";
 import { writeIfChanged } from "./files.js";
+import { checkOutputs, type OutputRequest } from "./outputs.js";
 import type { ManifestData, ScanResult } from "./records.js";
 import { ProjectScanner } from "./scan/project.js";
 import { validate, type ActiveCondition } from "./validate/validate.js";
@@ -87,6 +88,10 @@ export function createGenerator(options: GenerateOptions): Generator {
   const json = options.json === undefined ? undefined : path.resolve(options.json);
   const external = new Set(options.external ?? []);
   const scannerOptions = { tsconfig, out, include: options.include ?? [], exclude: options.exclude ?? [] };
+  const outputs: OutputRequest[] = [
+    { file: out, kind: "manifest", option: "--out" },
+    ...(json !== undefined ? [{ file: json, kind: "json" as const, option: "--json" }] : []),
+  ];
   let scanner: ProjectScanner | undefined;
   let lastScan: ScanResult | undefined;
   const empty: ManifestData = { formatVersion: 1, package: undefined, modules: [], tokens: [] };
@@ -99,21 +104,24 @@ export function createGenerator(options: GenerateOptions): Generator {
     },
     run(active) {
       const t0 = performance.now();
+      const stopped = (diagnostics: readonly Diagnostic[]): GenerateResult => ({
+        code: "",
+        manifest: empty,
+        diagnostics,
+        out,
+        projectDir,
+        written: [],
+        timings: { load: performance.now() - t0, scan: 0, validate: 0, write: 0 },
+      });
       if (scanner === undefined) {
         const opened = ProjectScanner.open(scannerOptions);
-        if (!opened.scanner) {
-          const timings = { load: performance.now() - t0, scan: 0, validate: 0, write: 0 };
-          return {
-            code: "",
-            manifest: empty,
-            diagnostics: opened.diagnostics,
-            out,
-            projectDir,
-            written: [],
-            timings,
-          };
-        }
+        if (!opened.scanner) return stopped(opened.diagnostics);
         scanner = opened.scanner;
+      }
+      // before anything is read: an output that would replace a user's file stops the run
+      if (options.write !== false) {
+        const refused = checkOutputs(outputs, scanner.projectFiles(), projectDir);
+        if (refused.length > 0) return stopped(refused);
       }
       const t1 = performance.now();
       const scan = scanner.scan();

@@ -4,6 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createContainer, type Factory, type Lazy, type Manifest, type Token } from "@modreg/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GENERATED_HEADER } from "../src/index.js";
 import { BIN, FIXTURES, REPO } from "./helpers.js";
 
 /** Copies of fixtures live under the repo's `.tmp/` so `@modreg/core` resolves from them. */
@@ -55,7 +56,8 @@ describe("modreg generate (the built CLI)", () => {
 
   it("reports errors like a compiler, exits 1 and leaves the previous manifest alone", () => {
     const dir = copyFixture("mr3005-cycle");
-    writeFileSync(path.join(dir, "src/modules.generated.ts"), "// previous\n");
+    const previous = `${GENERATED_HEADER}\n// previous\n`;
+    writeFileSync(path.join(dir, "src/modules.generated.ts"), previous);
     const run = modreg(dir, "generate");
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
@@ -65,7 +67,7 @@ describe("modreg generate (the built CLI)", () => {
     expect(run.stderr).toContain("hint: break it");
     expect(run.stderr).not.toContain("\u001b[");
     expect(run.stderr.trimEnd().endsWith("1 error in 1 file")).toBe(true);
-    expect(readFileSync(path.join(dir, "src/modules.generated.ts"), "utf8")).toBe("// previous\n");
+    expect(readFileSync(path.join(dir, "src/modules.generated.ts"), "utf8")).toBe(previous);
   });
 
   it("counts errors and files in the summary, with paths relative to the working directory", () => {

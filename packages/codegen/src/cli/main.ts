@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { isConfigDiagnostic, type Diagnostic } from "../diagnostics.js";
 import { readIfExists, writeIfChanged } from "../files.js";
+import { checkOutputs, GRAPH_MARKERS } from "../outputs.js";
 import type { GenerateResult, Generator } from "../generate.js";
 import { validate } from "../validate/validate.js";
 import { writeDot, writeJson, writeMermaid } from "../write/data.js";
@@ -125,11 +126,16 @@ function graph(args: CommandLine, result: GenerateResult, io: CliIO): number {
       : args.format === "json"
         ? writeJson(result.manifest)
         : writeMermaid(result.manifest);
-  if (args.out === undefined) io.stdout.write(text);
-  else {
-    writeIfChanged(path.resolve(io.cwd, args.out), text);
-    io.stdout.write(`wrote ${args.out}\n`);
+  if (args.out === undefined) {
+    io.stdout.write(text);
+    return EXIT.ok;
   }
+  const file = path.resolve(io.cwd, args.out);
+  const refused = checkOutputs([{ file, kind: "graph", option: "--out" }], undefined, io.cwd);
+  if (refused.length > 0) return printDiagnostics(refused, result.projectDir, io);
+  const marked = args.format === "json" ? text : `${GRAPH_MARKERS[args.format]}\n${text}`;
+  writeIfChanged(file, marked);
+  io.stdout.write(`wrote ${args.out}\n`);
   return EXIT.ok;
 }
 

@@ -90,6 +90,14 @@ export class ProjectScanner {
     return [];
   }
 
+  /** The tsconfig and every file it names (for the rule that outputs never replace them). */
+  projectFiles(): { tsconfig: string; sources: ReadonlySet<string> } {
+    return {
+      tsconfig: this.options.tsconfig,
+      sources: new Set(this.parsed.fileNames.map((f) => path.resolve(f))),
+    };
+  }
+
   private rootFiles(): string[] {
     const out = path.resolve(this.options.out);
     return this.parsed.fileNames.map((f) => path.resolve(f)).filter((f) => f !== out);

@@ -1,3 +1,4 @@
+import { JSON_MARKER } from "../outputs.js";
 import type { ManifestData, ModuleData } from "../records.js";
 
 /** One edge of the graph data: a dependency resolved to the module(s) that satisfy it. */
@@ -64,6 +65,7 @@ export function writeJson(data: ManifestData): string {
     source: m.source,
   }));
   const json = {
+    ...JSON_MARKER,
     formatVersion: data.formatVersion,
     ...(data.package !== undefined && { package: data.package }),
     modules,
