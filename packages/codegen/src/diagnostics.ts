@@ -25,6 +25,7 @@ export const DIAGNOSTIC_CODES = {
   MR2012: "Lazy or Factory of a non-module type",
   MR2013: "two declarations share one interface key",
   MR2014: "abstract class decorated with @Module",
+  MR2015: "syntax error (or a file that is not UTF-8)",
   MR3001: "duplicate module id",
   MR3002: "unknown dependency id",
   MR3003: "missing provider",

@@ -4,6 +4,7 @@
  * into text. Nothing here refers to ts-morph or the compiler API.
  */
 import type { ConditionRecord, DependencyRecord, MetadataValue, Scope } from "@modreg/core";
+import type { Diagnostic } from "./diagnostics.js";
 
 /** A place in a source file. `file` is project-relative with POSIX separators; line and column count from 1. */
 export interface Location {
@@ -118,6 +119,8 @@ export interface ScanResult {
   readonly types: ReadonlyMap<string, TypeDeclaration>;
   /** Keys that two different declarations would share. */
   readonly collisions: readonly { readonly key: string; readonly locations: readonly Location[] }[];
+  /** Files that do not parse (syntax errors, not UTF-8, nested too deep): the scan could not read them as written. */
+  readonly diagnostics?: readonly Diagnostic[];
   /** How the tsconfig compiles decorators, for the warning about output Node cannot parse. */
   readonly decorators?: DecoratorEmit;
 }

@@ -7,6 +7,7 @@ import type { ScanContext } from "./context.js";
 import { pathFilter } from "./glob.js";
 import { mergeKeys, TypeKeys, type KeyedDeclaration } from "./keys.js";
 import { scanFile } from "./modules.js";
+import { parseProblems, tooDeepToParse } from "./parse.js";
 import { SyntacticTypes, type SourceFiles } from "./syntactic.js";
 import { PackageNames, relativePosix } from "./packages.js";
 
@@ -48,6 +49,10 @@ export class ProjectScanner {
   private readonly cache = new Map<string, CachedFile>();
   private readonly dirty = new Set<string>();
   private readonly relativeNames = new Map<string, string>();
+  /** Files the parser overflowed the stack on, with their diagnostic. */
+  private readonly unparsable = new Map<string, Diagnostic>();
+  /** Parse problems per parsed file (an edit makes a new source file object). */
+  private readonly problems = new WeakMap<ts.SourceFile, Diagnostic[]>();
   private readonly walkable: (relativePath: string) => boolean;
 
   private constructor(private readonly options: ScannerOptions) {
@@ -76,7 +81,8 @@ export class ProjectScanner {
       ...ts.sys,
       onUnRecoverableConfigFileDiagnostic: (d) => problems.push(d),
     });
-    if (parsed) problems.push(...parsed.errors);
+    // the JSON syntax errors of a truncated tsconfig are only in its parse diagnostics
+    if (parsed) problems.push(...ts.getConfigFileParsingDiagnostics(parsed));
     if (problems.length > 0 || parsed === undefined) {
       return problems.map((d) => configDiagnostic(d, this.projectDir));
     }
@@ -86,7 +92,7 @@ export class ProjectScanner {
       skipAddingFilesFromTsConfig: true,
       skipFileDependencyResolution: true,
     });
-    for (const fileName of this.rootFiles()) this.project.addSourceFileAtPath(fileName);
+    for (const fileName of this.rootFiles()) this.addFile(fileName);
     return [];
   }
 
@@ -96,6 +102,27 @@ export class ProjectScanner {
       tsconfig: this.options.tsconfig,
       sources: new Set(this.parsed.fileNames.map((f) => path.resolve(f))),
     };
+  }
+
+  /** Parses a file; TypeScript's recursive parser overflows on absurdly deep nesting, which becomes a diagnostic. */
+  private addFile(fileName: string, refresh?: () => void): void {
+    this.unparsable.delete(fileName);
+    try {
+      if (refresh) refresh();
+      else this.project.addSourceFileAtPath(fileName);
+    } catch (thrown) {
+      if (!(thrown instanceof RangeError)) throw thrown;
+      const stale = this.project.getSourceFile(fileName);
+      if (stale) this.project.removeSourceFile(stale);
+      this.unparsable.set(fileName, tooDeepToParse(fileName, this.relativeName(fileName)));
+    }
+  }
+
+  private relativeName(fileName: string): string {
+    let relative = this.relativeNames.get(fileName);
+    if (relative === undefined)
+      this.relativeNames.set(fileName, (relative = relativePosix(this.projectDir, fileName)));
+    return relative;
   }
 
   private rootFiles(): string[] {
@@ -132,7 +159,8 @@ export class ProjectScanner {
       this.options.checkerOnly !== true,
     );
     const files = order(this.rootFiles());
-    const walked = this.filesToWalk(sourceFiles, files);
+    const diagnostics: Diagnostic[] = [];
+    const walked = this.filesToWalk(sourceFiles, files, diagnostics);
     const results = new Map<string, CachedFile>();
     for (const fileName of walked) {
       const sourceFile = sourceFiles(fileName)!;
@@ -158,22 +186,32 @@ export class ProjectScanner {
       modules: sorted.flatMap((f) => results.get(f)!.modules),
       types: merged.declarations,
       collisions: merged.collisions,
+      diagnostics,
       decorators: decoratorEmitOf(this.parsed.options, relativePosix(this.projectDir, this.options.tsconfig)),
     };
   }
 
   /** Files that may declare modules: in the project, matching the include/exclude globs, mentioning the decorator. */
-  private filesToWalk(sourceFiles: SourceFiles, files: readonly string[]): string[] {
+  /** Also reports, into `diagnostics`, the files among them that do not parse. */
+  private filesToWalk(
+    sourceFiles: SourceFiles,
+    files: readonly string[],
+    diagnostics: Diagnostic[],
+  ): string[] {
     const candidates: { fileName: string; text: string }[] = [];
     const names = new Set(["Module"]);
     for (const fileName of files) {
       if (!SOURCE_EXTENSION.test(fileName) || fileName.endsWith(".d.ts")) continue;
-      let relative = this.relativeNames.get(fileName);
-      if (relative === undefined)
-        this.relativeNames.set(fileName, (relative = relativePosix(this.projectDir, fileName)));
+      const relative = this.relativeName(fileName);
       if (!this.walkable(relative)) continue;
+      const unparsable = this.unparsable.get(fileName);
+      if (unparsable) diagnostics.push(unparsable);
       const sourceFile = sourceFiles(fileName);
       if (sourceFile === undefined) continue;
+      let problems = this.problems.get(sourceFile);
+      if (problems === undefined)
+        this.problems.set(sourceFile, (problems = parseProblems(sourceFile, relative)));
+      diagnostics.push(...problems);
       const text = sourceFile.text;
       if (!text.includes("@")) continue;
       candidates.push({ fileName, text });
@@ -210,7 +248,7 @@ export class ProjectScanner {
       if (!existsSync(fileName)) {
         this.project.removeSourceFile(sourceFile);
         membership = true;
-      } else sourceFile.refreshFromFileSystemSync();
+      } else this.addFile(fileName, () => sourceFile.refreshFromFileSystemSync());
     }
     if (membership) this.syncMembership();
     return true;
@@ -229,7 +267,7 @@ export class ProjectScanner {
       if (!wanted.has(path.resolve(sourceFile.getFilePath()))) this.project.removeSourceFile(sourceFile);
     }
     for (const fileName of wanted) {
-      if (this.project.getSourceFile(fileName) === undefined) this.project.addSourceFileAtPath(fileName);
+      if (this.project.getSourceFile(fileName) === undefined) this.addFile(fileName);
     }
     // a new file can change what an import resolves to: rescan everything (the program is still reused)
     this.cache.clear();

@@ -3,10 +3,14 @@ import { ClassRef, type Location, type StaticValue } from "../records.js";
 import { locate, resolveAlias, type ScanContext } from "./context.js";
 import type { TypeKeys } from "./keys.js";
 
+/** How deep arrays and objects in a decorator argument may nest; deeper is MR2001, never a stack overflow. */
+export const MAX_NESTING = 64;
+
 /** Reads decorator arguments without running them: literals, arrays, objects, `as const`, classes, `const`s. */
 export class StaticReader {
   readonly locations = new Map<string, Location>();
   readonly errors: { location: Location; message: string }[] = [];
+  private nesting = 0;
 
   constructor(
     private readonly context: ScanContext,
@@ -29,8 +33,21 @@ export class StaticReader {
     }
     if (expression.kind === ts.SyntaxKind.TrueKeyword) return true;
     if (expression.kind === ts.SyntaxKind.FalseKeyword) return false;
-    if (ts.isArrayLiteralExpression(expression)) return this.readArray(expression, path, depth);
-    if (ts.isObjectLiteralExpression(expression)) return this.readObject(expression, path, depth);
+    if (ts.isArrayLiteralExpression(expression) || ts.isObjectLiteralExpression(expression)) {
+      if (this.nesting >= MAX_NESTING)
+        return this.fail(
+          node,
+          `the value is too deeply nested (more than ${MAX_NESTING} levels of arrays and objects) to be statically readable`,
+        );
+      this.nesting++;
+      try {
+        return ts.isArrayLiteralExpression(expression)
+          ? this.readArray(expression, path, depth)
+          : this.readObject(expression, path, depth);
+      } finally {
+        this.nesting--;
+      }
+    }
     if (ts.isIdentifier(expression)) return this.readIdentifier(expression, node, path, depth);
     return this.fail(node, `\`${shorten(node.getText())}\` is not statically readable`);
   }

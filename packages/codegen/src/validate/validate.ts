@@ -34,7 +34,7 @@ export function validate(
   active?: ActiveCondition,
   external: ReadonlySet<string> = new Set(),
 ): Validation {
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [...(scan.diagnostics ?? [])];
   const normalized: NormalizedModule[] = [];
   const ordered = [...scan.modules].sort(
     (a, b) => compare(a.location.file, b.location.file) || compare(a.className ?? "", b.className ?? ""),
