@@ -146,6 +146,8 @@ export interface ModuleData {
   readonly params: number;
   /** Trailing runtime arguments (factory scope). */
   readonly args: number;
+  /** `@Module({ initTimeoutMs })`, when given. */
+  readonly initTimeoutMs: number | undefined;
   readonly when: ConditionRecord | undefined;
   readonly metadata: Readonly<Record<string, MetadataValue>> | undefined;
   readonly asyncInit: boolean;

@@ -88,7 +88,12 @@ function field(
   }
 }
 
-const CONTAINER_OPTIONS = ["env", "features", "overrides", "timings", "onWarning"] as const;
+const CONTAINER_OPTIONS = ["env", "features", "overrides", "timings", "onWarning", "initTimeoutMs"] as const;
+
+/** A timeout in milliseconds: a positive finite number. */
+export function isTimeout(value: unknown): boolean {
+  return typeof value === "number" && Number.isFinite(value) && value > 0;
+}
 
 /** `createContainer`'s options. */
 export function checkContainerOptions(options: unknown): void {
@@ -98,6 +103,7 @@ export function checkContainerOptions(options: unknown): void {
   field(code, where, o, "env", (v) => typeof v === "string", "a string");
   field(code, where, o, "timings", (v) => typeof v === "boolean", "a boolean");
   field(code, where, o, "onWarning", (v) => typeof v === "function", "a function (message) => void");
+  field(code, where, o, "initTimeoutMs", isTimeout, "a positive number of milliseconds");
   field(
     code,
     where,

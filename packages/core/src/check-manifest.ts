@@ -1,4 +1,4 @@
-import { describeValue, isPlainObject } from "./arguments.js";
+import { describeValue, isPlainObject, isTimeout } from "./arguments.js";
 import { ModuleRegistryError } from "./errors.js";
 import { MANIFEST_FORMAT_VERSION, type Manifest } from "./manifest.js";
 
@@ -86,6 +86,7 @@ function recordProblems(record: Record<string, unknown>): string[] {
   optional(problems, record, "provides", isStringArray, "a string array");
   optional(problems, record, "asyncInit", isBoolean, "a boolean");
   optional(problems, record, "args", (v) => Number.isInteger(v) && (v as number) >= 0, "a whole number");
+  optional(problems, record, "initTimeoutMs", isTimeout, "a positive number of milliseconds");
   optional(problems, record, "source", isSource, "{ file: string, line: number, column?: number }");
   const when = record["when"];
   if (when !== undefined) {

@@ -37,6 +37,13 @@ export interface ContainerOptions {
    * `process.emitWarning` (code `MODREG_WARNING`), `console.warn` where there is no `process`.
    */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Bounds every `onInit` and `onDispose` (ms): a hung `onInit` fails its module with
+   * `MODULE_LOAD_FAILED` (cause: a `TimeoutError`) and start rolls back; a hung `onDispose`
+   * is reported in `MODULE_DISPOSE_FAILED` and the others are still disposed. A module's own
+   * `initTimeoutMs` (in `@Module`) takes precedence. Default: no bound.
+   */
+  readonly initTimeoutMs?: number;
 }
 
 /** Options of `child`. */

@@ -65,6 +65,8 @@ class ContainerImpl extends Lifecycle implements Container {
    */
   private instances = new Map<unknown, unknown>();
   private starting: Promise<void> | undefined;
+  /** `start()` finished building: children may start. */
+  private startFinished = false;
   private startMs = 0;
 
   constructor(
@@ -72,7 +74,11 @@ class ContainerImpl extends Lifecycle implements Container {
     private readonly activation: ActivationContext,
     private readonly parent?: ContainerImpl,
   ) {
-    super(options.timings ?? parent?.timings ?? false);
+    super({
+      timings: options.timings ?? false,
+      warn: options.onWarning ?? defaultWarningSink,
+      initTimeoutMs: options.initTimeoutMs,
+    });
     this.graph = createGraphView(() => this.registry());
   }
 
@@ -243,10 +249,10 @@ class ContainerImpl extends Lifecycle implements Container {
   private async startOnce(options: StartOptions): Promise<void> {
     const t0 = performance.now();
     if (this.stale.length > 0) throw staleManifestError(this.stale);
-    if (this.parent !== undefined && !this.parent.started) {
+    if (this.parent !== undefined && !this.parent.startFinished) {
       throw new ModuleRegistryError(
         "CONTAINER_NOT_STARTED",
-        "start the parent container before its child: the child shares the parent's instances.",
+        "start the parent container before its child, and await it: the child shares the parent's instances.",
       );
     }
     const registry = this.registry();
@@ -258,29 +264,33 @@ class ContainerImpl extends Lifecycle implements Container {
     for (const warning of missingClassWarnings(this.firstManifest, (cls) => registry.byClass.has(cls))) {
       this.warn(warning);
     }
-    const isolate = options.isolateFailures === true;
     this.startWants = wanted;
     try {
-      await this.buildInOrder(order, wanted, isolate);
+      await this.buildInOrder(order, wanted, options.isolateFailures === true);
     } finally {
       this.startWants = undefined;
     }
+    this.startFinished = true;
     this.startMs = performance.now() - t0;
   }
 
+  /** Builds what start wants, in load order, sharing any build a `resolve` began. */
   private async buildInOrder(
     order: readonly ModuleNode[],
     wanted: (node: ModuleNode) => boolean,
     isolate: boolean,
   ): Promise<void> {
     for (const node of order) {
-      if (node.owner !== this || node.state !== "pending" || node.def.scope === "factory" || !wanted(node)) {
-        continue;
-      }
+      if (node.owner !== this || node.def.scope === "factory" || !wanted(node)) continue;
+      if (node.state === "failed" || node.state === "skipped") continue;
       try {
-        const pending = this.buildBuiltDeps(node);
-        if (pending !== undefined) await pending;
+        let pending = this.step(node, "start()");
+        while (pending !== undefined) {
+          await this.untilDisposed(pending, "start()");
+          pending = this.step(node, "start()");
+        }
       } catch (error) {
+        if (this.disposed) throw this.disposedError("start()");
         if (isolate) continue;
         await this.rollBack();
         throw error;
@@ -304,9 +314,16 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 
   private async rollBack(): Promise<void> {
-    const failures = await this.disposeBuilt();
-    this.close();
+    const failures = await this.disposeAll();
     for (const failure of failures) this.warn(`while rolling back a failed start: ${failure.message}`);
+  }
+
+  /** Begins (or joins) the disposal; `get` fails from this moment on. */
+  private async disposeAll(): Promise<ModuleRegistryError[]> {
+    this.instances = new Map();
+    const failures = await this.beginDisposal();
+    this.close();
+    return failures;
   }
 
   private close(): void {
@@ -318,10 +335,6 @@ class ContainerImpl extends Lifecycle implements Container {
         node.instance = undefined;
       }
     }
-  }
-
-  private warn(message: string): void {
-    (this.options.onWarning ?? defaultWarningSink)(message);
   }
 
   // ---- instances ---------------------------------------------------------------------
@@ -356,7 +369,7 @@ class ContainerImpl extends Lifecycle implements Container {
     if (node.state === "ready") return node.instance as never;
     if (node.def.scope === "factory")
       return withRequestPath(node, () => (node.owner as Lifecycle).produce(node, [])) as never;
-    return (await (node.owner as ContainerImpl).buildAsync(node).catch((error: unknown) => {
+    return (await this.buildAsync(node, `resolve(${describeKey(key)})`).catch((error: unknown) => {
       throw requestPathError(node, error);
     })) as never;
   }
@@ -487,13 +500,9 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 
   async dispose(): Promise<void> {
-    if (this.disposed) return;
-    await this.starting?.catch(() => undefined);
-    if (this.disposed) return;
-    this.disposed = true;
-    const failures = await this.disposeBuilt();
-    this.close();
-    if (failures.length > 0) {
+    const first = !this.disposed;
+    const failures = await this.disposeAll();
+    if (first && failures.length > 0) {
       throw new ModuleRegistryError(
         "MODULE_DISPOSE_FAILED",
         `${failures.length} module(s) failed to dispose: ${failures.map((f) => `"${f.moduleId}"`).join(", ")}. Every other module was disposed; see errors.`,

@@ -1,3 +1,4 @@
+import { isTimeout } from "./arguments.js";
 import { ModuleRegistryError } from "./errors.js";
 import type { Constructor, MetadataValue, Scope } from "./manifest.js";
 
@@ -29,6 +30,8 @@ export interface ModuleOptions {
   readonly metadata?: Readonly<Record<string, MetadataValue>>;
   /** Factory scope: names of the trailing constructor parameters given at call time. */
   readonly args?: readonly string[];
+  /** Bounds this module's `onInit` and `onDispose` (ms), over the container's `initTimeoutMs`. */
+  readonly initTimeoutMs?: number;
 }
 
 /**
@@ -74,6 +77,7 @@ const KEYS = new Set([
   "inject",
   "metadata",
   "args",
+  "initTimeoutMs",
 ]);
 
 function isStringList(value: unknown): boolean {
@@ -139,6 +143,9 @@ export function checkModuleOptions(options: unknown): string[] {
           : "metadata values must be strings, numbers or booleans",
       );
     }
+  }
+  if (o["initTimeoutMs"] !== undefined && !isTimeout(o["initTimeoutMs"])) {
+    problems.push("initTimeoutMs must be a positive number of milliseconds");
   }
   if (o["args"] !== undefined && (o["scope"] ?? "singleton") !== "factory") {
     problems.push('args is only valid with scope "factory"');

@@ -1,7 +1,10 @@
+import { type BuildPlan, pathFromRoot, planBuild } from "./build-plan.js";
 import type { ContainerEvents } from "./container-types.js";
+import { compiledResolve, isStructural, markStructural, readDependency } from "./dependencies.js";
 import { ModuleRegistryError, describeError, formatPath } from "./errors.js";
-import type { InternalDep, ModuleNode } from "./node.js";
+import type { ModuleNode } from "./node.js";
 import { isBuildEdge } from "./registry.js";
+import { withTimeout } from "./timeouts.js";
 
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
@@ -20,10 +23,32 @@ function now(enabled: boolean): number {
   return enabled ? performance.now() : 0;
 }
 
+const ignore = (): void => undefined;
+
+/**
+ * Modules whose constructor is running right now, in every container (constructors run
+ * synchronously, one inside another only through a `Lazy<T>` or `get` call): a module
+ * needed again while it is on this stack closes a cycle.
+ */
+const constructing: ModuleNode[] = [];
+
+/** What the container tells its lifecycle. */
+export interface LifecycleSettings {
+  readonly timings: boolean;
+  readonly warn: (message: string) => void;
+  /** Bounds every `onInit` and `onDispose` unless the module sets its own. */
+  readonly initTimeoutMs: number | undefined;
+}
+
 /**
  * Building, initializing and disposing modules: the part of the container that runs
  * constructors. Each node is built by its owner (a child container reaches its parent's
  * nodes through `node.owner`).
+ *
+ * One module, one build: a node is constructed only by `buildBuiltDeps`, only while it is
+ * `pending` with no `building` promise, and that call marks it (ready, failed or building)
+ * before returning, so every other path — `start`, `get`, `resolve`, a `Lazy<T>` — sees the
+ * build in progress and waits for it or refuses, whatever the interleaving.
  */
 export abstract class Lifecycle {
   protected started = false;
@@ -35,10 +60,29 @@ export abstract class Lifecycle {
   private readonly listeners = new Map<keyof ContainerEvents, Set<(event: never) => void>>();
   /** While `start()` runs: the modules it will build, so `get` can say start has not finished. */
   protected startWants: ((node: ModuleNode) => boolean) | undefined = undefined;
-  /** Modules being constructed synchronously right now, for cycle messages. */
-  private readonly constructing: ModuleNode[] = [];
+  /** Modules whose async `onInit` is in flight. */
+  private readonly inflight = new Set<ModuleNode>();
+  /** Callers waiting on a build, interrupted with `CONTAINER_DISPOSED` when disposal begins. */
+  private readonly aborts = new Set<() => void>();
+  /** The one disposal of this container, once begun; resolves to the dispose failures. */
+  private disposal: Promise<ModuleRegistryError[]> | undefined;
+  /** The disposal has disposed everything built: a build finishing later disposes itself. */
+  private swept = false;
 
-  protected constructor(protected readonly timings: boolean) {}
+  protected constructor(private readonly settings: LifecycleSettings) {}
+
+  protected get timings(): boolean {
+    return this.settings.timings;
+  }
+
+  protected warn(message: string): void {
+    this.settings.warn(message);
+  }
+
+  /** The timeout of `node`'s `onInit` and `onDispose`, if any. */
+  private timeoutOf(node: ModuleNode): number | undefined {
+    return node.def.initTimeoutMs ?? this.settings.initTimeoutMs;
+  }
 
   /** Makes `r(i)`, what generated `create(r)` functions read dependencies through. */
   protected bind(nodes: readonly ModuleNode[]): void {
@@ -65,10 +109,17 @@ export abstract class Lifecycle {
     };
   }
 
+  /** Calls the handlers; one that throws is reported through `onWarning` and changes nothing. */
   protected emit<E extends keyof ContainerEvents>(event: E, payload: ContainerEvents[E]): void {
     const handlers = this.listeners.get(event);
     if (handlers === undefined) return;
-    for (const handler of handlers) (handler as (e: ContainerEvents[E]) => void)(payload);
+    for (const handler of handlers) {
+      try {
+        (handler as (e: ContainerEvents[E]) => void)(payload);
+      } catch (error) {
+        this.warn(`a "${event}" listener threw: ${describeError(error)}. The container carried on.`);
+      }
+    }
   }
 
   protected subscribe<E extends keyof ContainerEvents>(
@@ -90,7 +141,7 @@ export abstract class Lifecycle {
   }
 
   /** The instance of `node` for a dependent or a `get`: builds lazy modules on demand. */
-  instanceFor(node: ModuleNode, dep?: InternalDep): unknown {
+  instanceFor(node: ModuleNode, dep?: { readonly optional?: boolean }): unknown {
     switch (node.state) {
       case "ready":
         return node.instance;
@@ -117,7 +168,7 @@ export abstract class Lifecycle {
     if (node.def.hasInit !== false && typeof instance.onInit === "function") {
       const result = instance.onInit();
       if (isThenable(result)) {
-        Promise.resolve(result).catch(() => undefined);
+        Promise.resolve(result).catch(ignore);
         throw new ModuleRegistryError(
           "MODULE_ASYNC_INIT",
           `factory-scoped module "${node.id}" returned a promise from onInit; a factory's onInit must be synchronous. ` +
@@ -129,93 +180,103 @@ export abstract class Lifecycle {
     return instance;
   }
 
-  /** Builds a module not built yet, synchronously; refuses before constructing anything if an async onInit is in the way. */
+  /**
+   * Builds a module not built yet, and what it needs, synchronously; refuses before
+   * constructing anything when an async `onInit` (or one in flight) is in the way.
+   */
   protected buildSync(node: ModuleNode): unknown {
     if (this.disposed) throw this.disposedError(`module "${node.id}"`);
-    const blocker = asyncBlocker(node);
-    if (blocker !== undefined && this.startWants?.(blocker) === true) {
-      throw new ModuleRegistryError(
+    const plan = planBuild(node);
+    const blocker = plan.order.find((n) => n.building !== undefined || (n.def.asyncInit && !n.external));
+    if (blocker !== undefined) throw this.blockedError(node, blocker);
+    for (const target of plan.order) {
+      if (constructing.includes(target)) throw cycleError(plan, target);
+      if ((target.owner as Lifecycle).buildBuiltDeps(target) !== undefined) {
+        // The manifest said onInit is synchronous, but it returned a promise: it goes on
+        // (a `resolve` shares it); the caller is told to use `resolve`.
+        throw new ModuleRegistryError(
+          "MODULE_ASYNC_INIT",
+          `module "${target.id}" returned a promise from onInit, but its manifest says onInit is synchronous. ` +
+            "Use `await container.resolve(...)` for it, and regenerate the manifest.",
+          { moduleId: target.id },
+        );
+      }
+    }
+    return node.instance;
+  }
+
+  private blockedError(node: ModuleNode, blocker: ModuleNode): ModuleRegistryError {
+    const owner = blocker.owner as Lifecycle;
+    if (owner.startWants?.(blocker) === true) {
+      return new ModuleRegistryError(
         "CONTAINER_NOT_STARTED",
         `module "${node.id}" is not ready: start() has not finished${blocker === node ? "" : ` (it needs "${blocker.id}")`}. ` +
           "`await container.start()` before get().",
         { moduleId: node.id },
       );
     }
-    if (blocker !== undefined) {
-      throw new ModuleRegistryError(
-        "MODULE_ASYNC_INIT",
-        `module "${node.id}" cannot be built synchronously: ${blocker === node ? "its" : `its dependency "${blocker.id}" has an`} async onInit. ` +
-          `Use \`await container.resolve(...)\` instead of \`get\`, or build it during \`start()\` (scope "singleton").`,
-        { moduleId: node.id, path: blocker === node ? [node.id] : [node.id, blocker.id] },
-      );
-    }
-    return this.constructSync(node);
-  }
-
-  private constructSync(node: ModuleNode): unknown {
-    if (this.constructing.includes(node)) {
-      const path = [...this.constructing.slice(this.constructing.indexOf(node)), node].map((n) => n.id);
-      throw new ModuleRegistryError(
-        "MODULE_CIRCULAR_DEPENDENCY",
-        `module "${node.id}" was needed while it was being built: ${formatPath(path)}. ` +
-          "A Lazy<T> was called from a constructor; call it later (for example in onInit or a method).",
-        { moduleId: node.id, path },
-      );
-    }
-    this.constructing.push(node);
-    try {
-      forEachBuildTarget(node, (target) => {
-        if (target.state === "pending" && target.def.scope !== "factory") {
-          (target.owner as Lifecycle).constructSync(target);
-        }
-      });
-      const initializing = this.buildBuiltDeps(node);
-      if (initializing !== undefined) {
-        // The manifest said onInit is synchronous, but it returned a promise: let it finish
-        // (a `resolve` shares it) and tell the caller to use `resolve`.
-        const building = initializing.then(() => node.instance);
-        node.building = building.finally(() => (node.building = undefined));
-        node.building.catch(() => undefined);
-        throw new ModuleRegistryError(
-          "MODULE_ASYNC_INIT",
-          `module "${node.id}" returned a promise from onInit, but its manifest says onInit is synchronous. ` +
-            "Use `await container.resolve(...)` for it, and regenerate the manifest.",
-          { moduleId: node.id },
-        );
-      }
-      return node.instance;
-    } finally {
-      this.constructing.pop();
-    }
+    const why =
+      blocker.building !== undefined ? "is being initialized asynchronously" : "has an async onInit";
+    return new ModuleRegistryError(
+      "MODULE_ASYNC_INIT",
+      `module "${node.id}" cannot be built synchronously: ${blocker === node ? "it" : `its dependency "${blocker.id}"`} ${why}. ` +
+        `Use \`await container.resolve(...)\` instead of \`get\`, or build it during \`start()\` (scope "singleton").`,
+      { moduleId: node.id, path: blocker === node ? [node.id] : [node.id, blocker.id] },
+    );
   }
 
   /**
    * Builds and initializes a module and what it needs, awaiting each `onInit`. Concurrent
-   * calls for one module share one build. With `isolate`, a module whose required
-   * dependency failed is marked `skipped` instead of throwing.
+   * calls (and `start`) share each module's one build.
    */
-  protected buildAsync(node: ModuleNode, isolate = false): Promise<unknown> {
-    if (node.state === "ready") return Promise.resolve(node.instance);
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the module's own error, as thrown
-    if (node.state === "failed" || node.state === "skipped") return Promise.reject(node.error);
-    if (node.state === "disposed" || this.disposed) {
-      return Promise.reject(this.disposedError(`module "${node.id}"`));
+  protected async buildAsync(node: ModuleNode, subject: string): Promise<unknown> {
+    for (const target of planBuild(node).order) {
+      let pending = this.step(target, subject);
+      while (pending !== undefined) {
+        await this.untilDisposed(pending, subject);
+        pending = this.step(target, subject);
+      }
     }
-    node.building ??= this.buildAsyncOnce(node, isolate).finally(() => (node.building = undefined));
-    return node.building;
+    return node.instance;
   }
 
-  private async buildAsyncOnce(node: ModuleNode, isolate: boolean): Promise<unknown> {
-    const targets: ModuleNode[] = [];
-    forEachBuildTarget(node, (target) => void targets.push(target));
-    for (const target of targets) {
-      if (target.state !== "pending" || target.def.scope === "factory") continue;
-      await (target.owner as Lifecycle).buildAsync(target, isolate).catch((error: unknown) => {
-        if (!isolate) throw error;
-      });
+  /**
+   * One step towards `node` being built: `undefined` once it is ready, the promise to
+   * wait for while its `onInit` is in flight (someone else's build, or the one this call
+   * starts); throws when it failed, was skipped or the container is disposed.
+   */
+  protected step(node: ModuleNode, subject: string): PromiseLike<unknown> | undefined {
+    switch (node.state) {
+      case "ready":
+        return undefined;
+      case "failed":
+      case "skipped":
+        throw node.error;
+      case "disposed":
+        throw this.disposedError(subject);
+      default:
+        return node.building ?? (node.owner as Lifecycle).buildBuiltDeps(node);
     }
-    await this.buildBuiltDeps(node);
-    return node.instance;
+  }
+
+  /** `pending`, unless this container's disposal begins first: then `CONTAINER_DISPOSED`. */
+  protected untilDisposed<T>(pending: PromiseLike<T>, subject: string): Promise<T> {
+    if (this.disposed) return Promise.reject(this.disposedError(subject));
+    return new Promise<T>((resolve, reject) => {
+      const abort = (): void => reject(this.disposedError(subject));
+      this.aborts.add(abort);
+      pending.then(
+        (value) => {
+          this.aborts.delete(abort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.aborts.delete(abort);
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the build's own error, as thrown
+          reject(error);
+        },
+      );
+    });
   }
 
   /**
@@ -225,6 +286,7 @@ export abstract class Lifecycle {
    * failed is marked `skipped` and its error thrown.
    */
   protected buildBuiltDeps(node: ModuleNode): Promise<void> | undefined {
+    if (this.disposed) throw this.disposedError(`module "${node.id}"`);
     const broken = this.failures > 0 ? requiredFailure(node) : undefined;
     if (broken !== undefined) {
       node.state = "skipped";
@@ -248,24 +310,56 @@ export abstract class Lifecycle {
       this.ready(node, instance, t0, t1);
       return undefined;
     }
-    return Promise.resolve(result).then(
+    return this.initializing(node, instance, result, t0, t1);
+  }
+
+  /** Tracks an `onInit` in flight (bounded by the timeout) as `node.building`. */
+  private initializing(
+    node: ModuleNode,
+    instance: unknown,
+    result: PromiseLike<unknown>,
+    t0: number,
+    t1: number,
+  ): Promise<void> {
+    const ms = this.timeoutOf(node);
+    const settled =
+      ms === undefined
+        ? Promise.resolve(result)
+        : withTimeout(result, ms, `onInit of module "${node.id}"`, () => this.disposeLate(node, instance));
+    const building = settled.then(
       () => this.ready(node, instance, t0, t1),
       (error: unknown) => {
         throw this.fail(node, loadFailed(node, "onInit", error));
       },
     );
+    node.building = building;
+    this.inflight.add(node);
+    const done = (): void => {
+      node.building = undefined;
+      this.inflight.delete(node);
+    };
+    building.then(done, done);
+    return building;
   }
 
   /** Runs the constructor of a tracked module; a failure marks it failed. */
   private construct(node: ModuleNode): unknown {
+    constructing.push(node);
     try {
       return node.def.create(node.resolve, NO_ARGS);
     } catch (error) {
       throw this.fail(node, loadFailed(node, "its constructor", error));
+    } finally {
+      constructing.pop();
     }
   }
 
   private ready(node: ModuleNode, instance: unknown, t0: number, t1: number): void {
+    if (this.disposed) {
+      // Built after disposal began: disposed in turn; its caller learns the container is gone.
+      this.adoptLate(node, instance);
+      throw this.disposedError(`module "${node.id}"`);
+    }
     node.instance = instance;
     node.state = "ready";
     if (node.external) return;
@@ -286,31 +380,80 @@ export abstract class Lifecycle {
     return error;
   }
 
-  /** Disposes built modules in reverse build order; returns the failures. */
-  protected async disposeBuilt(): Promise<ModuleRegistryError[]> {
+  /** A module whose build finished after disposal began: disposed with the rest, or now. */
+  private adoptLate(node: ModuleNode, instance: unknown): void {
+    node.state = "disposed";
+    node.instance = undefined;
+    if (node.external) return;
+    if (this.swept) {
+      this.disposeLate(node, instance);
+      return;
+    }
+    node.instance = instance;
+    this.built.push(node);
+  }
+
+  /** Disposes an instance nobody will use (built too late), reporting failures as warnings. */
+  private disposeLate(node: ModuleNode, instance: unknown): void {
+    Promise.resolve()
+      .then(() => this.runDispose(node, instance))
+      .then(
+        () => this.emit("disposed", { id: node.id }),
+        (error: unknown) => this.warn(disposeFailed(node, error).message),
+      );
+  }
+
+  /** Runs an instance's `onDispose` (or `[Symbol.asyncDispose]`); a promise when it returned one. */
+  private runDispose(node: ModuleNode, instance: unknown): Promise<unknown> | undefined {
+    const value = instance as Initializable | null | undefined;
+    const onDispose = value?.onDispose ?? value?.[Symbol.asyncDispose];
+    if (typeof onDispose !== "function") return undefined;
+    const result: unknown = onDispose.call(value);
+    if (!isThenable(result)) return undefined;
+    const ms = this.timeoutOf(node);
+    return ms === undefined
+      ? Promise.resolve(result)
+      : withTimeout(result, ms, `onDispose of module "${node.id}"`);
+  }
+
+  /**
+   * Begins this container's one disposal (again: the same one): from now on nothing is
+   * built, waiting callers get `CONTAINER_DISPOSED`, and every built module is disposed in
+   * reverse build order. An `onInit` in flight is waited for only when a timeout bounds it;
+   * one that finishes later disposes its instance itself. Resolves to the dispose failures.
+   */
+  protected beginDisposal(): Promise<ModuleRegistryError[]> {
+    if (this.disposal !== undefined) return this.disposal;
+    this.disposed = true;
+    for (const abort of this.aborts) abort();
+    this.aborts.clear();
+    this.disposal = this.sweep();
+    return this.disposal;
+  }
+
+  private async sweep(): Promise<ModuleRegistryError[]> {
+    const bounded: Promise<void>[] = [];
+    for (const node of this.inflight) {
+      if (node.building !== undefined && this.timeoutOf(node) !== undefined)
+        bounded.push(node.building.then(ignore, ignore));
+    }
+    if (bounded.length > 0) await Promise.all(bounded);
     const failures: ModuleRegistryError[] = [];
-    while (this.built.length > 0) {
-      const node = this.built.pop()!;
-      const instance = node.instance as Initializable | undefined;
+    for (;;) {
+      const node = this.built.pop();
+      if (node === undefined) break;
       try {
-        const onDispose = instance?.onDispose ?? instance?.[Symbol.asyncDispose];
-        if (typeof onDispose === "function") await onDispose.call(instance);
+        const pending = this.runDispose(node, node.instance);
+        if (pending !== undefined) await pending;
       } catch (error) {
-        failures.push(
-          new ModuleRegistryError(
-            "MODULE_DISPOSE_FAILED",
-            `module "${node.id}" failed in onDispose: ${describeError(error)}`,
-            {
-              moduleId: node.id,
-              cause: error,
-            },
-          ),
-        );
+        failures.push(disposeFailed(node, error));
       }
       node.state = "disposed";
       node.instance = undefined;
       this.emit("disposed", { id: node.id });
     }
+    // Set in the same turn as the last check of `built`: a later build disposes itself.
+    this.swept = true;
     return failures;
   }
 }
@@ -326,14 +469,8 @@ function callInit(node: ModuleNode, instance: unknown): unknown {
   }
 }
 
-/**
- * Errors the container raises about the graph itself while a constructor runs (a manifest
- * read past its dependencies): they surface as they are, not wrapped as a load failure.
- */
-const structural = new WeakSet<object>();
-
 function loadFailed(node: ModuleNode, where: string, error: unknown): ModuleRegistryError {
-  if (ModuleRegistryError.is(error) && (error.code === "MODULE_LOAD_FAILED" || structural.has(error))) {
+  if (ModuleRegistryError.is(error) && (error.code === "MODULE_LOAD_FAILED" || isStructural(error))) {
     return error;
   }
   return new ModuleRegistryError(
@@ -343,36 +480,28 @@ function loadFailed(node: ModuleNode, where: string, error: unknown): ModuleRegi
   );
 }
 
-/** Calls `visit` for every target of a build edge (possibly twice); through factory modules to their own targets. */
-function forEachBuildTarget(
-  node: ModuleNode,
-  visit: (target: ModuleNode) => void,
-  seen?: Set<ModuleNode>,
-): void {
-  const { deps } = node.def;
-  for (let i = 0; i < deps.length; i++) {
-    if (!isBuildEdge(deps[i]!)) continue;
-    for (const target of node.targets[i]!) {
-      if (target.def.scope !== "factory") {
-        visit(target);
-        continue;
-      }
-      seen ??= new Set();
-      if (seen.has(target)) continue;
-      seen.add(target);
-      forEachBuildTarget(target, visit, seen);
-    }
-  }
+function disposeFailed(node: ModuleNode, error: unknown): ModuleRegistryError {
+  return new ModuleRegistryError(
+    "MODULE_DISPOSE_FAILED",
+    `module "${node.id}" failed in onDispose: ${describeError(error)}`,
+    { moduleId: node.id, cause: error },
+  );
 }
 
-/** The first not-yet-built module with an async onInit that building `node` would need. */
-function asyncBlocker(node: ModuleNode): ModuleNode | undefined {
-  if (node.def.asyncInit && !node.external) return node;
-  let found: ModuleNode | undefined;
-  forEachBuildTarget(node, (target) => {
-    if (found === undefined && target.state === "pending") found = asyncBlocker(target);
-  });
-  return found;
+/** A module needed again while its own constructor runs (a `Lazy<T>` called from it). */
+function cycleError(plan: BuildPlan, node: ModuleNode): ModuleRegistryError {
+  const path = [
+    ...constructing.slice(constructing.indexOf(node)).map((n) => n.id),
+    ...pathFromRoot(plan, node),
+  ];
+  return markStructural(
+    new ModuleRegistryError(
+      "MODULE_CIRCULAR_DEPENDENCY",
+      `module "${node.id}" was needed while it was being built: ${formatPath(path)}. ` +
+        "A Lazy<T> was called from a constructor; call it later (for example in onInit or a method).",
+      { moduleId: node.id, path },
+    ),
+  );
 }
 
 /** A required, non-array dependency that failed or was skipped. */
@@ -384,79 +513,4 @@ function requiredFailure(node: ModuleNode): ModuleNode | undefined {
     if (bad !== undefined) return bad;
   }
   return undefined;
-}
-
-/** Every usable instance among `targets` (failed and skipped providers are left out). */
-function instancesOf(targets: readonly ModuleNode[]): unknown[] {
-  const values: unknown[] = [];
-  for (const target of targets) {
-    if (target.state === "failed" || target.state === "skipped") continue;
-    values.push((target.owner as Lifecycle).instanceFor(target));
-  }
-  return values;
-}
-
-/**
- * `r(i)` for a factory module, chosen once per dependency: a built singleton or lazy target
- * is read from a plain array, a factory target's `make` is called directly, anything else
- * goes through `readDependency`.
- */
-function compiledResolve(node: ModuleNode): (i: number) => unknown {
-  const { deps } = node.def;
-  const direct: (ModuleNode | undefined)[] = [];
-  const getters: (() => unknown)[] = [];
-  deps.forEach((dep, i) => {
-    const target = node.targets[i]![0];
-    const single = (dep.inject ?? "value") === "value" && !dep.multi && target !== undefined;
-    direct.push(single && target.make === undefined ? target : undefined);
-    getters.push(single && target.make !== undefined ? target.make : () => readDependency(node, i));
-  });
-  if (deps.length === 1) {
-    // A captured function called directly is what V8 inlines best: chains of factories.
-    const only = getters[0]!;
-    const target = direct[0];
-    if (target === undefined) return (i) => (i === 0 ? only() : readDependency(node, i));
-    return (i) => (i === 0 && target.state === "ready" ? target.instance : readDependency(node, i));
-  }
-  return (i) => {
-    const target = direct[i];
-    if (target !== undefined && target.state === "ready") return target.instance;
-    const getter = getters[i];
-    return getter !== undefined ? getter() : readDependency(node, i);
-  };
-}
-
-/**
- * The value of dependency `i` of `node`: what `r(i)` returns. Reads plain fields, allocates
- * nothing for a built or factory-scoped target.
- */
-function readDependency(node: ModuleNode, i: number): unknown {
-  const dep = node.def.deps[i];
-  if (dep === undefined) {
-    const error = new ModuleRegistryError(
-      "INVALID_MANIFEST",
-      `module "${node.id}" reads dependency ${i}, but its manifest record lists ${node.def.deps.length}. Regenerate the manifest with \`modreg generate\`.`,
-      { moduleId: node.id },
-    );
-    structural.add(error);
-    throw error;
-  }
-  const targets = node.targets[i]!;
-  const inject = dep.inject;
-  if (inject === undefined || inject === "value") {
-    if (dep.multi) return instancesOf(targets);
-    const target = targets[0];
-    if (target === undefined) return undefined;
-    if (target.state === "ready") return target.instance;
-    return target.make !== undefined ? target.make() : (target.owner as Lifecycle).instanceFor(target, dep);
-  }
-  if (inject === "none") return undefined;
-  if (dep.multi) return () => instancesOf(targets);
-  const target = targets[0];
-  if (target === undefined) return undefined;
-  const owner = target.owner as Lifecycle;
-  if (inject === "factory") return (...args: unknown[]) => owner.produce(target, args);
-  let done = false;
-  let value: unknown;
-  return () => (done ? value : ((value = owner.instanceFor(target, dep)), (done = true), value));
 }

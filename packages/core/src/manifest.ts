@@ -90,6 +90,8 @@ export interface ModuleRecord<T = unknown> {
   readonly asyncInit?: boolean;
   /** Number of trailing runtime arguments (factory scope): `create(r, args)`. */
   readonly args?: number;
+  /** `@Module({ initTimeoutMs })`: bounds this module's `onInit`/`onDispose`, ms. */
+  readonly initTimeoutMs?: number;
   /** Builds one instance with a direct constructor call. */
   readonly create: (r: Resolve, args: readonly unknown[]) => T;
   readonly source?: SourceLocation;

@@ -42,6 +42,8 @@ export interface Definition {
    */
   readonly hasInit: boolean | undefined;
   readonly args: number;
+  /** Bounds this module's `onInit`/`onDispose` (ms), over the container's `initTimeoutMs`. */
+  readonly initTimeoutMs: number | undefined;
   readonly source: SourceLocation | undefined;
   /** Which manifest it came from (its position in load order), or -1 for `register`. */
   readonly origin: number;
@@ -136,6 +138,7 @@ function definitionOf(record: ModuleRecord, origin: number, validated: boolean):
     asyncInit: record.asyncInit ?? false,
     hasInit: typeof prototype?.onInit === "function",
     args: record.args ?? 0,
+    initTimeoutMs: record.initTimeoutMs,
     source: record.source,
     origin,
     validated,

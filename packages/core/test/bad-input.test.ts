@@ -75,6 +75,9 @@ describe("createContainer rejects bad options", () => {
     ["onWarning", "log", /onWarning must be a function/],
     ["env", 5, /env must be a string/],
     ["overrides", {}, /overrides must be an array/],
+    ["initTimeoutMs", -1, /initTimeoutMs must be a positive number/],
+    ["initTimeoutMs", "5", /initTimeoutMs must be a positive number/],
+    ["initTimeoutMs", Infinity, /initTimeoutMs must be a positive number/],
   ])("rejects %s: %j", async (key, value, mention) => {
     await expectRejected(() => createContainer(base(), { [key]: value }), "MODULE_INVALID_OPTIONS", mention);
   });

@@ -267,6 +267,12 @@ describe("@Module with malformed options", () => {
     ["when an array", { when: ["production"] }, "when must be an object"],
     ["inject an array", { inject: ["cache"] }, "inject must map parameter names to module ids"],
     ["metadata an array", { metadata: ["infra"] }, "metadata values must be strings, numbers or booleans"],
+    ["initTimeoutMs zero", { initTimeoutMs: 0 }, "initTimeoutMs must be a positive number of milliseconds"],
+    [
+      "initTimeoutMs a string",
+      { initTimeoutMs: "5s" },
+      "initTimeoutMs must be a positive number of milliseconds",
+    ],
     ["options null", null, "options must be an object literal"],
     ["options a string", "database", "options must be an object literal"],
     ["options an array", [{ id: "x" }], "options must be an object literal"],
@@ -291,6 +297,7 @@ describe("checkModuleOptions", () => {
         when: { env: "production", feature: ["sql-cache"] },
         inject: { cache: "redis-cache" },
         metadata: { displayName: "Database", category: "infra", weight: 2, stable: true },
+        initTimeoutMs: 5000,
       }),
     ).toEqual([]);
     expect(checkModuleOptions({ scope: "factory", args: ["tenant"] })).toEqual([]);

@@ -297,6 +297,7 @@ describe("createContainer with a malformed manifest", () => {
     ["a dep with a string multi", { deps: [{ id: "a", multi: "false" }] }, "deps[0].multi must be a boolean"],
     ["a dep with a numeric param", { deps: [{ id: "a", param: 5 }] }, "deps[0].param must be a string"],
     ["a string asyncInit", { asyncInit: "no" }, "asyncInit must be a boolean"],
+    ["a zero initTimeoutMs", { initTimeoutMs: 0 }, "initTimeoutMs must be a positive number of milliseconds"],
     [
       "metadata that is a Map",
       { metadata: new Map() },

@@ -24,6 +24,8 @@ export interface NormalizedModule {
   readonly metadata: Readonly<Record<string, MetadataValue>> | undefined;
   /** Names of the trailing runtime-argument parameters. */
   readonly args: readonly string[];
+  /** `initTimeoutMs`, copied into the record: bounds this module's onInit/onDispose at run time. */
+  readonly initTimeoutMs: number | undefined;
   /** Where an option was written, falling back to the whole argument. */
   where(path: string): Location;
 }
@@ -206,6 +208,7 @@ export function normalizeModule(scanned: ScannedModule): {
         ? (toPlain(value["metadata"]) as Record<string, MetadataValue>)
         : undefined,
       args,
+      initTimeoutMs: typeof value["initTimeoutMs"] === "number" ? value["initTimeoutMs"] : undefined,
       where,
     },
   };

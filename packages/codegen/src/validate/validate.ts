@@ -173,6 +173,7 @@ function toManifest(scan: ScanResult, resolved: readonly ResolvedModule[]): Mani
       deps,
       params: scanned.params.length - module.args.length,
       args: module.args.length,
+      initTimeoutMs: module.initTimeoutMs,
       when: module.when,
       metadata: module.metadata,
       asyncInit: scanned.asyncInit,

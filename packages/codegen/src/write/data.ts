@@ -61,6 +61,7 @@ export function writeJson(data: ManifestData): string {
     ...(m.metadata && { metadata: m.metadata }),
     asyncInit: m.asyncInit,
     args: m.args,
+    ...(m.initTimeoutMs !== undefined && { initTimeoutMs: m.initTimeoutMs }),
     class: className(m),
     source: m.source,
   }));
