@@ -85,6 +85,7 @@ function recordProblems(record: Record<string, unknown>): string[] {
   optional(problems, record, "capabilities", isStringArray, "a string array");
   optional(problems, record, "provides", isStringArray, "a string array");
   optional(problems, record, "asyncInit", isBoolean, "a boolean");
+  optional(problems, record, "tenant", isBoolean, "a boolean");
   optional(problems, record, "args", (v) => Number.isInteger(v) && (v as number) >= 0, "a whole number");
   optional(problems, record, "initTimeoutMs", isTimeout, "a positive number of milliseconds");
   optional(problems, record, "source", isSource, "{ file: string, line: number, column?: number }");

@@ -105,6 +105,8 @@ export interface ModuleInfo {
   readonly state: ModuleState;
   readonly error?: unknown;
   readonly metadata: Readonly<Record<string, MetadataValue>>;
+  /** A per-tenant module (`tenant: true`). */
+  readonly tenant: boolean;
   readonly source?: SourceLocation;
 }
 
@@ -163,12 +165,33 @@ export interface Container extends AsyncDisposable {
   discover(query?: DiscoverQuery): ModuleInfo[];
   /** Every module, by id. */
   modules(): ModuleInfo[];
-  /** A container that shares this one's instances but rebuilds what its overrides affect. */
+  /**
+   * A container that shares this one's instances but rebuilds what its overrides affect.
+   * Modules it loads or registers itself are seen only by it and its descendants. Disposing
+   * this container disposes its live children first.
+   */
   child(options?: ChildOptions): Container;
-  /** Adds a class at run time (before `start`). */
+  /**
+   * Adds a class. Before `start` it joins the graph `start` validates; after `start` it is
+   * validated against the running graph and built on first use (see `load`).
+   */
   register(target: Constructor, options?: RegisterOptions): this;
-  /** Merges another package's manifest (before `start`). */
+  /**
+   * Merges another package's manifest. After `start()` (runtime registration) its modules
+   * are validated against the running graph — ids, version ranges, interfaces, cycles — and
+   * refused whole on any problem; nothing already built is touched, and the new modules are
+   * built on first use (`get`, `resolve`, a dependent). A child's modules are seen only by
+   * that child and its descendants; a tenant module (`tenant: true`) is inactive in a root.
+   */
   load(manifest: Manifest): this;
+  /**
+   * Disposes (reverse build order) and removes modules this container loaded or registered
+   * itself. Refused with `MODULE_IN_USE` (listing them in `modules`) while any other module,
+   * here or in a descendant, has an edge to one of them: unload those in the same call.
+   */
+  unload(ids: string | readonly string[]): Promise<void>;
+  /** The manifests this container loaded (a child: its own), in load order. */
+  manifests(): readonly Manifest[];
   /** Subscribes; returns the unsubscribe function. */
   on<E extends keyof ContainerEvents>(event: E, handler: (event: ContainerEvents[E]) => void): () => void;
   stats(): ContainerStats;

@@ -19,19 +19,20 @@ import type {
   ContainerStats,
   DiscoverQuery,
   ModuleInfo,
-  Override,
   RegisterOptions,
   StartOptions,
 } from "./container-types.js";
-import { definitionForClass, describeKey, overriddenDefinition } from "./definitions.js";
+import { childRegistry } from "./children.js";
+import { definitionForClass, describeKey } from "./definitions.js";
 import { duplicateClassError, duplicateIdError } from "./duplicates.js";
 import { ModuleRegistryError } from "./errors.js";
-import { reachable, reverseEdges } from "./graph.js";
-import { createGraphView, discover, infoOf } from "./info.js";
+import { activate, extendRegistry, nodesFor, planUnload } from "./extend.js";
+import { createGraphView, discover, infoOf, statsOf } from "./info.js";
 import { Lifecycle } from "./lifecycle.js";
 import type { Constructor, Manifest } from "./manifest.js";
-import { type Definition, ModuleNode, definitionsOf } from "./node.js";
-import { type ActivationContext, Registry, isBuildEdge, unmetCondition } from "./registry.js";
+import { type Definition, type ModuleNode, definitionsOf } from "./node.js";
+import { applyOverrides } from "./overrides.js";
+import { type ActivationContext, Registry, activationOf, isBuildEdge } from "./registry.js";
 import { type Token, isToken } from "./tokens.js";
 import type { ModuleKey } from "./types.js";
 import { requestPathError, withRequestPath } from "./request-path.js";
@@ -39,20 +40,13 @@ import { type StaleRecord, missingClassWarnings, staleManifestError } from "./st
 import { validateAndOrder } from "./validate.js";
 import { defaultWarningSink } from "./warnings.js";
 
-function activationOf(options: ContainerOptions): ActivationContext {
-  const { env, features } = options;
-  const on = Array.isArray(features)
-    ? (features as readonly string[])
-    : Object.entries(features ?? {})
-        .filter(([, enabled]) => enabled === true)
-        .map(([name]) => name);
-  return { env, features: new Set(on) };
-}
-
 class ContainerImpl extends Lifecycle implements Container {
   readonly graph: ContainerGraph;
   private readonly definitions: Definition[] = [];
   private readonly packages: string[] = [];
+  private readonly loaded: Manifest[] = [];
+  /** Live children, disposed before this container. */
+  private readonly children = new Set<ContainerImpl>();
   private registryCache: Registry | undefined;
   /** Records of the loaded manifests that are older than their classes. */
   private readonly stale: StaleRecord[] = [];
@@ -67,6 +61,8 @@ class ContainerImpl extends Lifecycle implements Container {
   private starting: Promise<void> | undefined;
   /** `start()` finished building: children may start. */
   private startFinished = false;
+  /** The disposal of this container and its children, once begun. */
+  private tree: Promise<ModuleRegistryError[]> | undefined;
   private startMs = 0;
 
   constructor(
@@ -96,13 +92,19 @@ class ContainerImpl extends Lifecycle implements Container {
         origin === 0 ? "manifest" : `manifest ${name}`.trim(),
         this.packages,
       );
-      this.add(defs);
-      for (const record of stale) this.stale.push(record);
+      if (this.started) {
+        if (stale.length > 0) throw staleManifestError(stale);
+        this.addRunning(defs);
+      } else {
+        this.add(defs);
+        for (const record of stale) this.stale.push(record);
+      }
       this.firstManifest ??= manifest;
     } catch (error) {
       this.packages.pop();
       throw error;
     }
+    this.loaded.push(manifest);
     return this;
   }
 
@@ -115,8 +117,14 @@ class ContainerImpl extends Lifecycle implements Container {
     }
     checkRegisterParams(target.name, options);
     this.assertMutable("register");
-    this.add([definitionForClass(target, options, -1)]);
+    const def = definitionForClass(target, options, -1);
+    if (this.started) this.addRunning([def]);
+    else this.add([def]);
     return this;
+  }
+
+  manifests(): readonly Manifest[] {
+    return [...this.loaded];
   }
 
   /** Adds definitions, unique among themselves, checking them against those added before. */
@@ -137,20 +145,84 @@ class ContainerImpl extends Lifecycle implements Container {
     this.registryCache = undefined;
   }
 
-  private assertMutable(what: string): void {
-    if (this.parent !== undefined) {
-      throw new ModuleRegistryError(
-        "INVALID_ARGUMENT",
-        `${what}() is not available on a child container: call it on the root before start.`,
-      );
+  /** Runtime registration: validated against the running graph, then committed here and in every live descendant. */
+  private addRunning(defs: readonly Definition[]): void {
+    const added = nodesFor(defs, this, this.activation, this.parent === undefined);
+    const commit = this.planGrowth(added, true);
+    for (const def of defs) this.definitions.push(def);
+    commit();
+  }
+
+  /** Checks `added` against this container and its descendants; returns what commits it. */
+  private planGrowth(added: readonly ModuleNode[], own: boolean): () => void {
+    const current = this.registryCache;
+    // not computed yet: it will be, from the parent's registry, which then has the nodes
+    if (current === undefined) return () => undefined;
+    const next = extendRegistry(current, added, this, own, (id, a, b) =>
+      duplicateIdError(id, a.def, b.def, this.packages),
+    );
+    const commits = [...this.children].map((child) => child.planGrowth(added, false));
+    return () => {
+      this.registryCache = next;
+      this.instances = new Map();
+      if (own) this.bind(added.filter((node) => node.active));
+      for (const commit of commits) commit();
+    };
+  }
+
+  async unload(ids: string | readonly string[]): Promise<void> {
+    if (this.disposed) throw this.disposedError("unload()");
+    const list: unknown[] =
+      typeof ids === "string" ? [ids] : Array.isArray(ids) ? [...(ids as unknown[])] : [ids];
+    if (list.some((id) => typeof id !== "string")) {
+      throw new ModuleRegistryError("INVALID_ARGUMENT", "unload() takes a module id or an array of ids.");
     }
-    if (this.started || this.starting) {
+    if (this.starting !== undefined && !this.startFinished) await this.starting.catch(() => undefined);
+    if (this.disposed) throw this.disposedError("unload()");
+    const registry = this.registry();
+    const plan = planUnload(
+      registry,
+      list as string[],
+      this,
+      (id) => this.parent?.registry().byId.get(id),
+      this.descendants().map((d) => d.registry()),
+    );
+    const removed = new Set(plan.removed);
+    await Promise.all(plan.removed.map((node) => node.building?.catch(() => undefined) ?? Promise.resolve()));
+    this.registryCache = plan.next;
+    this.instances = new Map();
+    for (const child of this.descendants()) child.forget(removed);
+    const kept = this.definitions.filter((def) => !plan.removed.some((node) => node.def === def));
+    this.definitions.splice(0, this.definitions.length, ...kept);
+    if (!this.started) return;
+    const failures = await this.disposeSome(removed);
+    for (const node of removed) node.state = "disposed";
+    if (failures.length > 0) throw disposeFailed(failures);
+  }
+
+  /** Drops nodes a parent unloaded from this container's registry. */
+  private forget(removed: ReadonlySet<ModuleNode>): void {
+    const current = this.registryCache;
+    if (current === undefined) return;
+    this.registryCache = new Registry(
+      current.nodes.filter((node) => !removed.has(node)),
+      current.replacedKeys,
+    );
+    this.instances = new Map();
+  }
+
+  private descendants(): ContainerImpl[] {
+    return [...this.children].flatMap((child) => [child, ...child.descendants()]);
+  }
+
+  private assertMutable(what: string): void {
+    if (this.disposed) throw this.disposedError(`${what}()`);
+    if (this.starting !== undefined && !this.startFinished) {
       throw new ModuleRegistryError(
         "CONTAINER_ALREADY_STARTED",
-        `${what}() must be called before start(): the graph is fixed once started.`,
+        `${what}() while start() is in progress: \`await start()\` first, then ${what}() adds to the running container.`,
       );
     }
-    if (this.disposed) throw this.disposedError(`${what}()`);
   }
 
   /** The nodes of this container, linked; rebuilt after `load`/`register`. */
@@ -161,75 +233,22 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 
   private rootRegistry(): Registry {
-    const nodes = this.definitions.map((def) => new ModuleNode(def, this));
-    const replaced = this.applyOverrides(this.options.overrides ?? [], nodes);
-    for (const node of nodes) {
-      const reason = node.def.internal ? undefined : unmetCondition(node.def.when, this.activation);
-      node.active = reason === undefined;
-      node.inactiveReason = reason ?? "";
-      if (!node.active) node.state = "inactive";
-    }
+    const nodes = nodesFor(this.definitions, this, this.activation, true);
+    const replaced = applyOverrides(this.options.overrides ?? [], nodes, this);
+    for (const node of nodes) activate(node, this.activation, true);
     const registry = new Registry(nodes, replaced);
     registry.link(nodes);
     return registry;
   }
 
-  /** Replaces overridden nodes in `nodes`; returns the interface keys token overrides took over. */
-  private applyOverrides(overrides: readonly Override[], nodes: ModuleNode[]): Map<string, ModuleNode> {
-    const replaced = new Map<string, ModuleNode>();
-    const list: readonly Override[] = overrides;
-    const index = new Map<unknown, number>();
-    if (list.length > 0) nodes.forEach((node, i) => index.set(node.id, i).set(node.def.cls, i));
-    for (const override of list) {
-      const key = override.provide;
-      if (isToken(key)) {
-        const { def, external } = overriddenDefinition(override, undefined, () => this);
-        const node = new ModuleNode(def, this);
-        node.external = external;
-        nodes.push(node);
-        replaced.set(key.key, node);
-        continue;
-      }
-      const i = index.get(key);
-      if (i === undefined) {
-        throw new ModuleRegistryError(
-          "MODULE_NOT_FOUND",
-          `override of ${describeKey(key)} matches no module. Override a module's class, id or an interface token.`,
-        );
-      }
-      const { def, external } = overriddenDefinition(override, nodes[i]!.def, () => this);
-      const node = new ModuleNode(def, this);
-      node.external = external;
-      nodes[i] = node;
-    }
-    return replaced;
-  }
-
-  /**
-   * The parent's nodes, except fresh ones for every node an override of this child
-   * replaces and every node that depends on one, directly or not, through any edge.
-   */
   private childRegistry(parent: Registry): Registry {
-    const before = parent.nodes;
-    const nodes = [...before];
-    const ownReplaced = this.applyOverrides(this.options.overrides ?? [], nodes);
-    const seeds: number[] = [];
-    before.forEach((node, i) => {
-      const rebound = node.def.deps.some((dep) => dep.iface !== undefined && ownReplaced.has(dep.iface));
-      if (nodes[i] !== node || rebound) seeds.push(i);
-    });
-    const position = new Map(before.map((node, i) => [node, i]));
-    const edges = before.map((node) => node.targets.flat().map((t) => position.get(t) ?? -1));
-    for (const i of new Set([...seeds, ...reachable(reverseEdges(edges), seeds)])) {
-      const original = before[i]!;
-      if (nodes[i] === original) nodes[i] = new ModuleNode(original.def, this);
-      Object.assign(nodes[i]!, { active: original.active, inactiveReason: original.inactiveReason });
-      if (!original.active) nodes[i]!.state = "inactive";
-    }
-    // Token overrides of the parent still apply here; the child's own take precedence.
-    const registry = new Registry(nodes, new Map([...parent.replacedKeys, ...ownReplaced]));
-    registry.link(nodes.filter((node) => node.owner === this));
-    return registry;
+    return childRegistry(
+      parent,
+      this,
+      this.options.overrides ?? [],
+      nodesFor(this.definitions, this, this.activation, false),
+      (id, a, b) => duplicateIdError(id, a.def, b.def, this.packages),
+    );
   }
 
   // ---- start -------------------------------------------------------------------------
@@ -413,39 +432,7 @@ class ContainerImpl extends Lifecycle implements Container {
 
   /** The active node a key names; throws `MODULE_NOT_FOUND` or `MODULE_AMBIGUOUS_PROVIDER`. */
   private find(key: ModuleKey): ModuleNode {
-    const registry = this.registry();
-    if (isToken(key)) {
-      const providers = registry.providers.get(key.key) ?? [];
-      if (providers.length === 1) return providers[0]!;
-      if (providers.length > 1) {
-        throw new ModuleRegistryError(
-          "MODULE_AMBIGUOUS_PROVIDER",
-          `${providers.length} active modules provide ${key.key}: ${providers.map((p) => `"${p.id}"`).join(", ")}. Get one by id, or use getAll().`,
-        );
-      }
-      const inactive = registry.allProviders.get(key.key) ?? [];
-      const why =
-        inactive.length > 0
-          ? `; inactive: ${inactive.map((p) => `"${p.id}" (${p.inactiveReason})`).join(", ")}`
-          : "";
-      throw new ModuleRegistryError("MODULE_NOT_FOUND", `no active module provides ${key.key}${why}.`);
-    }
-    const node = typeof key === "function" ? registry.byClass.get(key) : registry.byId.get(key);
-    if (node === undefined) {
-      const hint =
-        typeof key === "function"
-          ? " Decorate it with @Module and run `modreg generate`, or register() it."
-          : " Check the id, or run `modreg generate` if the manifest is stale.";
-      throw new ModuleRegistryError("MODULE_NOT_FOUND", `no module for ${describeKey(key)}.${hint}`);
-    }
-    if (!node.active) {
-      throw new ModuleRegistryError(
-        "MODULE_NOT_FOUND",
-        `module "${node.id}" is inactive: ${node.inactiveReason}.`,
-        { moduleId: node.id },
-      );
-    }
-    return node;
+    return this.registry().find(key);
   }
 
   private assertStarted(what: string, key?: unknown): void {
@@ -474,7 +461,13 @@ class ContainerImpl extends Lifecycle implements Container {
   child(options: ChildOptions = {}): Container {
     checkChildOptions(options);
     if (this.disposed) throw this.disposedError("child()");
-    return new ContainerImpl({ ...this.options, overrides: options.overrides ?? [] }, this.activation, this);
+    const child = new ContainerImpl(
+      { ...this.options, overrides: options.overrides ?? [] },
+      this.activation,
+      this,
+    );
+    this.children.add(child);
+    return child;
   }
 
   on<E extends keyof ContainerEvents>(event: E, handler: (event: ContainerEvents[E]) => void): () => void {
@@ -483,41 +476,43 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 
   stats(): ContainerStats {
-    const nodes = this.registry().sorted.filter((n) => n.owner === this && !n.def.internal);
-    const count = (state: string): number => nodes.filter((n) => n.state === state).length;
-    return {
-      modules: nodes.length,
-      active: nodes.filter((n) => n.active).length,
-      ready: count("ready"),
-      failed: count("failed"),
-      skipped: count("skipped"),
-      disposed: count("disposed"),
-      startMs: this.startMs,
-      ...(this.timings && {
-        timings: this.built.map((n) => ({ id: n.id, buildMs: n.buildMs, initMs: n.initMs })),
-      }),
-    };
+    return statsOf(this.registry(), this, this.startMs, this.timings ? this.built : undefined);
   }
 
   async dispose(): Promise<void> {
-    const first = !this.disposed;
-    const failures = await this.disposeAll();
-    if (first && failures.length > 0) {
-      throw new ModuleRegistryError(
-        "MODULE_DISPOSE_FAILED",
-        `${failures.length} module(s) failed to dispose: ${failures.map((f) => `"${f.moduleId}"`).join(", ")}. Every other module was disposed; see errors.`,
-        {
-          errors: failures,
-          cause: failures[0]!.cause,
-          ...(failures.length === 1 && { moduleId: failures[0]!.moduleId! }),
-        },
-      );
-    }
+    // After a rolled-back start (already disposed) there is nothing new to report.
+    const first = this.tree === undefined && !this.disposed;
+    const failures = await this.disposeTree();
+    if (first && failures.length > 0) throw disposeFailed(failures);
+  }
+
+  /** This container's one disposal, children first (newest first: they may use its instances). */
+  private disposeTree(): Promise<ModuleRegistryError[]> {
+    return (this.tree ??= (async () => {
+      const failures: ModuleRegistryError[] = [];
+      for (const child of [...this.children].reverse()) failures.push(...(await child.disposeTree()));
+      failures.push(...(await this.disposeAll()));
+      this.parent?.children.delete(this);
+      return failures;
+    })());
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
   }
+}
+
+/** The error `dispose` and `unload` throw after disposing everything they could. */
+function disposeFailed(failures: readonly ModuleRegistryError[]): ModuleRegistryError {
+  return new ModuleRegistryError(
+    "MODULE_DISPOSE_FAILED",
+    `${failures.length} module(s) failed to dispose: ${failures.map((f) => `"${f.moduleId}"`).join(", ")}. Every other module was disposed; see errors.`,
+    {
+      errors: failures,
+      cause: failures[0]!.cause,
+      ...(failures.length === 1 && { moduleId: failures[0]!.moduleId! }),
+    },
+  );
 }
 
 /**

@@ -32,6 +32,12 @@ export interface ModuleOptions {
   readonly args?: readonly string[];
   /** Bounds this module's `onInit` and `onDispose` (ms), over the container's `initTimeoutMs`. */
   readonly initTimeoutMs?: number;
+  /**
+   * A per-tenant module: never built by the app's container, built once per tenant in that
+   * tenant's container while the tenant has it enabled (`@modreg/tenants`). It may depend on
+   * shared modules and other tenant modules; a shared module depending on it is a build error.
+   */
+  readonly tenant?: boolean;
 }
 
 /**
@@ -78,6 +84,7 @@ const KEYS = new Set([
   "metadata",
   "args",
   "initTimeoutMs",
+  "tenant",
 ]);
 
 function isStringList(value: unknown): boolean {
@@ -147,6 +154,8 @@ export function checkModuleOptions(options: unknown): string[] {
   if (o["initTimeoutMs"] !== undefined && !isTimeout(o["initTimeoutMs"])) {
     problems.push("initTimeoutMs must be a positive number of milliseconds");
   }
+  if (o["tenant"] !== undefined && typeof o["tenant"] !== "boolean")
+    problems.push("tenant must be a boolean");
   if (o["args"] !== undefined && (o["scope"] ?? "singleton") !== "factory") {
     problems.push('args is only valid with scope "factory"');
   }

@@ -14,7 +14,23 @@ export type ModuleRegistryErrorCode =
   | "CONTAINER_ALREADY_STARTED"
   | "CONTAINER_DISPOSED"
   | "INVALID_ARGUMENT"
-  | "INVALID_MANIFEST";
+  | "INVALID_MANIFEST"
+  /** `unload` (or a tenant's `disable`) refused: other modules still depend on it; see `modules`. */
+  | "MODULE_IN_USE"
+  /** A tenant module that is not enabled for the tenant asking for it (`@modreg/tenants`). */
+  | "MODULE_NOT_ENABLED"
+  /** A feature flag a route requires is off for the tenant (`@modreg/tenants`). */
+  | "FEATURE_DISABLED"
+  /** No tenant with that id in the tenant store (`@modreg/tenants`). */
+  | "TENANT_NOT_FOUND"
+  /** The tenant exists but is not loaded on this instance: `await tenants.load(id)` first. */
+  | "TENANT_NOT_LOADED"
+  /** The tenant store (or another backing service) failed; the cause says how. Nothing was changed. */
+  | "STORE_FAILED"
+  /** Concurrent updates kept conflicting; nothing was changed. Retry. */
+  | "STORE_CONFLICT"
+  /** The flag source cannot be written (an OpenFeature client): change flags where they live. */
+  | "FLAGS_READ_ONLY";
 
 const BRAND = Symbol.for("modreg.error");
 
@@ -28,6 +44,8 @@ export interface ModuleRegistryErrorDetails {
   readonly cause?: unknown;
   /** Several failures reported together (`MODULE_DISPOSE_FAILED`, validation). */
   readonly errors?: readonly unknown[];
+  /** The other modules the error is about: missing dependencies, dependents still in use. */
+  readonly modules?: readonly string[];
 }
 
 /**
@@ -46,15 +64,17 @@ export class ModuleRegistryError extends Error {
   declare readonly moduleId?: string;
   declare readonly path?: readonly string[];
   declare readonly errors?: readonly unknown[];
+  declare readonly modules?: readonly string[];
 
   constructor(code: ModuleRegistryErrorCode, message: string, details: ModuleRegistryErrorDetails = {}) {
     super(`${code}: ${message}`, "cause" in details ? { cause: details.cause } : undefined);
     this.code = code;
-    const { moduleId, path, errors } = details;
+    const { moduleId, path, errors, modules } = details;
     if (moduleId !== undefined)
       Object.defineProperty(this, "moduleId", { value: moduleId, enumerable: true });
     if (path !== undefined) Object.defineProperty(this, "path", { value: path, enumerable: true });
     if (errors !== undefined) Object.defineProperty(this, "errors", { value: errors, enumerable: true });
+    if (modules !== undefined) Object.defineProperty(this, "modules", { value: modules, enumerable: true });
   }
 
   /** Brand that survives duplicate copies of `@modreg/core` in one process. */

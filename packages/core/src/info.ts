@@ -1,5 +1,11 @@
 import { checkTraversal } from "./arguments.js";
-import type { ContainerGraph, DependencyInfo, DiscoverQuery, ModuleInfo } from "./container-types.js";
+import type {
+  ContainerGraph,
+  ContainerStats,
+  DependencyInfo,
+  DiscoverQuery,
+  ModuleInfo,
+} from "./container-types.js";
 import { ModuleRegistryError, formatPath } from "./errors.js";
 import { DependencyGraph, topologicalOrder } from "./graph.js";
 import type { ModuleNode } from "./node.js";
@@ -32,6 +38,7 @@ export function infoOf(node: ModuleNode): ModuleInfo {
     state: node.state,
     ...(node.error !== undefined && { error: node.error }),
     metadata: def.metadata,
+    tenant: def.tenant,
     ...(def.source !== undefined && { source: def.source }),
   };
 }
@@ -98,5 +105,26 @@ export function createGraphView(registry: () => Registry): ContainerGraph {
       checkTraversal("dependentsOf", id, options);
       return allEdges().dependentsOf(id, options);
     },
+  };
+}
+
+/** `container.stats()`: counts over the modules `owner` builds; per-module times when `built` is given. */
+export function statsOf(
+  registry: Registry,
+  owner: object,
+  startMs: number,
+  built: readonly ModuleNode[] | undefined,
+): ContainerStats {
+  const nodes = registry.sorted.filter((n) => n.owner === owner && !n.def.internal);
+  const count = (state: string): number => nodes.filter((n) => n.state === state).length;
+  return {
+    modules: nodes.length,
+    active: nodes.filter((n) => n.active).length,
+    ready: count("ready"),
+    failed: count("failed"),
+    skipped: count("skipped"),
+    disposed: count("disposed"),
+    startMs,
+    ...(built && { timings: built.map((n) => ({ id: n.id, buildMs: n.buildMs, initMs: n.initMs })) }),
   };
 }

@@ -442,19 +442,36 @@ export abstract class Lifecycle {
     for (;;) {
       const node = this.built.pop();
       if (node === undefined) break;
-      try {
-        const pending = this.runDispose(node, node.instance);
-        if (pending !== undefined) await pending;
-      } catch (error) {
-        failures.push(disposeFailed(node, error));
-      }
-      node.state = "disposed";
-      node.instance = undefined;
-      this.emit("disposed", { id: node.id });
+      await this.disposeOne(node, failures);
     }
     // Set in the same turn as the last check of `built`: a later build disposes itself.
     this.swept = true;
     return failures;
+  }
+
+  /**
+   * Disposes some built modules (`unload`) in reverse build order, the container staying
+   * alive; resolves to the dispose failures.
+   */
+  protected async disposeSome(which: ReadonlySet<ModuleNode>): Promise<ModuleRegistryError[]> {
+    const doomed = this.built.filter((node) => which.has(node));
+    const kept = this.built.filter((node) => !which.has(node));
+    this.built.splice(0, this.built.length, ...kept);
+    const failures: ModuleRegistryError[] = [];
+    for (const node of doomed.reverse()) await this.disposeOne(node, failures);
+    return failures;
+  }
+
+  private async disposeOne(node: ModuleNode, failures: ModuleRegistryError[]): Promise<void> {
+    try {
+      const pending = this.runDispose(node, node.instance);
+      if (pending !== undefined) await pending;
+    } catch (error) {
+      failures.push(disposeFailed(node, error));
+    }
+    node.state = "disposed";
+    node.instance = undefined;
+    this.emit("disposed", { id: node.id });
   }
 }
 

@@ -92,6 +92,8 @@ export interface ModuleRecord<T = unknown> {
   readonly args?: number;
   /** `@Module({ initTimeoutMs })`: bounds this module's `onInit`/`onDispose`, ms. */
   readonly initTimeoutMs?: number;
+  /** A per-tenant module: inactive in a root container, built in the tenant containers that load it. */
+  readonly tenant?: boolean;
   /** Builds one instance with a direct constructor call. */
   readonly create: (r: Resolve, args: readonly unknown[]) => T;
   readonly source?: SourceLocation;

@@ -44,6 +44,8 @@ export interface Definition {
   readonly args: number;
   /** Bounds this module's `onInit`/`onDispose` (ms), over the container's `initTimeoutMs`. */
   readonly initTimeoutMs: number | undefined;
+  /** A per-tenant module: inactive in a root container. */
+  readonly tenant: boolean;
   readonly source: SourceLocation | undefined;
   /** Which manifest it came from (its position in load order), or -1 for `register`. */
   readonly origin: number;
@@ -139,6 +141,7 @@ function definitionOf(record: ModuleRecord, origin: number, validated: boolean):
     hasInit: typeof prototype?.onInit === "function",
     args: record.args ?? 0,
     initTimeoutMs: record.initTimeoutMs,
+    tenant: record.tenant === true,
     source: record.source,
     origin,
     validated,

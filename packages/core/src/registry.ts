@@ -1,4 +1,9 @@
+import type { ContainerOptions } from "./container-types.js";
+import { describeKey } from "./definitions.js";
+import { ModuleRegistryError } from "./errors.js";
 import { compareIds } from "./graph.js";
+import { isToken } from "./tokens.js";
+import type { ModuleKey } from "./types.js";
 import type { ConditionRecord, Constructor } from "./manifest.js";
 import type { InternalDep, ModuleNode } from "./node.js";
 
@@ -6,6 +11,23 @@ import type { InternalDep, ModuleNode } from "./node.js";
 export interface ActivationContext {
   readonly env: string | undefined;
   readonly features: ReadonlySet<string>;
+}
+
+/** The activation context of `createContainer`'s options. */
+export function activationOf(options: ContainerOptions): ActivationContext {
+  const { env, features } = options;
+  if (env !== undefined && typeof env !== "string") {
+    throw new ModuleRegistryError(
+      "MODULE_INVALID_OPTIONS",
+      `createContainer: env must be a string, got ${typeof env}.`,
+    );
+  }
+  const on = Array.isArray(features)
+    ? (features as readonly string[])
+    : Object.entries(features ?? {})
+        .filter(([, enabled]) => enabled === true)
+        .map(([name]) => name);
+  return { env, features: new Set(on) };
 }
 
 /** Why a condition does not hold, or `undefined` when it does. */
@@ -72,6 +94,42 @@ export class Registry {
     if (dep.iface !== undefined) return this.providers.get(dep.iface) ?? NO_NODES;
     const node = this.named(dep);
     return node?.active ? node.asTarget : NO_NODES;
+  }
+
+  /** The active node a key names; throws `MODULE_NOT_FOUND` or `MODULE_AMBIGUOUS_PROVIDER`. */
+  find(key: ModuleKey): ModuleNode {
+    if (isToken(key)) {
+      const providers = this.providers.get(key.key) ?? [];
+      if (providers.length === 1) return providers[0]!;
+      if (providers.length > 1) {
+        throw new ModuleRegistryError(
+          "MODULE_AMBIGUOUS_PROVIDER",
+          `${providers.length} active modules provide ${key.key}: ${providers.map((p) => `"${p.id}"`).join(", ")}. Get one by id, or use getAll().`,
+        );
+      }
+      const inactive = this.allProviders.get(key.key) ?? [];
+      const why =
+        inactive.length > 0
+          ? `; inactive: ${inactive.map((p) => `"${p.id}" (${p.inactiveReason})`).join(", ")}`
+          : "";
+      throw new ModuleRegistryError("MODULE_NOT_FOUND", `no active module provides ${key.key}${why}.`);
+    }
+    const node = typeof key === "function" ? this.byClass.get(key) : this.byId.get(key);
+    if (node === undefined) {
+      const hint =
+        typeof key === "function"
+          ? " Decorate it with @Module and run `modreg generate`, or register() it."
+          : " Check the id, or run `modreg generate` if the manifest is stale.";
+      throw new ModuleRegistryError("MODULE_NOT_FOUND", `no module for ${describeKey(key)}.${hint}`);
+    }
+    if (!node.active) {
+      throw new ModuleRegistryError(
+        "MODULE_NOT_FOUND",
+        `module "${node.id}" is inactive: ${node.inactiveReason}.`,
+        { moduleId: node.id },
+      );
+    }
+    return node;
   }
 
   /** Computes `targets` for the given nodes (those this container owns). */

@@ -44,7 +44,8 @@ function checkEdge(registry: Registry, node: ModuleNode, i: number): ModuleRegis
   if (dep.range === undefined) return undefined;
   for (const target of targets) {
     // The codegen checked edges inside one validated manifest; only what it could not see is left.
-    if (target.def.validated && node.def.validated && target.def.origin === node.def.origin) continue;
+    const sameManifest = target.def.origin === node.def.origin && target.owner === node.owner;
+    if (target.def.validated && node.def.validated && sameManifest) continue;
     const valid = semver.validRange(dep.range) !== null;
     if (!valid || !semver.satisfies(target.def.version, dep.range, { includePrerelease: true })) {
       return new ModuleRegistryError(
@@ -74,6 +75,51 @@ export function buildAdjacency(nodes: readonly ModuleNode[]): number[][] {
   });
 }
 
+/** Problems with the edges of the active nodes among `nodes` that `owner` owns. */
+export function edgeProblems(
+  registry: Registry,
+  nodes: readonly ModuleNode[],
+  owner: object,
+): ModuleRegistryError[] {
+  const problems: ModuleRegistryError[] = [];
+  for (const node of nodes) {
+    if (!node.active || node.owner !== owner) continue;
+    for (let i = 0; i < node.def.deps.length; i++) {
+      const problem = checkEdge(registry, node, i);
+      if (problem) problems.push(problem);
+    }
+  }
+  return problems;
+}
+
+/** The order of `active` nodes (dependencies first), or the error naming a cycle among them. */
+export function orderOrCycle(active: readonly ModuleNode[]): ModuleNode[] | ModuleRegistryError {
+  const result = topologicalOrder(buildAdjacency(active));
+  if (result.cycle === undefined) return result.order.map((i) => active[i]!);
+  const path = result.cycle.map((i) => active[i]!.id);
+  return new ModuleRegistryError(
+    "MODULE_CIRCULAR_DEPENDENCY",
+    `modules depend on each other in a cycle: ${formatPath(path)}. Break it by injecting one side as \`Lazy<T>\` or \`Factory<T>\`.`,
+    { moduleId: path[0]!, path },
+  );
+}
+
+/** Throws the first problem, with every problem in `errors`; does nothing when there is none. */
+export function throwProblems(problems: readonly ModuleRegistryError[]): void {
+  const [first, ...rest] = problems;
+  if (first === undefined) return;
+  if (rest.length === 0) throw first;
+  throw new ModuleRegistryError(
+    first.code,
+    `${first.message.slice(first.code.length + 2)}\n(and ${rest.length} more: ${rest.map((p) => p.message).join("; ")})`,
+    {
+      ...(first.moduleId !== undefined && { moduleId: first.moduleId }),
+      ...(first.path && { path: first.path }),
+      errors: problems,
+    },
+  );
+}
+
 /**
  * Validates the active nodes a container owns, then orders every active node (dependencies
  * first, ties by id). Throws the first problem, with every problem in `errors`.
@@ -85,38 +131,9 @@ export function validateAndOrder(
   sorted: readonly ModuleNode[],
   owner: object,
 ): ModuleNode[] {
-  const problems: ModuleRegistryError[] = [];
-  for (const node of sorted) {
-    if (!node.active || node.owner !== owner) continue;
-    for (let i = 0; i < node.def.deps.length; i++) {
-      const problem = checkEdge(registry, node, i);
-      if (problem) problems.push(problem);
-    }
-  }
-  const active = sorted.filter((node) => node.active);
-  const result = topologicalOrder(buildAdjacency(active));
-  if (result.cycle) {
-    const path = result.cycle.map((i) => active[i]!.id);
-    problems.push(
-      new ModuleRegistryError(
-        "MODULE_CIRCULAR_DEPENDENCY",
-        `modules depend on each other in a cycle: ${formatPath(path)}. Break it by injecting one side as \`Lazy<T>\` or \`Factory<T>\`.`,
-        { moduleId: path[0]!, path },
-      ),
-    );
-  }
-  const [first, ...rest] = problems;
-  if (first !== undefined) {
-    if (rest.length === 0) throw first;
-    throw new ModuleRegistryError(
-      first.code,
-      `${first.message.slice(first.code.length + 2)}\n(and ${rest.length} more: ${rest.map((p) => p.message).join("; ")})`,
-      {
-        ...(first.moduleId !== undefined && { moduleId: first.moduleId }),
-        ...(first.path && { path: first.path }),
-        errors: problems,
-      },
-    );
-  }
-  return result.order!.map((i) => active[i]!);
+  const problems = edgeProblems(registry, sorted, owner);
+  const order = orderOrCycle(sorted.filter((node) => node.active));
+  if (!Array.isArray(order)) problems.push(order);
+  throwProblems(problems);
+  return order as ModuleNode[];
 }

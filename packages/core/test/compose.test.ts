@@ -208,13 +208,15 @@ describe("Container.register", () => {
     expect(() => createContainer(base()).register(Untyped)).toThrow(/MODULE_INVALID_OPTIONS.*Pass `params/);
   });
 
-  it("refuses duplicates and calls after start", async () => {
+  it("refuses duplicates, before and after start", async () => {
     const app = createContainer(base());
     expect(() => app.register(Clock)).toThrow(/MODULE_DUPLICATE_ID: class Clock is already module "clock"/);
     expect(() => app.register(class Other {}, { id: "clock" })).toThrow(/two modules have the id "clock"/);
     class Late {}
     await app.start();
-    expect(() => app.register(Late)).toThrow(expect.objectContaining({ code: "CONTAINER_ALREADY_STARTED" }));
+    expect(() => app.register(Clock)).toThrow(expect.objectContaining({ code: "MODULE_DUPLICATE_ID" }));
+    app.register(Late);
+    expect(app.get(Late)).toBeInstanceOf(Late);
   });
 });
 
