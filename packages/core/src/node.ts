@@ -1,7 +1,7 @@
 import { assertManifest } from "./check-manifest.js";
 import { assertUnique } from "./duplicates.js";
 import { compareIds } from "./graph.js";
-import { type StaleRecord, staleRecord } from "./stale.js";
+import { noteGeneratedManifest, type StaleRecord, staleRecord } from "./stale.js";
 import type {
   ConditionRecord,
   Constructor,
@@ -117,6 +117,7 @@ export function definitionsOf(
     .map((record) => definitionOf(record, origin, validated))
     .sort((a, b) => compareIds(a.id, b.id));
   assertUnique(defs, packages);
+  noteGeneratedManifest(manifest);
   const stale = manifest.modules.map(staleRecord).filter((s) => s !== undefined);
   const result: Cached = { origin, records: [...manifest.modules], defs, stale };
   cache.set(manifest, result);

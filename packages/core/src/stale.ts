@@ -44,6 +44,24 @@ export function staleManifestError(stale: readonly StaleRecord[]): ModuleRegistr
   );
 }
 
+/**
+ * Every class some generated manifest loaded in this realm lists (held weakly). Two entry
+ * points of one program (background and content scripts, an app and its workers) each have
+ * their manifest: a class one of them lists is not missing from the other.
+ */
+const listedByGenerated = new WeakSet<Constructor>();
+
+/** Records the classes of a manifest the codegen generated, for {@link missingClassWarnings}. */
+export function noteGeneratedManifest(manifest: {
+  readonly validated?: boolean;
+  readonly modules: readonly ModuleRecord[];
+}): void {
+  if (manifest.validated !== true) return;
+  for (const record of manifest.modules) {
+    if (typeof record.class === "function") listedByGenerated.add(record.class);
+  }
+}
+
 /** Per generated manifest: how many classes had been decorated when it was last checked. */
 const checkedAt = new WeakMap<object, number>();
 
@@ -51,8 +69,9 @@ const checkedAt = new WeakMap<object, number>();
  * Warnings for decorated classes that a generated manifest (one the codegen marked
  * `validated`) does not list: they were added after the last `modreg generate`, or lie
  * outside the project's `include`. Hand-written manifests are not expected to list every
- * decorated class. Each class is reported once per manifest; while nothing new was
- * decorated, a manifest is not walked again.
+ * decorated class, and a class another generated manifest of this realm lists is not
+ * missing. Each class is reported once per manifest; while nothing new was decorated, a
+ * manifest is not walked again.
  */
 export function missingClassWarnings(
   manifest: { readonly validated?: boolean } | undefined,
@@ -64,7 +83,7 @@ export function missingClassWarnings(
   if (since === count) return [];
   checkedAt.set(manifest, count);
   return decoratedClasses(since)
-    .filter((cls) => !listed(cls))
+    .filter((cls) => !listed(cls) && !listedByGenerated.has(cls))
     .map(
       (cls) =>
         `class ${cls.name} is decorated with @Module but is not in the manifest: the manifest is stale. Run \`modreg generate\`.`,

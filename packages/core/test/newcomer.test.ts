@@ -232,6 +232,26 @@ describe("a decorated class missing from a generated manifest", () => {
     expect(Forgotten).toBeDefined();
   });
 
+  it("is not reported by one generated manifest for a class another one lists (two entry points)", async () => {
+    @Module()
+    class Background {}
+    @Module()
+    class Content {}
+    @Module()
+    class InNeither {}
+    const background = generated(mod("background", Background));
+    const content = generated(mod("content", Content));
+    const warnings: string[] = [];
+    const onWarning = (m: string): number => warnings.push(m);
+    const first = createContainer(background, { onWarning });
+    const second = createContainer(content, { onWarning });
+    await first.start();
+    await second.start();
+    expect(warnings.filter((w) => /class (Background|Content) /.test(w))).toEqual([]);
+    expect(warnings.filter((w) => w.includes("class InNeither"))).toHaveLength(2);
+    expect(InNeither).toBeDefined();
+  });
+
   it("is not reported for a hand-written manifest (tests, composition roots)", async () => {
     @Module()
     class NotListed {}
