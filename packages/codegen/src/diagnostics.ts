@@ -35,6 +35,7 @@ export const DIAGNOSTIC_CODES = {
   MR3007: "Factory of a non-factory module",
   MR3008: "injected module does not fit the parameter type",
   MR3009: "dependency class is not a module",
+  MR3016: "shared module depends on a tenant module",
 } as const;
 
 /** A stable diagnostic code, `MR` and four digits. */

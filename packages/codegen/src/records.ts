@@ -148,6 +148,8 @@ export interface ModuleData {
   readonly args: number;
   /** `@Module({ initTimeoutMs })`, when given. */
   readonly initTimeoutMs: number | undefined;
+  /** `@Module({ tenant: true })`: a per-tenant module. */
+  readonly tenant: boolean;
   readonly when: ConditionRecord | undefined;
   readonly metadata: Readonly<Record<string, MetadataValue>> | undefined;
   readonly asyncInit: boolean;

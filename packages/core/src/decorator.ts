@@ -92,6 +92,9 @@ function isStringList(value: unknown): boolean {
 }
 
 /** Problems with an options object, one sentence each; empty when it is valid. */
+// eslint-disable-next-line no-control-regex -- what it looks for
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 export function checkModuleOptions(options: unknown): string[] {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     return ["options must be an object literal"];
@@ -101,6 +104,8 @@ export function checkModuleOptions(options: unknown): string[] {
   for (const key of Object.keys(o)) if (!KEYS.has(key)) problems.push(`unknown option "${key}"`);
   if (o["id"] !== undefined && (typeof o["id"] !== "string" || o["id"] === "")) {
     problems.push("id must be a non-empty string");
+  } else if (typeof o["id"] === "string" && CONTROL.test(o["id"])) {
+    problems.push("id must not contain control characters (such as \\0)");
   }
   if (o["version"] !== undefined && typeof o["version"] !== "string")
     problems.push("version must be a string");

@@ -124,6 +124,16 @@ describe("Container.load after start (runtime registration)", () => {
     expect(info.inactiveReason).toMatch(/tenant module/);
     expect(() => container.get(Tasks)).toThrow(/MODULE_NOT_FOUND.*tenant module/);
   });
+
+  it("refuses a shared module that depends on a tenant module, at start and at runtime registration", async () => {
+    const shared = mod("reports", Reports, { deps: [{ id: "tasks" }] });
+    const container = createContainer(manifestOf(...app().modules, shared));
+    await expect(container.start()).rejects.toThrow(/MODULE_DEPENDENCY_MISSING.*"tasks".*tenant module/s);
+    const running = createContainer(app());
+    await running.start();
+    expect(() => running.load(manifestOf(shared))).toThrow(/MODULE_DEPENDENCY_MISSING.*tenant module/s);
+    expect(running.has("reports")).toBe(false);
+  });
 });
 
 describe("child containers with modules of their own", () => {
@@ -263,5 +273,10 @@ describe("the tenant option", () => {
     expect(() => createContainer(manifestOf({ ...mod("x", Config), tenant: 1 as never }))).toThrow(
       /INVALID_MANIFEST.*tenant must be a boolean/,
     );
+  });
+
+  it("rejects an id with control characters, so nobody can forge an internal id", async () => {
+    const { Module } = await import("../src/index.js");
+    expect(() => Module({ id: "\0override" })(class Forged {})).toThrow(/control characters/);
   });
 });

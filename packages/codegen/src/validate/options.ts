@@ -26,6 +26,8 @@ export interface NormalizedModule {
   readonly args: readonly string[];
   /** `initTimeoutMs`, copied into the record: bounds this module's onInit/onDispose at run time. */
   readonly initTimeoutMs: number | undefined;
+  /** `tenant: true`: built per tenant, never by the app's container; shared modules cannot depend on it. */
+  readonly tenant: boolean;
   /** Where an option was written, falling back to the whole argument. */
   where(path: string): Location;
 }
@@ -209,6 +211,7 @@ export function normalizeModule(scanned: ScannedModule): {
         : undefined,
       args,
       initTimeoutMs: typeof value["initTimeoutMs"] === "number" ? value["initTimeoutMs"] : undefined,
+      tenant: value["tenant"] === true,
       where,
     },
   };

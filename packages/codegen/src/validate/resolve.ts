@@ -194,7 +194,11 @@ function resolveParam(
       })),
     };
   }
-  const providers = index.providers(target.key).filter(index.isActive);
+  const active = index.providers(target.key).filter(index.isActive);
+  // A shared module never sees tenant modules (inactive in the app's container) through an
+  // interface, unless they are all there is: then MR3016 says why it cannot have them.
+  const shared = module.tenant ? active : active.filter((m) => !m.tenant);
+  const providers = param.multi || shared.length > 0 ? shared : active;
   if (param.multi) {
     return {
       dep: { iface: target.key, multi: true, ...base },

@@ -74,6 +74,7 @@ export function validate(
     index.isActive(m) ? resolveModule(m, index, diagnostics) : resolveModule(m, everything, []),
   );
   checkVersions(resolved, index, diagnostics);
+  checkTenantEdges(resolved, index, diagnostics);
   checkCycles(
     resolved.filter((r) => index.isActive(r.module)),
     diagnostics,
@@ -134,6 +135,33 @@ function checkVersions(
   }
 }
 
+/** A shared module depending on a tenant module (MR3016): the app's container never builds those. */
+function checkTenantEdges(
+  resolved: readonly ResolvedModule[],
+  index: ModuleIndex,
+  diagnostics: Diagnostic[],
+): void {
+  for (const { module, edges } of resolved) {
+    if (module.tenant) continue;
+    for (const edge of edges) {
+      const target = index.byId.get(edge.to);
+      if (target?.tenant !== true) continue;
+      diagnostics.push(
+        error(
+          "MR3016",
+          `${module.id} is a shared module but depends on ${edge.to}, a tenant module: the app's container never builds tenant modules`,
+          edge.location,
+          {
+            path: [module.id, edge.to],
+            hint: `mark ${module.id} \`tenant: true\` too, or move what it needs from ${edge.to} into a shared module`,
+            related: [{ ...target.where("tenant"), message: `${edge.to} is marked tenant here` }],
+          },
+        ),
+      );
+    }
+  }
+}
+
 function checkCycles(resolved: readonly ResolvedModule[], diagnostics: Diagnostic[]): void {
   const graph = new DependencyGraph(
     resolved.map((r) => [r.module.id, r.edges.filter((e) => e.build).map((e) => e.to)] as const),
@@ -174,6 +202,7 @@ function toManifest(scan: ScanResult, resolved: readonly ResolvedModule[]): Mani
       params: scanned.params.length - module.args.length,
       args: module.args.length,
       initTimeoutMs: module.initTimeoutMs,
+      tenant: module.tenant,
       when: module.when,
       metadata: module.metadata,
       asyncInit: scanned.asyncInit,

@@ -62,6 +62,7 @@ export function writeJson(data: ManifestData): string {
     asyncInit: m.asyncInit,
     args: m.args,
     ...(m.initTimeoutMs !== undefined && { initTimeoutMs: m.initTimeoutMs }),
+    ...(m.tenant && { tenant: true }),
     class: className(m),
     source: m.source,
   }));

@@ -142,6 +142,7 @@ function moduleLines(m: ModuleData, local: string): string[] {
   if (m.asyncInit) out.push("      asyncInit: true,");
   if (m.args > 0) out.push(`      args: ${m.args},`);
   if (m.initTimeoutMs !== undefined) out.push(`      initTimeoutMs: ${m.initTimeoutMs},`);
+  if (m.tenant) out.push("      tenant: true,");
   out.push(
     `      source: { file: ${str(m.source.file)}, line: ${m.source.line}, column: ${m.source.column} },`,
   );
