@@ -2,7 +2,7 @@
 import { compareIds, ModuleRegistryError } from "@modreg/core";
 import type { FlagValue, TenantChange, TenantState, TenantStore } from "./store.js";
 import { emptyTenantState } from "./store.js";
-import { applyChange, checkFlags, checkModules, checkTenantId } from "./validate.js";
+import { applyChange, checkFlags, checkModules, checkTenantId, checkUpdate } from "./validate.js";
 
 /** Initial tenants for `createMemoryStore`, by tenant id. */
 export type MemoryStoreSeed = Record<string, { modules?: string[]; flags?: Record<string, FlagValue> }>;
@@ -45,6 +45,7 @@ export function createMemoryStore(seed: MemoryStoreSeed = {}): TenantStore {
       return Promise.resolve().then(() => {
         open("store.update");
         checkTenantId("store.update(tenantId)", tenantId);
+        checkUpdate(`store.update("${tenantId}", update)`, update);
         const current = tenants.get(tenantId) ?? emptyTenantState(tenantId);
         const next = applyChange(`store.update("${tenantId}")`, current, update(current));
         tenants.set(tenantId, next);

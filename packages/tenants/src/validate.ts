@@ -37,6 +37,12 @@ export function checkTenantId(where: string, tenantId: unknown): string {
   return tenantId;
 }
 
+/** An update callback. */
+export function checkUpdate(where: string, update: unknown): void {
+  if (typeof update !== "function")
+    throw invalid(where, `update must be a function, got ${describe(update)}`);
+}
+
 /** A flag name: a non-empty string. */
 export function checkFlagName(where: string, flag: unknown): string {
   if (typeof flag !== "string" || flag.length === 0) {
