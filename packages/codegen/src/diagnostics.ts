@@ -36,6 +36,7 @@ export const DIAGNOSTIC_CODES = {
   MR3008: "injected module does not fit the parameter type",
   MR3009: "dependency class is not a module",
   MR3016: "shared module depends on a tenant module",
+  MR3017: "shared module injects TenantContext",
 } as const;
 
 /** A stable diagnostic code, `MR` and four digits. */

@@ -112,7 +112,11 @@ export function checkContainerOptions(options: unknown): void {
     Array.isArray,
     "an array of { provide, useValue | useClass | useFactory }",
   );
-  const features = o["features"];
+  checkFeatures(code, where, o["features"]);
+}
+
+/** `features`: a map of feature name -> boolean, or an array of names. */
+function checkFeatures(code: ModuleRegistryErrorCode, where: string, features: unknown): void {
   if (features === undefined) return;
   const expected = "a map of feature name -> boolean, or an array of feature names (strings)";
   if (Array.isArray(features)) {
@@ -225,8 +229,9 @@ export function checkTraversal(where: string, id: unknown, options: unknown): vo
 
 /** `child`'s options. */
 export function checkChildOptions(options: unknown): void {
-  const o = optionsObject("INVALID_ARGUMENT", "child(options)", options, ["overrides"]);
+  const o = optionsObject("INVALID_ARGUMENT", "child(options)", options, ["overrides", "features"]);
   checkOverrides("child(options)", o["overrides"]);
+  checkFeatures("INVALID_ARGUMENT", "child(options)", o["features"]);
 }
 
 const EVENTS = ["built", "initialized", "disposed", "failed"];

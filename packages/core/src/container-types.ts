@@ -49,6 +49,11 @@ export interface ContainerOptions {
 /** Options of `child`. */
 export interface ChildOptions {
   readonly overrides?: readonly Override[];
+  /**
+   * Matched against `when.feature` of the modules this child loads or registers itself
+   * (a tenant's flags); default: the parent's. The parent's modules keep the parent's.
+   */
+  readonly features?: ContainerOptions["features"];
 }
 
 /** Options of `start`. */

@@ -461,9 +461,13 @@ class ContainerImpl extends Lifecycle implements Container {
   child(options: ChildOptions = {}): Container {
     checkChildOptions(options);
     if (this.disposed) throw this.disposedError("child()");
+    const activation =
+      options.features === undefined
+        ? this.activation
+        : { env: this.activation.env, features: activationOf({ features: options.features }).features };
     const child = new ContainerImpl(
       { ...this.options, overrides: options.overrides ?? [] },
-      this.activation,
+      activation,
       this,
     );
     this.children.add(child);

@@ -18,6 +18,7 @@ export {
   topologicalOrder,
 } from "./graph.js";
 export type { Adjacency, OrderResult, TraversalOptions } from "./graph.js";
+export { satisfiesRange } from "./versions.js";
 export { MANIFEST_FORMAT_VERSION, defineManifest } from "./manifest.js";
 export type {
   ConditionRecord,
@@ -32,6 +33,8 @@ export type {
   SourceLocation,
 } from "./manifest.js";
 export { isToken, token } from "./tokens.js";
+export { TENANT_CONTEXT_KEY, tenantContext } from "./tenant-context.js";
+export type { TenantContext } from "./tenant-context.js";
 export type { Token } from "./tokens.js";
 export type { Factory, InstanceOf, Lazy, ModuleId, ModuleKey, ModuleRegistry, UntypedId } from "./types.js";
 export { createContainer } from "./container.js";

@@ -1,4 +1,4 @@
-import semver from "semver";
+import { satisfiesRange } from "./versions.js";
 import { ModuleRegistryError, formatPath } from "./errors.js";
 import { topologicalOrder } from "./graph.js";
 import type { ModuleNode } from "./node.js";
@@ -46,8 +46,9 @@ function checkEdge(registry: Registry, node: ModuleNode, i: number): ModuleRegis
     // The codegen checked edges inside one validated manifest; only what it could not see is left.
     const sameManifest = target.def.origin === node.def.origin && target.owner === node.owner;
     if (target.def.validated && node.def.validated && sameManifest) continue;
-    const valid = semver.validRange(dep.range) !== null;
-    if (!valid || !semver.satisfies(target.def.version, dep.range, { includePrerelease: true })) {
+    const fits = satisfiesRange(target.def.version, dep.range);
+    if (fits !== true) {
+      const valid = fits === false;
       return new ModuleRegistryError(
         "MODULE_VERSION_MISMATCH",
         valid

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { type ModuleRegistryError, createContainer, token } from "../src/index.js";
+import {
+  type ModuleRegistryError,
+  TENANT_CONTEXT_KEY,
+  type TenantContext,
+  createContainer,
+  tenantContext,
+  token,
+} from "../src/index.js";
 import { Journal, manifestOf, mod } from "./support.js";
 
 class Config {
@@ -278,5 +285,40 @@ describe("the tenant option", () => {
   it("rejects an id with control characters, so nobody can forge an internal id", async () => {
     const { Module } = await import("../src/index.js");
     expect(() => Module({ id: "\0override" })(class Forged {})).toThrow(/control characters/);
+  });
+});
+
+describe("a child's own features and TenantContext", () => {
+  class Reporting {
+    constructor(readonly ctx: TenantContext) {}
+  }
+  const records = () =>
+    manifestOf(
+      mod("reporting", Reporting, {
+        tenant: true,
+        when: { feature: ["reports"] },
+        deps: [{ iface: TENANT_CONTEXT_KEY }],
+      }),
+    ).modules;
+
+  it("evaluates when.feature of the child's own modules against the child's features", async () => {
+    const root = createContainer(app());
+    await root.start();
+    const context = (tenantId: string): TenantContext => ({ tenantId, flags: {}, isEnabled: () => false });
+    const on = root.child({
+      features: { reports: true },
+      overrides: [{ provide: tenantContext, useValue: context("t1") }],
+    });
+    on.load({ formatVersion: 1, modules: records() });
+    await on.start();
+    expect(on.get(Reporting).ctx.tenantId).toBe("t1");
+    const off = root.child({
+      features: [],
+      overrides: [{ provide: tenantContext, useValue: context("t2") }],
+    });
+    off.load({ formatVersion: 1, modules: records() });
+    await off.start();
+    expect(off.has("reporting")).toBe(false);
+    expect(() => root.child({ features: "reports" as never })).toThrow(/INVALID_ARGUMENT.*features/);
   });
 });

@@ -1,4 +1,5 @@
 import { ts } from "ts-morph";
+import { TENANT_CONTEXT_KEY } from "@modreg/core";
 import type { Location, ParamTarget, ScannedParam } from "../records.js";
 import { isFromCore, locate, type ScanContext } from "./context.js";
 import { declarationOf, injectableOf, typeArgumentsOf, type Substitution, type TypeKeys } from "./keys.js";
@@ -140,6 +141,14 @@ export class ClassReader {
       const reason = `no module can provide \`${type.getText()}\``;
       return { ...this.plainBase(node, identifier, optional), multi, wrapper, target: unsupported(reason) };
     }
+    if (
+      ts.isTypeReferenceNode(type) &&
+      type.typeArguments === undefined &&
+      ts.isIdentifier(type.typeName) &&
+      this.syntactic.coreName(file, type.typeName.text) === "TenantContext"
+    ) {
+      return { ...this.plainBase(node, identifier, optional), multi, wrapper, target: TENANT_CONTEXT };
+    }
     if (ts.isTypeReferenceNode(type) && type.typeArguments !== undefined) {
       const core = ts.isIdentifier(type.typeName)
         ? this.syntactic.coreName(file, type.typeName.text)
@@ -264,6 +273,11 @@ export class ClassReader {
   }
 
   private target(type: ts.Type): ParamTarget {
+    const symbol = type.aliasSymbol ?? type.symbol;
+    const declared = symbol?.declarations?.[0];
+    if (symbol?.name === "TenantContext" && declared && isFromCore(this.context, declared)) {
+      return TENANT_CONTEXT;
+    }
     const found = injectableOf(this.context.checker, type);
     const described = found && this.keys.describe(type);
     if (found === undefined || described === undefined) {
@@ -311,6 +325,9 @@ export class ClassReader {
     return { async, location };
   }
 }
+
+/** `TenantContext` from `@modreg/core`: provided by each tenant's container under this key. */
+const TENANT_CONTEXT: ParamTarget = { kind: "interface", key: TENANT_CONTEXT_KEY, name: "TenantContext" };
 
 /** Generic heritage chains deeper than this are not followed (F-bounded types could recurse forever). */
 const MAX_HERITAGE_DEPTH = 32;

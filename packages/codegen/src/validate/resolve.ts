@@ -1,4 +1,9 @@
-import { parseDependencySpec, type DependencyRecord, type InjectionKind } from "@modreg/core";
+import {
+  TENANT_CONTEXT_KEY,
+  parseDependencySpec,
+  type DependencyRecord,
+  type InjectionKind,
+} from "@modreg/core";
 import { error, type Diagnostic } from "../diagnostics.js";
 import type { Location, ScannedParam } from "../records.js";
 import type { DependencyEntry, NormalizedModule } from "./options.js";
@@ -130,6 +135,9 @@ function resolveParam(
     param: param.name,
   };
   const build = inject === "value";
+  if (target.kind === "interface" && target.key === TENANT_CONTEXT_KEY) {
+    return tenantContextParam(module, param, base, owner, diagnostics);
+  }
   const override = module.inject.get(param.name);
   if (override !== undefined && typeof override.spec === "string") {
     const { id, range } = parseDependencySpec(override.spec);
@@ -243,6 +251,30 @@ function resolveParam(
     dep: { iface: target.key, ...base },
     edges: providers.map((m) => ({ to: m.id, build, range: undefined, location: param.location })),
   };
+}
+
+/** A `TenantContext` parameter: provided by each tenant's container, so only tenant modules have one. */
+function tenantContextParam(
+  module: NormalizedModule,
+  param: ScannedParam,
+  base: Omit<DependencyRecord, "id" | "iface">,
+  owner: string,
+  diagnostics: Diagnostic[],
+): { dep: DependencyRecord; edges: Edge[] } | undefined {
+  if (!module.tenant) {
+    diagnostics.push(
+      error(
+        "MR3017",
+        `${owner} is a TenantContext, but ${module.id} is a shared module: only a tenant's container has a tenant`,
+        param.location,
+        {
+          hint: `mark ${module.id} \`tenant: true\`, or pass the tenant id to the methods that need it`,
+        },
+      ),
+    );
+    return undefined;
+  }
+  return { dep: { iface: TENANT_CONTEXT_KEY, ...base }, edges: [] };
 }
 
 function resolveEntry(

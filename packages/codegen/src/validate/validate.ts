@@ -1,4 +1,4 @@
-import { DependencyGraph, compareIds, formatPath } from "@modreg/core";
+import { DependencyGraph, TENANT_CONTEXT_KEY, compareIds, formatPath } from "@modreg/core";
 import semver from "semver";
 import { compareDiagnostics, error, type Diagnostic } from "../diagnostics.js";
 import type { ManifestData, ModuleData, ScanResult, ScannedModule, TokenData } from "../records.js";
@@ -222,7 +222,8 @@ function tokensOf(scan: ScanResult, modules: readonly ModuleData[]): TokenData[]
   const byKey = new Map<string, TokenData["via"]>();
   for (const m of modules) {
     m.deps.slice(0, m.params).forEach((dep, param) => {
-      if (dep.iface === undefined || byKey.has(dep.iface)) return;
+      // TenantContext has its token in core: `tenantContext`
+      if (dep.iface === undefined || dep.iface === TENANT_CONTEXT_KEY || byKey.has(dep.iface)) return;
       byKey.set(dep.iface, {
         module: m.id,
         param,
