@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -47,4 +48,24 @@ export function expectGolden(file: string, actual: string): void {
     `golden file ${path.relative(FIXTURES, file)} is missing (run with MODREG_UPDATE_GOLDEN=1)`,
   ).toBe(true);
   expect(actual).toBe(readFileSync(file, "utf8"));
+}
+
+/**
+ * Runs the built CLI in `cwd` and waits for it. The colour variables of the test's own
+ * environment are dropped, so only `env` decides (`FORCE_COLOR`, `NO_COLOR`).
+ */
+export function runModreg(
+  cwd: string,
+  argv: readonly string[],
+  env: Record<string, string> = {},
+  input?: string,
+): { code: number | null; stdout: string; stderr: string } {
+  const { FORCE_COLOR: _force, NO_COLOR: _no, ...rest } = process.env;
+  const result = spawnSync(process.execPath, [BIN, ...argv], {
+    cwd,
+    encoding: "utf8",
+    env: { ...rest, ...env },
+    ...(input !== undefined && { input }),
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -1,6 +1,15 @@
+import { COMMAND_NAMES, COMMANDS, OPTIONS, type CommandName, type OptionName } from "./commands.js";
+import { suggest } from "./suggest.js";
+
+/** The graph formats `modreg graph --format` writes. */
+export type GraphFormat = "mermaid" | "dot" | "json";
+const GRAPH_FORMATS: readonly GraphFormat[] = ["mermaid", "dot", "json"];
+
 /** A parsed command line. */
 export interface CommandLine {
-  readonly command: "generate" | "check" | "graph" | "help" | "version";
+  readonly command: CommandName | "help" | "version";
+  /** With `help`: the command whose help to print (`modreg generate --help`, `modreg help generate`). */
+  readonly helpFor: CommandName | undefined;
   readonly project: string | undefined;
   readonly out: string | undefined;
   readonly json: string | undefined;
@@ -11,126 +20,144 @@ export interface CommandLine {
   readonly check: boolean;
   readonly env: string | undefined;
   readonly features: string[];
-  readonly format: "mermaid" | "dot" | "json";
+  readonly format: GraphFormat;
+  readonly yes: boolean;
+  readonly dryRun: boolean;
 }
 
-/** A usage error: the CLI prints it with the usage and exits with 2. */
+/**
+ * A usage error: the CLI prints its one-line message and a pointer to the help of `command`
+ * (or the overview), and exits with 2.
+ */
 export class UsageError extends Error {
   override readonly name = "UsageError";
+  constructor(
+    message: string,
+    readonly command?: CommandName,
+  ) {
+    super(message);
+  }
 }
 
-export const USAGE = `Usage: modreg <command> [options]
+const BY_FLAG = new Map<string, OptionName>();
+for (const [name, spec] of Object.entries(OPTIONS) as [OptionName, (typeof OPTIONS)[OptionName]][]) {
+  BY_FLAG.set(spec.long, name);
+  if (spec.short !== undefined) BY_FLAG.set(spec.short, name);
+}
 
-Commands:
-  generate   scan the project, validate the graph and write the manifest
-  check      validate only; with --env/--feature also the graph active under them
-  graph      print the dependency graph
+function isCommand(name: string | undefined): name is CommandName {
+  return name !== undefined && Object.hasOwn(COMMANDS, name);
+}
 
-Options:
-  -p, --project <file>   tsconfig.json of the project (default: ./tsconfig.json)
-  -o, --out <file>       generate: the manifest file (default: src/modules.generated.ts in the project)
-                         graph: write the graph here instead of stdout
-      --json <file>      generate: also write the graph as JSON data
-      --include <glob>   only look for modules in matching files (repeatable)
-      --exclude <glob>   do not look for modules in matching files (repeatable)
-      --external <id>    a module id provided by the app that loads this manifest (plugins):
-                         \`dependencies\` may name it; the container checks it on load (repeatable)
-  -w, --watch            generate: regenerate on every change
-      --check            generate: write nothing; exit 1 when the file on disk is stale or the graph invalid
-      --env <name>       check: validate the graph active in this environment
-      --feature <name>   check: with this feature on (repeatable)
-      --format <f>       graph: mermaid (default), dot or json
-  -h, --help             show this help
-  -v, --version          show the version
+function allowed(command: CommandName): OptionName[] {
+  return COMMANDS[command].options.map(([name]) => name);
+}
 
-Exit codes: 0 ok, 1 diagnostics or stale file, 2 usage or config error.
-`;
+function didYouMean(input: string, known: readonly string[], quote = ""): string {
+  const guess = suggest(input, known);
+  return guess === undefined ? "" : ` (did you mean ${quote}${guess}${quote}?)`;
+}
 
-const VALUE_FLAGS: Record<string, string> = {
-  "--project": "project",
-  "-p": "project",
-  "--out": "out",
-  "-o": "out",
-  "--json": "json",
-  "--include": "include",
-  "--exclude": "exclude",
-  "--external": "external",
-  "--env": "env",
-  "--feature": "feature",
-  "--format": "format",
-};
-const BOOLEAN_FLAGS: Record<string, string> = {
-  "--watch": "watch",
-  "-w": "watch",
-  "--check": "check",
-  "--help": "help",
-  "-h": "help",
-  "--version": "version",
-  "-v": "version",
-};
-const ALLOWED: Record<string, readonly string[]> = {
-  generate: ["project", "out", "json", "include", "exclude", "external", "watch", "check"],
-  check: ["project", "out", "include", "exclude", "external", "env", "feature"],
-  graph: ["project", "out", "include", "exclude", "external", "format"],
-};
+function unknownCommand(name: string): UsageError {
+  return new UsageError(`unknown command "${name}"${didYouMean(name, COMMAND_NAMES, '"')}`);
+}
 
 /** Parses `argv` (without `node` and the script); throws `UsageError` on anything unknown. */
 export function parseArgs(argv: readonly string[]): CommandLine {
-  const values: Record<string, string[]> = {};
-  const booleans = new Set<string>();
+  const words = positionalsOf(argv);
+  const command = isCommand(words[0]) ? words[0] : undefined;
+  if (argv.some((arg) => arg === "--help" || arg === "-h")) return helpLine(command);
+  if (words[0] === "help") {
+    const topic = words[1];
+    if (topic !== undefined && !isCommand(topic)) throw unknownCommand(topic);
+    return helpLine(topic);
+  }
+
+  const values: Partial<Record<OptionName, string[]>> = {};
+  const booleans = new Set<OptionName>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (!arg.startsWith("-") || arg === "-") {
+      positionals.push(arg);
+      continue;
+    }
     const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (VALUE_FLAGS[flag] !== undefined) {
+    const name = BY_FLAG.get(flag);
+    if (name === undefined) {
+      const known = (command ? [...allowed(command), "help" as const] : (["help", "version"] as const)).map(
+        (n) => OPTIONS[n].long,
+      );
+      throw new UsageError(`unknown option ${flag}${didYouMean(flag, known)}`, command);
+    }
+    if (OPTIONS[name].value !== undefined) {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined || value === "") throw new UsageError(`${flag} needs a value`);
-      (values[VALUE_FLAGS[flag]] ??= []).push(value);
-    } else if (BOOLEAN_FLAGS[flag] !== undefined && eq < 0) booleans.add(BOOLEAN_FLAGS[flag]);
-    else if (arg.startsWith("-")) throw new UsageError(`unknown option ${flag}`);
-    else positionals.push(arg);
+      if (value === undefined || value === "") throw new UsageError(`${flag} needs a value`, command);
+      (values[name] ??= []).push(value);
+    } else if (eq > 0) throw new UsageError(`${flag} takes no value`, command);
+    else booleans.add(name);
   }
-  if (booleans.has("help")) return build("help", values, booleans);
   if (booleans.has("version")) return build("version", values, booleans);
-  const [command, ...extra] = positionals;
-  if (command === undefined) throw new UsageError("missing command");
-  if (!(command in ALLOWED)) throw new UsageError(`unknown command "${command}"`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]!}"`);
-  for (const name of [...Object.keys(values), ...booleans]) {
-    if (!ALLOWED[command]!.includes(name))
-      throw new UsageError(`--${name} does not apply to "modreg ${command}"`);
+  const [given, ...extra] = positionals;
+  if (given === undefined) throw new UsageError(`missing command (${COMMAND_NAMES.join(", ")})`);
+  if (!isCommand(given)) throw unknownCommand(given);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]!}"`, given);
+  for (const name of [...(Object.keys(values) as OptionName[]), ...booleans]) {
+    if (!allowed(given).includes(name))
+      throw new UsageError(`${OPTIONS[name].long} does not apply to "modreg ${given}"`, given);
+    if (!OPTIONS[name].repeatable && (values[name]?.length ?? 0) > 1)
+      throw new UsageError(`${OPTIONS[name].long} given more than once`, given);
   }
-  for (const name of ["project", "out", "json", "env", "format"]) {
-    if ((values[name]?.length ?? 0) > 1) throw new UsageError(`--${name} given more than once`);
-  }
-  const format = values["format"]?.[0] ?? "mermaid";
-  if (format !== "mermaid" && format !== "dot" && format !== "json") {
-    throw new UsageError(`--format must be mermaid, dot or json (got "${format}")`);
+  const format = values.format?.[0] ?? "mermaid";
+  if (!(GRAPH_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(
+      `--format must be ${GRAPH_FORMATS.slice(0, -1).join(", ")} or ${GRAPH_FORMATS.at(-1)!} (got "${format}")${didYouMean(format, GRAPH_FORMATS, '"')}`,
+      given,
+    );
   }
   if (booleans.has("watch") && booleans.has("check"))
-    throw new UsageError("--watch and --check cannot be combined");
-  return build(command as CommandLine["command"], values, booleans);
+    throw new UsageError("--watch and --check cannot be combined", given);
+  if (booleans.has("yes") && booleans.has("dry-run"))
+    throw new UsageError("--yes and --dry-run cannot be combined", given);
+  return build(given, values, booleans);
+}
+
+/** The words that are not options or option values, read before parsing to know the command. */
+function positionalsOf(argv: readonly string[]): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith("-") || arg === "-") words.push(arg);
+    else if (!arg.includes("=") && OPTIONS[BY_FLAG.get(arg) ?? "help"].value !== undefined) i++;
+  }
+  return words;
+}
+
+function helpLine(helpFor: CommandName | undefined): CommandLine {
+  return { ...build("help", {}, new Set()), helpFor };
 }
 
 function build(
   command: CommandLine["command"],
-  values: Record<string, string[]>,
-  booleans: Set<string>,
+  values: Partial<Record<OptionName, string[]>>,
+  booleans: ReadonlySet<OptionName>,
 ): CommandLine {
-  const format = values["format"]?.[0];
   return {
     command,
-    project: values["project"]?.[0],
-    out: values["out"]?.[0],
-    json: values["json"]?.[0],
-    include: values["include"] ?? [],
-    exclude: values["exclude"] ?? [],
-    external: values["external"] ?? [],
+    helpFor: undefined,
+    project: values.project?.[0],
+    out: values.out?.[0],
+    json: values.json?.[0],
+    include: values.include ?? [],
+    exclude: values.exclude ?? [],
+    external: values.external ?? [],
     watch: booleans.has("watch"),
     check: booleans.has("check"),
-    env: values["env"]?.[0],
-    features: values["feature"] ?? [],
-    format: format === "dot" || format === "json" ? format : "mermaid",
+    env: values.env?.[0],
+    features: values.feature ?? [],
+    format: (values.format?.[0] as GraphFormat | undefined) ?? "mermaid",
+    yes: booleans.has("yes"),
+    dryRun: booleans.has("dry-run"),
   };
 }

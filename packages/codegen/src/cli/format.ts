@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import type { Location } from "../records.js";
+import { paint } from "./color.js";
 
 /** How diagnostics are printed. */
 export interface FormatOptions {
@@ -9,14 +10,8 @@ export interface FormatOptions {
   readonly projectDir: string;
   /** Directory printed paths are relative to. */
   readonly cwd: string;
-  /** ANSI colors (only on a TTY). */
+  /** ANSI colours; the CLI decides with `shouldColor` (TTY, `NO_COLOR`, `FORCE_COLOR`). */
   readonly color: boolean;
-}
-
-const COLORS = { red: 31, yellow: 33, cyan: 36, gray: 90, bold: 1 } as const;
-
-function paint(on: boolean, color: keyof typeof COLORS, text: string): string {
-  return on ? `\u001b[${COLORS[color]}m${text}\u001b[0m` : text;
 }
 
 /**

@@ -6,7 +6,9 @@ import { checkOutputs, GRAPH_MARKERS } from "../outputs.js";
 import type { GenerateResult, Generator } from "../generate.js";
 import { validate } from "../validate/validate.js";
 import { writeDot, writeJson, writeMermaid } from "../write/data.js";
-import { parseArgs, USAGE, UsageError, type CommandLine } from "./args.js";
+import { parseArgs, UsageError, type CommandLine } from "./args.js";
+import { shouldColor, type ColorEnv } from "./color.js";
+import { commandHelp, overviewHelp } from "./commands.js";
 import { formatDiagnostics } from "./format.js";
 import { watch } from "./watch.js";
 
@@ -15,6 +17,8 @@ export interface CliIO {
   readonly cwd: string;
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** Environment variables (`NO_COLOR`, `FORCE_COLOR`, `TERM`); `process.env` by default. */
+  readonly env?: ColorEnv;
   /** Stops `--watch`. */
   readonly signal?: AbortSignal;
 }
@@ -34,11 +38,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     args = parseArgs(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`modreg: ${e.message}\n\n${USAGE}`);
+    const help = e.command === undefined ? "modreg --help" : `modreg ${e.command} --help`;
+    io.stderr.write(`modreg: ${e.message}\nRun \`${help}\` for usage.\n`);
     return EXIT.usage;
   }
   if (args.command === "help") {
-    io.stdout.write(USAGE);
+    io.stdout.write(args.helpFor === undefined ? overviewHelp() : commandHelp(args.helpFor));
     return EXIT.ok;
   }
   if (args.command === "version") {
@@ -93,9 +98,7 @@ export function report(result: GenerateResult, io: CliIO): number {
 
 function printDiagnostics(diagnostics: readonly Diagnostic[], projectDir: string, io: CliIO): number {
   if (diagnostics.length === 0) return EXIT.ok;
-  io.stderr.write(
-    formatDiagnostics(diagnostics, { projectDir, cwd: io.cwd, color: io.stderr.isTTY === true }),
-  );
+  io.stderr.write(formatDiagnostics(diagnostics, { projectDir, cwd: io.cwd, color: colorOn(io) }));
   if (diagnostics.some(isConfigDiagnostic)) return EXIT.usage;
   return diagnostics.some((d) => d.severity === "error") ? EXIT.diagnostics : EXIT.ok;
 }
@@ -137,6 +140,11 @@ function graph(args: CommandLine, result: GenerateResult, io: CliIO): number {
   writeIfChanged(file, marked);
   io.stdout.write(`wrote ${args.out}\n`);
   return EXIT.ok;
+}
+
+/** Whether stderr gets colours (`NO_COLOR`, `FORCE_COLOR`, a TTY). */
+export function colorOn(io: CliIO): boolean {
+  return shouldColor(io.env ?? process.env, io.stderr.isTTY === true);
 }
 
 function relative(io: CliIO, fileName: string): string {

@@ -1,0 +1,166 @@
+/**
+ * The commands and options of `modreg`, as one table: the parser reads which options a command
+ * takes from it, and every help text is printed from it.
+ */
+
+/** A command the user can run. */
+export type CommandName = "generate" | "check" | "graph";
+
+/** An option's internal name (what `parseArgs` collects it under). */
+export type OptionName =
+  | "project"
+  | "out"
+  | "json"
+  | "include"
+  | "exclude"
+  | "external"
+  | "watch"
+  | "check"
+  | "env"
+  | "feature"
+  | "format"
+  | "yes"
+  | "dry-run"
+  | "help"
+  | "version";
+
+interface OptionSpec {
+  readonly long: string;
+  readonly short?: string;
+  /** The value placeholder of an option that takes one (`<file>`). */
+  readonly value?: string;
+  readonly repeatable?: boolean;
+}
+
+export const OPTIONS: Readonly<Record<OptionName, OptionSpec>> = {
+  project: { long: "--project", short: "-p", value: "<file>" },
+  out: { long: "--out", short: "-o", value: "<file>" },
+  json: { long: "--json", value: "<file>" },
+  include: { long: "--include", value: "<glob>", repeatable: true },
+  exclude: { long: "--exclude", value: "<glob>", repeatable: true },
+  external: { long: "--external", value: "<id>", repeatable: true },
+  watch: { long: "--watch", short: "-w" },
+  check: { long: "--check" },
+  env: { long: "--env", value: "<name>" },
+  feature: { long: "--feature", value: "<name>", repeatable: true },
+  format: { long: "--format", value: "<f>" },
+  yes: { long: "--yes", short: "-y" },
+  "dry-run": { long: "--dry-run" },
+  help: { long: "--help", short: "-h" },
+  version: { long: "--version", short: "-v" },
+};
+
+interface CommandSpec {
+  readonly summary: string;
+  readonly usage: string;
+  /** The options it takes, each with what it means for this command. */
+  readonly options: readonly (readonly [OptionName, string])[];
+  readonly notes?: string;
+}
+
+const SCAN_OPTIONS = [
+  ["include", "only look for modules in matching files (repeatable)"],
+  ["exclude", "do not look for modules in matching files (repeatable)"],
+  [
+    "external",
+    "a module id provided by the app that loads this manifest (plugins):\n`dependencies` may name it; the container checks it on load (repeatable)",
+  ],
+] as const;
+
+const PROJECT = ["project", "tsconfig.json of the project (default: ./tsconfig.json)"] as const;
+
+export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
+  generate: {
+    summary: "scan the project, validate the graph and write the manifest",
+    usage: "modreg generate [options]",
+    options: [
+      PROJECT,
+      ["out", "the manifest file (default: src/modules.generated.ts in the project)"],
+      ["json", "also write the graph as JSON data"],
+      ...SCAN_OPTIONS,
+      ["watch", "regenerate on every change"],
+      ["check", "write nothing; exit 1 when the file on disk is stale or the graph invalid"],
+    ],
+  },
+  check: {
+    summary: "validate only; with --env/--feature also the graph active under them",
+    usage: "modreg check [options]",
+    options: [
+      PROJECT,
+      ["out", "the manifest file, left out of the scan (default: src/modules.generated.ts)"],
+      ...SCAN_OPTIONS,
+      ["env", "validate the graph active in this environment"],
+      ["feature", "with this feature on (repeatable)"],
+    ],
+  },
+  graph: {
+    summary: "print the dependency graph",
+    usage: "modreg graph [options]",
+    options: [
+      PROJECT,
+      ["out", "write the graph to this file instead of stdout"],
+      ...SCAN_OPTIONS,
+      ["format", "mermaid (default), dot or json"],
+    ],
+  },
+};
+
+export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
+
+const EXIT_CODES = "Exit codes: 0 ok, 1 diagnostics or stale file, 2 usage or config error.";
+
+function flags(name: OptionName): string {
+  const spec = OPTIONS[name];
+  const both = spec.short === undefined ? `    ${spec.long}` : `${spec.short}, ${spec.long}`;
+  return spec.value === undefined ? both : `${both} ${spec.value}`;
+}
+
+function table(rows: readonly (readonly [string, string])[]): string {
+  const width = Math.max(...rows.map(([left]) => left.length)) + 3;
+  return rows
+    .map(([left, right]) => {
+      const [first, ...rest] = right.split("\n");
+      const pad = " ".repeat(width + 2);
+      return [`  ${left.padEnd(width)}${first!}`, ...rest.map((line) => `${pad}${line}`)].join("\n");
+    })
+    .join("\n");
+}
+
+/** `modreg --help`: every command, and the options every command takes. */
+export function overviewHelp(): string {
+  const commands = table(COMMAND_NAMES.map((name) => [name, COMMANDS[name].summary]));
+  const options = table([
+    [flags("help"), "show help (`modreg <command> --help`: that command's options)"],
+    [flags("version"), "show the version"],
+  ]);
+  return `Usage: modreg <command> [options]
+
+Commands:
+${commands}
+
+Options:
+${options}
+
+Run \`modreg <command> --help\` (or \`modreg help <command>\`) for the options of a command.
+${EXIT_CODES}
+`;
+}
+
+/** `modreg <command> --help`: its usage and its own options only. */
+export function commandHelp(command: CommandName): string {
+  const spec = COMMANDS[command];
+  const options = table([
+    ...spec.options.map(([name, text]) => [flags(name), text] as const),
+    [flags("help"), "show this help"],
+  ]);
+  const notes = spec.notes === undefined ? "" : `\n${spec.notes}\n`;
+  return `Usage: ${spec.usage}
+
+${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.
+
+Options:
+${options}
+${notes}
+${EXIT_CODES}
+`;
+}
