@@ -68,7 +68,7 @@ describe("modreg graph on the shop", () => {
     });
     expect(result.status, describeRun(result)).toBe(0);
     expect(result.stdout).toMatch(/^flowchart/);
-    expect(result.stdout).toContain('"database@2.3.0"');
+    expect(result.stdout).toContain('["database@2.3.0<br/>singleton"]');
     const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
     const block = /```mermaid\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block, "README.md has a mermaid block").toBeDefined();

@@ -5,17 +5,19 @@ import { realPath } from "./outputs.js";
 let sequence = 0;
 
 /**
- * Writes `text` unless the file already holds exactly it; true when it wrote. The write is
+ * Writes `content` (text, or bytes for a binary file) unless the file already holds exactly
+ * it; true when it wrote. The write is
  * atomic: a temporary file in the same directory renamed over the target (through a symlink
  * to its target), so a crash or a full disk never leaves a half-written file.
  */
-export function writeIfChanged(fileName: string, text: string): boolean {
-  if (readIfExists(fileName) === text) return false;
+export function writeIfChanged(fileName: string, content: string | Uint8Array): boolean {
+  if (typeof content === "string" ? readIfExists(fileName) === content : sameBytes(fileName, content))
+    return false;
   const target = realPath(fileName);
   mkdirSync(path.dirname(target), { recursive: true });
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${++sequence}.tmp`);
   try {
-    writeFileSync(temp, text);
+    writeFileSync(temp, content);
     renameSync(temp, target);
   } catch (e) {
     rmSync(temp, { force: true });
@@ -29,5 +31,13 @@ export function readIfExists(fileName: string): string | undefined {
     return readFileSync(fileName, "utf8");
   } catch {
     return undefined;
+  }
+}
+
+function sameBytes(fileName: string, bytes: Uint8Array): boolean {
+  try {
+    return readFileSync(fileName).equals(bytes);
+  } catch {
+    return false;
   }
 }

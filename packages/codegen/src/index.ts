@@ -9,8 +9,10 @@ export { validate } from "./validate/validate.js";
 export type { ActiveCondition, Validation } from "./validate/validate.js";
 export { GENERATED_HEADER, writeManifest } from "./write/typescript.js";
 export type { WriteOptions } from "./write/typescript.js";
-export { graphEdges, writeDot, writeJson, writeMermaid } from "./write/data.js";
+export { graphEdges, writeJson } from "./write/data.js";
 export type { GraphEdge } from "./write/data.js";
+export { graphLayout, writeDot, writeMermaid } from "./write/graph.js";
+export type { DrawnEdge, GraphLayout } from "./write/graph.js";
 export { main } from "./cli/main.js";
 export { ClassRef } from "./records.js";
 export type {

@@ -86,7 +86,7 @@ describe("modreg generate (the built CLI)", () => {
     expect(modreg(dir, "generate", "--bogus").stderr).toContain("modreg: unknown option --bogus");
     expect(modreg(dir, "frobnicate").code).toBe(2);
     expect(modreg(dir, "check", "--watch").code).toBe(2);
-    expect(modreg(dir, "graph", "--format", "png").code).toBe(2);
+    expect(modreg(dir, "graph", "--format", "gif").code).toBe(2);
     const missing = modreg(dir, "generate", "--project", "nope/tsconfig.json");
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("error MR1001");
@@ -166,7 +166,7 @@ describe("modreg check and graph", () => {
     const mermaid = modreg(runtime, "graph");
     expect(mermaid.code).toBe(0);
     expect(mermaid.stdout).toMatch(/^flowchart TD\n/);
-    expect(mermaid.stdout).toContain('["database@2.0.0"]');
+    expect(mermaid.stdout).toContain('["database@2.0.0<br/>singleton"]');
     const dot = modreg(runtime, "graph", "--format", "dot");
     expect(dot.stdout).toContain('"database" -> "report" [style=dashed];');
     expect(dot.stdout).toContain('"database" -> "config";');

@@ -2,8 +2,18 @@ import { COMMAND_NAMES, COMMANDS, OPTIONS, type CommandName, type OptionName } f
 import { suggest } from "./suggest.js";
 
 /** The graph formats `modreg graph --format` writes. */
-export type GraphFormat = "mermaid" | "dot" | "json";
-const GRAPH_FORMATS: readonly GraphFormat[] = ["mermaid", "dot", "json"];
+export type GraphFormat = "mermaid" | "dot" | "json" | "svg" | "png";
+const GRAPH_FORMATS: readonly GraphFormat[] = ["mermaid", "dot", "json", "svg", "png"];
+/** `graph --out` without `--format`: the format its extension names, else Mermaid. */
+const BY_EXTENSION: Readonly<Record<string, GraphFormat>> = {
+  ".mmd": "mermaid",
+  ".mermaid": "mermaid",
+  ".dot": "dot",
+  ".gv": "dot",
+  ".json": "json",
+  ".svg": "svg",
+  ".png": "png",
+};
 
 /** A parsed command line. */
 export interface CommandLine {
@@ -109,7 +119,9 @@ export function parseArgs(argv: readonly string[]): CommandLine {
     if (!OPTIONS[name].repeatable && (values[name]?.length ?? 0) > 1)
       throw new UsageError(`${OPTIONS[name].long} given more than once`, given);
   }
-  const format = values.format?.[0] ?? "mermaid";
+  const extension = /\.[^./\\]+$/.exec(values.out?.[0] ?? "")?.[0].toLowerCase() ?? "";
+  const format = values.format?.[0] ?? (given === "graph" ? BY_EXTENSION[extension] : undefined) ?? "mermaid";
+  values.format = [format];
   if (!(GRAPH_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(
       `--format must be ${GRAPH_FORMATS.slice(0, -1).join(", ")} or ${GRAPH_FORMATS.at(-1)!} (got "${format}")${didYouMean(format, GRAPH_FORMATS, '"')}`,

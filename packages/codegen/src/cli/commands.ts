@@ -94,14 +94,19 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     ],
   },
   graph: {
-    summary: "print the dependency graph",
+    summary: "draw the dependency graph, cycles marked",
     usage: "modreg graph [options]",
     options: [
       PROJECT,
       ["out", "write the graph to this file instead of stdout"],
       ...SCAN_OPTIONS,
-      ["format", "mermaid (default), dot or json"],
+      [
+        "format",
+        "mermaid, dot, json, svg or png (svg and png run Graphviz `dot`);\ndefault: from the --out extension (.mmd .dot .gv .json .svg .png), else mermaid",
+      ],
     ],
+    notes:
+      "Nodes show id@version, scope and the interfaces provided, with a legend.\nA dependency cycle does not stop the drawing: its edges are marked in red, the\ndiagnostics go to stderr, and the exit code is 1.",
   },
 };
 

@@ -1,21 +1,20 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { isConfigDiagnostic, type Diagnostic } from "../diagnostics.js";
-import { readIfExists, writeIfChanged } from "../files.js";
-import { checkOutputs, GRAPH_MARKERS } from "../outputs.js";
+import { readIfExists } from "../files.js";
 import type { GenerateResult, Generator } from "../generate.js";
 import { validate } from "../validate/validate.js";
-import { writeDot, writeJson, writeMermaid } from "../write/data.js";
 import { parseArgs, UsageError, type CommandLine } from "./args.js";
 import { shouldColor, type ColorEnv } from "./color.js";
 import { commandHelp, overviewHelp } from "./commands.js";
 import { formatDiagnostics } from "./format.js";
+import { graph, graphvizProblem } from "./graph.js";
 import { watch } from "./watch.js";
 
 /** Where the CLI reads and writes; `process` by default, replaceable in tests. */
 export interface CliIO {
   readonly cwd: string;
-  readonly stdout: { write(text: string): unknown };
+  readonly stdout: { write(text: string | Uint8Array): unknown; isTTY?: boolean };
   readonly stderr: { write(text: string): unknown; isTTY?: boolean };
   /** Environment variables (`NO_COLOR`, `FORCE_COLOR`, `TERM`); `process.env` by default. */
   readonly env?: ColorEnv;
@@ -50,6 +49,11 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     io.stdout.write(`${version()}\n`);
     return EXIT.ok;
   }
+  const graphviz = args.command === "graph" ? graphvizProblem(args.format) : undefined;
+  if (graphviz !== undefined) {
+    io.stderr.write(`modreg: ${graphviz}\n`);
+    return EXIT.usage;
+  }
   const at = (p: string) => path.resolve(io.cwd, p);
   // loaded only now: ts-morph takes a while to import, and --help should not wait for it
   const { createGenerator } = await import("../generate.js");
@@ -64,10 +68,13 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   });
   if (args.command === "generate" && args.watch) return watch(generator, io, report);
   const result = generator.run();
+  if (args.command === "graph") {
+    const printer = (diagnostics: readonly Diagnostic[]) => printDiagnostics(diagnostics, result.projectDir, io);
+    return graph(args, result, { ...io, color: colorOn(io), printDiagnostics: printer });
+  }
   const code = report(result, io);
   if (code !== EXIT.ok) return code;
   if (args.command === "check") return check(args, generator.lastScan!, result, io);
-  if (args.command === "graph") return graph(args, result, io);
   const shown = relative(io, result.out);
   const count = plural(result.manifest.modules.length, "module");
   if (args.check) {
@@ -119,26 +126,6 @@ function check(
     under = ` (${activeIds.size} checked under env=${args.env ?? "(none)"}${args.features.length > 0 ? ` features=${args.features.join(",")}` : ""})`;
   }
   io.stdout.write(`${plural(result.manifest.modules.length, "module")}, no problems${under}\n`);
-  return EXIT.ok;
-}
-
-function graph(args: CommandLine, result: GenerateResult, io: CliIO): number {
-  const text =
-    args.format === "dot"
-      ? writeDot(result.manifest)
-      : args.format === "json"
-        ? writeJson(result.manifest)
-        : writeMermaid(result.manifest);
-  if (args.out === undefined) {
-    io.stdout.write(text);
-    return EXIT.ok;
-  }
-  const file = path.resolve(io.cwd, args.out);
-  const refused = checkOutputs([{ file, kind: "graph", option: "--out" }], undefined, io.cwd);
-  if (refused.length > 0) return printDiagnostics(refused, result.projectDir, io);
-  const marked = args.format === "json" ? text : `${GRAPH_MARKERS[args.format]}\n${text}`;
-  writeIfChanged(file, marked);
-  io.stdout.write(`wrote ${args.out}\n`);
   return EXIT.ok;
 }
 

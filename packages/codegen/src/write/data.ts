@@ -79,32 +79,3 @@ export function writeJson(data: ManifestData): string {
 function className(m: ModuleData): string {
   return m.class.name ?? "default";
 }
-
-/** The graph as a Mermaid flowchart: solid arrows build first, dashed ones are deferred. */
-export function writeMermaid(data: ManifestData): string {
-  const node = new Map(data.modules.map((m, i) => [m.id, `m${i}`]));
-  const lines = ["flowchart TD"];
-  for (const m of data.modules) lines.push(`  ${node.get(m.id)!}["${escapeLabel(m.id)}@${m.version}"]`);
-  for (const e of graphEdges(data)) {
-    const arrow = e.deferred ? "-.->" : e.optional ? "-->|optional|" : "-->";
-    lines.push(`  ${node.get(e.from)!} ${arrow} ${node.get(e.to)!}`);
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-/** The graph in Graphviz DOT: dashed edges are deferred, dotted ones optional. */
-export function writeDot(data: ManifestData): string {
-  const lines = ["digraph modreg {", "  rankdir=LR;"];
-  for (const m of data.modules)
-    lines.push(`  ${JSON.stringify(m.id)} [label=${JSON.stringify(`${m.id}@${m.version}`)}];`);
-  for (const e of graphEdges(data)) {
-    const style = e.deferred ? " [style=dashed]" : e.optional ? " [style=dotted]" : "";
-    lines.push(`  ${JSON.stringify(e.from)} -> ${JSON.stringify(e.to)}${style};`);
-  }
-  lines.push("}");
-  return `${lines.join("\n")}\n`;
-}
-
-function escapeLabel(text: string): string {
-  return text.replace(/"/g, "#quot;");
-}
