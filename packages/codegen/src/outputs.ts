@@ -54,7 +54,9 @@ export function realPath(file: string): string {
 
 /** An SVG whose prolog is its XML declaration followed by the marker comment. */
 function markedSvg(text: string): boolean {
-  return /^<\?xml[^>]*\?>\r?\n/.test(text) && text.slice(text.indexOf("\n") + 1).startsWith(GRAPH_MARKERS.svg);
+  return (
+    /^<\?xml[^>]*\?>\r?\n/.test(text) && text.slice(text.indexOf("\n") + 1).startsWith(GRAPH_MARKERS.svg)
+  );
 }
 
 function generatedBy(bytes: Buffer, kind: OutputKind): boolean {

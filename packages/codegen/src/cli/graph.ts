@@ -75,13 +75,17 @@ export function graph(args: CommandLine, result: GenerateResult, io: GraphIO): n
   return code;
 }
 
-function render(format: CommandLine["format"], result: GenerateResult): string | Buffer | { problem: string } {
+function render(
+  format: CommandLine["format"],
+  result: GenerateResult,
+): string | Buffer | { problem: string } {
   if (format === "json") return writeJson(result.manifest);
   if (format === "mermaid") return writeMermaid(result.manifest);
   const dot = writeDot(result.manifest);
   if (format === "dot") return dot;
   const run = spawnSync("dot", [`-T${format}`], { input: dot, maxBuffer: 1 << 30 });
-  if (run.error !== undefined) return { problem: `Graphviz's \`dot\` could not run (${run.error.message}): ${INSTALL}` };
+  if (run.error !== undefined)
+    return { problem: `Graphviz's \`dot\` could not run (${run.error.message}): ${INSTALL}` };
   if (run.status !== 0) {
     const reason = run.stderr.toString("utf8").trim().split("\n")[0] ?? "";
     return { problem: `Graphviz's \`dot -T${format}\` failed (exit ${run.status ?? "signal"}): ${reason}` };

@@ -69,7 +69,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   if (args.command === "generate" && args.watch) return watch(generator, io, report);
   const result = generator.run();
   if (args.command === "graph") {
-    const printer = (diagnostics: readonly Diagnostic[]) => printDiagnostics(diagnostics, result.projectDir, io);
+    const printer = (diagnostics: readonly Diagnostic[]) =>
+      printDiagnostics(diagnostics, result.projectDir, io);
     return graph(args, result, { ...io, color: colorOn(io), printDiagnostics: printer });
   }
   const code = report(result, io);

@@ -62,8 +62,16 @@ interface EdgeKind {
 }
 
 const LEGEND: readonly (EdgeKind & { readonly key: "built" | "deferred" | "optional" | "cycle" })[] = [
-  { key: "built", label: "depends on (built first)", present: (edges) => edges.some((e) => !e.deferred && !e.optional) },
-  { key: "deferred", label: "Lazy / Factory (built when first used)", present: (edges) => edges.some((e) => e.deferred) },
+  {
+    key: "built",
+    label: "depends on (built first)",
+    present: (edges) => edges.some((e) => !e.deferred && !e.optional),
+  },
+  {
+    key: "deferred",
+    label: "Lazy / Factory (built when first used)",
+    present: (edges) => edges.some((e) => e.deferred),
+  },
   { key: "optional", label: "optional", present: (edges) => edges.some((e) => e.optional && !e.deferred) },
   { key: "cycle", label: "dependency cycle", present: (edges) => edges.some((e) => e.cycle) },
 ];
@@ -85,7 +93,11 @@ export function writeMermaid(data: ManifestData): string {
     if (e.cycle) cycleLinks.push(i);
   });
   const legend = LEGEND.filter((kind) => kind.present(edges));
-  lines.push("  subgraph legend [legend]", "    direction LR", `    legend_node["${mermaidLabel(NODE_KEY)}"]`);
+  lines.push(
+    "  subgraph legend [legend]",
+    "    direction LR",
+    `    legend_node["${mermaidLabel(NODE_KEY)}"]`,
+  );
   legend.forEach((kind, i) => {
     const arrow = kind.key === "deferred" ? "-.->" : "-->";
     lines.push(`    legend_${i}a[" "] ${arrow}|"${mermaidLabel([kind.label])}"| legend_${i}b[" "]`);

@@ -47,5 +47,7 @@ export function markPng(png: Uint8Array, marker: string): Buffer {
 /** True when `bytes` is a PNG carrying the `tEXt` chunk `Comment: <marker>` (what `markPng` adds). */
 export function isMarkedPng(bytes: Uint8Array, marker: string): boolean {
   const expected = `${KEYWORD}\0${marker}`;
-  return (chunks(bytes) ?? []).some(([type, data]) => type === "tEXt" && data.toString("latin1") === expected);
+  return (chunks(bytes) ?? []).some(
+    ([type, data]) => type === "tEXt" && data.toString("latin1") === expected,
+  );
 }
