@@ -91,7 +91,7 @@ describe("the built CLI: usage errors and help", () => {
     ],
     [
       ["graph", "--format", "dott"],
-      '--format must be mermaid, dot or json (got "dott") (did you mean "dot"?)',
+      '--format must be mermaid, dot, json, svg or png (got "dott") (did you mean "dot"?)',
       "modreg graph --help",
     ],
     [["check", "--json", "x"], '--json does not apply to "modreg check"', "modreg check --help"],
