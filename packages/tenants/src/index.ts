@@ -15,3 +15,14 @@ export type { CanDisable, CanEnable, DependencyTree } from "./catalog.js";
 export type { TenantModuleInfo } from "./tenant.js";
 export { tenantContext } from "@modreg/core";
 export type { TenantContext } from "@modreg/core";
+export { createFlags } from "./flags/index.js";
+export type {
+  FlagPatch,
+  Flags,
+  FlagsOptions,
+  FlagStats,
+  FlagType,
+  OpenFeatureClientLike,
+  RedisClientLike,
+  TierStats,
+} from "./flags/types.js";

@@ -5,7 +5,7 @@
 import { compareIds, ModuleRegistryError } from "@modreg/core";
 import type { FlagValue, TenantChange, TenantState } from "./store.js";
 
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   switch (typeof value) {
@@ -22,7 +22,7 @@ function describe(value: unknown): string {
   }
 }
 
-function invalid(where: string, message: string): ModuleRegistryError {
+export function invalid(where: string, message: string): ModuleRegistryError {
   return new ModuleRegistryError("INVALID_ARGUMENT", `${where}: ${message}`);
 }
 
@@ -59,7 +59,7 @@ export function isFlagValue(value: unknown): value is FlagValue {
   );
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;

@@ -1,0 +1,240 @@
+/**
+ * The shared tier: one Redis key per tenant (`<prefix><tenantId>` → `<revision>|<flags JSON>`,
+ * with a TTL) and a pub/sub channel on which every instance hears that a tenant changed.
+ *
+ * Writes are revision-guarded (a Lua script refuses to replace a newer revision), so a slow
+ * reader can never put back flags older than an update that already refreshed the key. When
+ * Redis is unreachable or slow, every call resolves as a miss: callers fall back to memory and
+ * the store; the outage is reported once, and when it ends the tenants changed meanwhile are
+ * re-announced and `onReconnect` lets the caller drop what it may have missed.
+ */
+import { randomUUID } from "node:crypto";
+import type { FlagValue } from "../store.js";
+import { checkFlags } from "../validate.js";
+import type { RedisClientLike } from "./types.js";
+
+/** A tenant's flags at a revision, as cached. */
+export interface CachedFlags {
+  readonly flags: Readonly<Record<string, FlagValue>>;
+  readonly revision: number;
+}
+
+/** `SET key value EX ttl` unless the key holds a higher revision. */
+const GUARDED_SET = `
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  local r = tonumber(string.match(cur, '^(%d+)|'))
+  if r and r > tonumber(ARGV[1]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1`;
+
+export interface RedisTierOptions {
+  readonly client: RedisClientLike;
+  /** True when the tier created the client and must close it. */
+  readonly owned: boolean;
+  readonly keyPrefix: string;
+  readonly channel: string;
+  readonly ttlSeconds: number;
+  readonly timeoutMs: number;
+  readonly warn: (message: string) => void;
+  /** Another instance changed this tenant. */
+  readonly onRemoteChange: (tenantId: string) => void;
+  /** Redis is back after an outage: invalidations may have been missed. */
+  readonly onReconnect: () => void;
+}
+
+class Timeout extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
+}
+
+export class RedisTier {
+  readonly origin = randomUUID();
+  hits = 0;
+  misses = 0;
+  errors = 0;
+  received = 0;
+  private down = false;
+  /** Tenants changed while Redis was down: re-announced when it is back. */
+  private readonly pending = new Set<string>();
+  private readonly subscriber: RedisClientLike;
+  private readonly connecting: Promise<void>;
+  private closed = false;
+
+  constructor(private readonly o: RedisTierOptions) {
+    const { client } = o;
+    const subscriber = client.duplicate();
+    this.subscriber = subscriber;
+    const onError = (error: unknown) => this.outage(error);
+    client.on("error", onError);
+    this.subscriber.on("error", onError);
+    // The subscriber reconnects and re-subscribes by itself; what was published meanwhile is lost.
+    let subscribedOnce = false;
+    this.subscriber.on("ready", () => {
+      if (subscribedOnce) this.recovered();
+    });
+    client.on("ready", () => {
+      if (this.down) this.recovered();
+    });
+    this.connecting = (async () => {
+      if (!client.isOpen) await client.connect();
+      await subscriber.connect();
+      await subscriber.subscribe(o.channel, (message) => this.message(message));
+      subscribedOnce = true;
+    })();
+    this.connecting.catch((error: unknown) => this.outage(error));
+  }
+
+  /** Resolves once both connections are up and subscribed. */
+  ready(): Promise<void> {
+    return this.connecting;
+  }
+
+  get available(): boolean {
+    return !this.down && this.o.client.isReady;
+  }
+
+  /** The tenant's cached flags, or undefined on a miss, a malformed value or an outage. */
+  async get(tenantId: string): Promise<CachedFlags | undefined> {
+    const raw = await this.command(() => this.o.client.get(this.o.keyPrefix + tenantId));
+    if (raw === failed) return undefined;
+    const cached = typeof raw === "string" ? decode(raw) : undefined;
+    if (cached === undefined) this.misses++;
+    else this.hits++;
+    return cached;
+  }
+
+  /** Caches what was read from the store (never over a newer revision). */
+  async put(tenantId: string, cached: CachedFlags): Promise<void> {
+    await this.command(() => this.guardedSet(tenantId, cached));
+  }
+
+  /** After an update: refreshes the key, then tells every instance. Never throws. */
+  async changed(tenantId: string, cached: CachedFlags | undefined): Promise<void> {
+    const key = this.o.keyPrefix + tenantId;
+    const refreshed = await this.command(() =>
+      cached === undefined ? this.o.client.del(key) : this.guardedSet(tenantId, cached),
+    );
+    const published =
+      refreshed === failed
+        ? failed
+        : await this.command(() =>
+            this.o.client.publish(this.o.channel, JSON.stringify({ t: tenantId, o: this.origin })),
+          );
+    if (published === failed) this.pending.add(tenantId);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.connecting.catch(() => undefined);
+    await end(this.subscriber);
+    if (this.o.owned) await end(this.o.client);
+  }
+
+  private guardedSet(tenantId: string, cached: CachedFlags): Promise<unknown> {
+    return this.o.client.eval(GUARDED_SET, {
+      keys: [this.o.keyPrefix + tenantId],
+      arguments: [String(cached.revision), encode(cached), String(this.o.ttlSeconds)],
+    });
+  }
+
+  /** Runs one command with a deadline; an outage or a timeout resolves to `failed`. */
+  private async command<T>(run: () => Promise<T>): Promise<T | typeof failed> {
+    if (this.closed || !this.o.client.isReady) {
+      this.errors++;
+      if (!this.closed) this.outage(new Error("the client is not connected"));
+      return failed;
+    }
+    // Only a command sent during an outage proves it is over; one sent before it may still succeed.
+    const sentWhileDown = this.down;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const result = await Promise.race([
+        run(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Timeout(this.o.timeoutMs)), this.o.timeoutMs);
+        }),
+      ]);
+      if (sentWhileDown && this.down) this.recovered();
+      return result;
+    } catch (error) {
+      this.errors++;
+      this.outage(error);
+      return failed;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private message(raw: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    const { t, o } = (parsed ?? {}) as { t?: unknown; o?: unknown };
+    if (typeof t !== "string" || o === this.origin) return;
+    this.received++;
+    this.o.onRemoteChange(t);
+  }
+
+  private outage(error: unknown): void {
+    if (this.down || this.closed) return;
+    this.down = true;
+    this.o.warn(
+      `modreg flags: Redis is unavailable (${describe(error)}); serving flags from memory and the store until it is back`,
+    );
+  }
+
+  /** Both connections are up again (a `ready` event, or a command answered during an outage). */
+  private recovered(): void {
+    // The two connections come back one at a time: wait for the second.
+    if (this.closed || !this.o.client.isReady || !this.subscriber.isReady) return;
+    const wasDown = this.down;
+    this.down = false;
+    if (wasDown) this.o.warn("modreg flags: Redis is back; the shared tier is in use again");
+    this.o.onReconnect();
+    const pending = [...this.pending];
+    this.pending.clear();
+    for (const tenantId of pending) void this.changed(tenantId, undefined);
+  }
+}
+
+const failed = Symbol("failed");
+
+function encode(cached: CachedFlags): string {
+  return `${cached.revision}|${JSON.stringify(cached.flags)}`;
+}
+
+function decode(raw: string): CachedFlags | undefined {
+  const bar = raw.indexOf("|");
+  const revision = Number(raw.slice(0, bar));
+  if (bar < 1 || !Number.isSafeInteger(revision)) return undefined;
+  try {
+    return { flags: checkFlags("redis value", JSON.parse(raw.slice(bar + 1))), revision };
+  } catch {
+    return undefined;
+  }
+}
+
+async function end(client: RedisClientLike): Promise<void> {
+  try {
+    if (!client.isOpen) return;
+    if (!client.isReady) {
+      client.destroy?.();
+      return;
+    }
+    if (client.close) await client.close();
+    else if (client.quit) await client.quit();
+  } catch {
+    client.destroy?.();
+  }
+}

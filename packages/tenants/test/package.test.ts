@@ -1,0 +1,38 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const src = fileURLToPath(new URL("../src", import.meta.url));
+const manifest = JSON.parse(readFileSync(join(src, "..", "package.json"), "utf8")) as {
+  exports: Record<string, unknown>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional: boolean }>;
+};
+
+/** Files of the main entry: everything but the subpath entries' folders and files. */
+function mainEntryFiles(dir = src): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return e.name === "postgres" ? [] : mainEntryFiles(path);
+    return e.name.endsWith(".ts") && e.name !== "openfeature.ts" ? [path] : [];
+  });
+}
+
+describe("@modreg/tenants packaging", () => {
+  it("never imports an optional peer statically from the main entry", () => {
+    for (const file of mainEntryFiles()) {
+      const text = readFileSync(file, "utf8");
+      for (const peer of Object.keys(manifest.peerDependencies)) {
+        expect(text, file).not.toMatch(new RegExp(`^import [^;]*from "${peer}"`, "m"));
+      }
+    }
+  });
+
+  it("declares every peer optional and ships one subpath per peer-backed feature", () => {
+    for (const peer of Object.keys(manifest.peerDependencies)) {
+      expect(manifest.peerDependenciesMeta[peer]?.optional, peer).toBe(true);
+    }
+    expect(Object.keys(manifest.exports)).toEqual([".", "./postgres", "./openfeature", "./package.json"]);
+  });
+});
