@@ -10,12 +10,15 @@ const manifest = JSON.parse(readFileSync(join(src, "..", "package.json"), "utf8"
   peerDependenciesMeta: Record<string, { optional: boolean }>;
 };
 
+/** The subpath entries, each the one file (or folder) that may import its peer. */
+const SUBPATH_FILES = new Set(["openfeature.ts", "express.ts"]);
+
 /** Files of the main entry: everything but the subpath entries' folders and files. */
 function mainEntryFiles(dir = src): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const path = join(dir, e.name);
     if (e.isDirectory()) return e.name === "postgres" ? [] : mainEntryFiles(path);
-    return e.name.endsWith(".ts") && e.name !== "openfeature.ts" ? [path] : [];
+    return e.name.endsWith(".ts") && !SUBPATH_FILES.has(e.name) ? [path] : [];
   });
 }
 
@@ -33,6 +36,12 @@ describe("@modreg/tenants packaging", () => {
     for (const peer of Object.keys(manifest.peerDependencies)) {
       expect(manifest.peerDependenciesMeta[peer]?.optional, peer).toBe(true);
     }
-    expect(Object.keys(manifest.exports)).toEqual([".", "./postgres", "./openfeature", "./package.json"]);
+    expect(Object.keys(manifest.exports)).toEqual([
+      ".",
+      "./postgres",
+      "./express",
+      "./openfeature",
+      "./package.json",
+    ]);
   });
 });
