@@ -62,6 +62,9 @@ export interface RedisServer {
   readonly url: string;
   /** SIGKILL: the server vanishes mid-connection, as in a crash. */
   kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT: connections stay open but nothing answers, as in a hung server. */
+  pause(): void;
+  resume(): void;
   /** Starts it again on the same port (empty: it saves nothing). */
   restart(): Promise<void>;
   /** Stops it and removes its directory. */
@@ -117,6 +120,8 @@ export async function startRedis(): Promise<RedisServer> {
     port,
     url: `redis://127.0.0.1:${port}`,
     kill: () => halt("SIGKILL"),
+    pause: () => void child?.kill("SIGSTOP"),
+    resume: () => void child?.kill("SIGCONT"),
     restart: async () => {
       await halt("SIGKILL");
       await launch();

@@ -157,6 +157,37 @@ describe("createFlags with a Redis tier (real redis-server)", () => {
     expect(await b.isEnabled("acme", "beta")).toBe(false);
     expect(warnings.filter((w) => w.includes("unavailable")).length).toBe(3); // still one per outage
   });
+
+  it("treats a Redis that stops answering as an outage after redisTimeoutMs, without a failed call", async () => {
+    const warnings: string[] = [];
+    const store = createMemoryStore({ acme: { flags: { beta: true } } });
+    const flags = createFlags({
+      store,
+      redis: redis.url,
+      memoryTtlMs: 0,
+      redisTimeoutMs: 100,
+      channel: `test:${++channels}`,
+      onWarning: (m) => warnings.push(m),
+    });
+    open.push(flags);
+    await flags.ready();
+    expect(await flags.isEnabled("acme", "beta")).toBe(true);
+    redis.pause();
+    try {
+      const start = performance.now();
+      expect(await flags.isEnabled("acme", "beta")).toBe(true); // from the store, after the timeout
+      const waited = performance.now() - start;
+      expect(waited).toBeGreaterThanOrEqual(95);
+      expect(waited).toBeLessThan(1_000);
+      expect(warnings).toEqual([expect.stringContaining("no answer within 100 ms")]);
+    } finally {
+      redis.resume();
+    }
+    await waitFor(async () => {
+      await flags.isEnabled("acme", "beta");
+      return warnings.some((w) => w.includes("is back"));
+    }, 5_000);
+  });
 });
 
 async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {

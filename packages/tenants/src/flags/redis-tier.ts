@@ -10,7 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { FlagValue } from "../store.js";
-import { checkFlags } from "../validate.js";
+import { isFlagValue } from "../validate.js";
 import type { RedisClientLike } from "./types.js";
 
 /** A tenant's flags at a revision, as cached. */
@@ -44,6 +44,11 @@ export interface RedisTierOptions {
   readonly onReconnect: () => void;
 }
 
+interface Pending {
+  readonly started: number;
+  readonly settle: () => void;
+}
+
 class Timeout extends Error {
   constructor(ms: number) {
     super(`no answer within ${ms} ms`);
@@ -66,6 +71,9 @@ export class RedisTier {
   private readonly subscriber: RedisClientLike;
   private readonly connecting: Promise<void>;
   private closed = false;
+  /** Commands waiting for Redis, checked against `timeoutMs` by the watchdog. */
+  private readonly inflight = new Set<Pending>();
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: RedisTierOptions) {
     const { client } = o;
@@ -133,6 +141,9 @@ export class RedisTier {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.watchdog);
+    for (const pending of this.inflight) pending.settle();
+    this.inflight.clear();
     await this.connecting.catch(() => undefined);
     await end(this.subscriber);
     if (this.o.owned) await end(this.o.client);
@@ -145,32 +156,59 @@ export class RedisTier {
     });
   }
 
-  /** Runs one command with a deadline; an outage or a timeout resolves to `failed`. */
-  private async command<T>(run: () => Promise<T>): Promise<T | typeof failed> {
+  /**
+   * Runs one command with a deadline; an outage or a timeout resolves to `failed`. One shared
+   * watchdog timer enforces the deadlines (a timer per command would cost every read).
+   */
+  private command<T>(run: () => Promise<T>): Promise<T | typeof failed> {
     if (this.closed || !this.o.client.isReady) {
       this.errors++;
       if (!this.closed) this.outage(new Error("the client is not connected"));
-      return failed;
+      return Promise.resolve(failed);
     }
     // Only a command sent during an outage proves it is over; one sent before it may still succeed.
     const sentWhileDown = this.down;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const result = await Promise.race([
-        run(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Timeout(this.o.timeoutMs)), this.o.timeoutMs);
-        }),
-      ]);
-      if (sentWhileDown && this.down) this.recovered();
-      return result;
-    } catch (error) {
-      this.errors++;
-      this.outage(error);
-      return failed;
-    } finally {
-      clearTimeout(timer);
-    }
+    return new Promise((resolve) => {
+      const pending: Pending = { started: Date.now(), settle: () => resolve(failed) };
+      this.inflight.add(pending);
+      this.armWatchdog();
+      run().then(
+        (result) => {
+          if (!this.inflight.delete(pending)) return; // timed out already
+          if (sentWhileDown && this.down) this.recovered();
+          resolve(result);
+        },
+        (error: unknown) => {
+          if (!this.inflight.delete(pending)) return;
+          this.errors++;
+          this.outage(error);
+          resolve(failed);
+        },
+      );
+    });
+  }
+
+  private armWatchdog(): void {
+    if (this.watchdog !== undefined) return;
+    const { timeoutMs } = this.o;
+    this.watchdog = setInterval(
+      () => {
+        const now = Date.now();
+        for (const pending of this.inflight) {
+          if (now - pending.started < timeoutMs) continue;
+          this.inflight.delete(pending);
+          this.errors++;
+          this.outage(new Timeout(timeoutMs));
+          pending.settle();
+        }
+        if (this.inflight.size === 0) {
+          clearInterval(this.watchdog);
+          this.watchdog = undefined;
+        }
+      },
+      Math.max(5, Math.ceil(timeoutMs / 4)),
+    );
+    this.watchdog.unref();
   }
 
   private message(raw: string): void {
@@ -214,15 +252,22 @@ function encode(cached: CachedFlags): string {
   return `${cached.revision}|${JSON.stringify(cached.flags)}`;
 }
 
+/** `<revision>|<flags JSON>` back to flags; anything malformed is a miss (the store answers instead). */
 function decode(raw: string): CachedFlags | undefined {
   const bar = raw.indexOf("|");
   const revision = Number(raw.slice(0, bar));
   if (bar < 1 || !Number.isSafeInteger(revision)) return undefined;
+  let flags: unknown;
   try {
-    return { flags: checkFlags("redis value", JSON.parse(raw.slice(bar + 1))), revision };
+    flags = JSON.parse(raw.slice(bar + 1));
   } catch {
     return undefined;
   }
+  // JSON.parse makes plain objects with own properties only (even "__proto__"): checking the
+  // values is enough, without the copy that checkFlags makes of caller input.
+  if (typeof flags !== "object" || flags === null || Array.isArray(flags)) return undefined;
+  for (const key in flags) if (!isFlagValue((flags as Record<string, unknown>)[key])) return undefined;
+  return { flags: Object.freeze(flags as Record<string, FlagValue>), revision };
 }
 
 async function end(client: RedisClientLike): Promise<void> {
