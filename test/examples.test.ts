@@ -16,6 +16,7 @@ const projects = [
     project: "decorators/tsconfig.legacy.json",
     out: "decorators/src/modules.generated.ts",
   },
+  { dir: "packages/examples/saas", project: "tsconfig.json", out: "src/modules.generated.ts" },
   {
     dir: "packages/examples/plugins/pdf",
     project: "tsconfig.json",
