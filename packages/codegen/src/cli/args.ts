@@ -33,6 +33,8 @@ export interface CommandLine {
   readonly format: GraphFormat;
   readonly yes: boolean;
   readonly dryRun: boolean;
+  /** `migrate --from`. */
+  readonly from: string | undefined;
 }
 
 /**
@@ -171,5 +173,6 @@ function build(
     format: (values.format?.[0] as GraphFormat | undefined) ?? "mermaid",
     yes: booleans.has("yes"),
     dryRun: booleans.has("dry-run"),
+    from: values.from?.[0],
   };
 }

@@ -4,7 +4,7 @@
  */
 
 /** A command the user can run. */
-export type CommandName = "generate" | "check" | "graph";
+export type CommandName = "generate" | "check" | "graph" | "migrate";
 
 /** An option's internal name (what `parseArgs` collects it under). */
 export type OptionName =
@@ -21,6 +21,7 @@ export type OptionName =
   | "format"
   | "yes"
   | "dry-run"
+  | "from"
   | "help"
   | "version";
 
@@ -46,6 +47,7 @@ export const OPTIONS: Readonly<Record<OptionName, OptionSpec>> = {
   format: { long: "--format", value: "<f>" },
   yes: { long: "--yes", short: "-y" },
   "dry-run": { long: "--dry-run" },
+  from: { long: "--from", value: "<library>" },
   help: { long: "--help", short: "-h" },
   version: { long: "--version", short: "-v" },
 };
@@ -107,6 +109,17 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     ],
     notes:
       "Nodes show id@version, scope and the interfaces provided, with a legend.\nA dependency cycle does not stop the drawing: its edges are marked in red, the\ndiagnostics go to stderr, and the exit code is 1.",
+  },
+  migrate: {
+    summary: "rewrite a tsyringe or InversifyJS project to modreg (see the codegen README)",
+    usage: "modreg migrate --from tsyringe|inversify [options]",
+    options: [
+      ["from", "the library the project uses: tsyringe or inversify"],
+      PROJECT,
+      ["dry-run", "write nothing; print the changes as a unified diff"],
+    ],
+    notes:
+      "Every edit is computed first and written all at once; a failed run writes nothing.\nWhat it cannot convert is listed with file:line and left as it was.",
   },
 };
 

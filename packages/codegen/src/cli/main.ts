@@ -54,6 +54,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     io.stderr.write(`modreg: ${graphviz}\n`);
     return EXIT.usage;
   }
+  if (args.command === "migrate") {
+    const { runMigrate } = await import("../migrate/cli.js");
+    return runMigrate(args, io);
+  }
   const at = (p: string) => path.resolve(io.cwd, p);
   // loaded only now: ts-morph takes a while to import, and --help should not wait for it
   const { createGenerator } = await import("../generate.js");
