@@ -5,6 +5,7 @@
  * `MODULE_INVALID_OPTIONS`; other arguments with `INVALID_ARGUMENT`.
  */
 import { ModuleRegistryError, type ModuleRegistryErrorCode } from "./errors.js";
+import { isProvider } from "./provider.js";
 import { isToken } from "./tokens.js";
 
 /** A short, safe description of a value for a message: `null`, `"a" (a string)`, `an array`. */
@@ -146,16 +147,16 @@ export function checkOverrides(where: string, overrides: unknown): void {
 
 /** True for what names a module: a class, an id or a token. */
 export function isModuleKey(key: unknown): boolean {
-  return typeof key === "function" || typeof key === "string" || isToken(key);
+  return typeof key === "function" || typeof key === "string" || isToken(key) || isProvider(key);
 }
 
-/** `get(key)` and its siblings: a class, an id or a token. */
+/** `get(key)` and its siblings: a class, an id, a token or a provider. */
 export function checkKey(where: string, key: unknown): void {
   if (!isModuleKey(key)) {
     fail(
       "INVALID_ARGUMENT",
       `${where}(key)`,
-      `expected a class, an id or a token, got ${describeValue(key)}`,
+      `expected a class, an id, a token or a provider, got ${describeValue(key)}`,
     );
   }
 }

@@ -1,6 +1,7 @@
 import { describeValue, isPlainObject, isTimeout } from "./arguments.js";
 import { ModuleRegistryError } from "./errors.js";
 import { MANIFEST_FORMAT_VERSION, type Manifest } from "./manifest.js";
+import { isProvider } from "./provider.js";
 
 const SCOPES = new Set(["singleton", "lazy", "factory"]);
 const INJECTIONS = new Set(["value", "lazy", "factory", "none"]);
@@ -76,7 +77,10 @@ function metadataProblems(metadata: unknown, problems: string[]): void {
 function recordProblems(record: Record<string, unknown>): string[] {
   const problems: string[] = [];
   if (typeof record["id"] !== "string" || record["id"] === "") problems.push("id must be a non-empty string");
-  if (typeof record["class"] !== "function") problems.push("class must be a class");
+  if (record["provider"] !== undefined) {
+    if (!isProvider(record["provider"])) problems.push("provider must be the result of provide()");
+    if (record["class"] !== undefined) problems.push("a record has a class or a provider, not both");
+  } else if (typeof record["class"] !== "function") problems.push("class must be a class");
   if (typeof record["create"] !== "function") problems.push("create must be a function");
   optional(problems, record, "version", isString, "a string");
   if (record["scope"] !== undefined && !SCOPES.has(record["scope"] as string)) {

@@ -9,6 +9,7 @@ import type {
   SourceLocation,
 } from "./manifest.js";
 import type { ModuleState } from "./node.js";
+import type { Provider } from "./provider.js";
 import type { Token } from "./tokens.js";
 import type { InstanceOf, ModuleId, ModuleKey, UntypedId } from "./types.js";
 
@@ -99,6 +100,8 @@ export interface DependencyInfo {
 /** What the container knows about a module. */
 export interface ModuleInfo {
   readonly id: string;
+  /** A `@Module` class (or `register`ed class), or a `provide()` function. */
+  readonly kind: "class" | "provider";
   readonly version: string;
   readonly scope: Scope;
   readonly capabilities: readonly string[];
@@ -129,7 +132,8 @@ export interface ContainerGraph {
 
 /** Events a container emits; handlers run synchronously. Factory instances emit none. */
 export interface ContainerEvents {
-  built: { readonly id: string; readonly ms: number };
+  /** A tracked module was built; `instance` is what `get` returns for it. */
+  built: { readonly id: string; readonly ms: number; readonly instance: unknown };
   initialized: { readonly id: string; readonly ms: number };
   disposed: { readonly id: string };
   failed: { readonly id: string; readonly error: unknown };
@@ -155,13 +159,13 @@ export interface Container extends AsyncDisposable {
   start(options?: StartOptions): Promise<void>;
   /** The instance, synchronously. Throws `MODULE_ASYNC_INIT` when building it needs an async `onInit`. */
   get<K extends ModuleId>(id: K): InstanceOf<K>;
-  get<T>(key: Constructor<T> | Token<T> | UntypedId): T;
+  get<T>(key: Constructor<T> | Provider<T> | Token<T> | UntypedId): T;
   /** The instance; also builds lazy modules whose `onInit` is async. */
   resolve<K extends ModuleId>(id: K): Promise<InstanceOf<K>>;
-  resolve<T>(key: Constructor<T> | Token<T> | UntypedId): Promise<T>;
+  resolve<T>(key: Constructor<T> | Provider<T> | Token<T> | UntypedId): Promise<T>;
   /** A new instance of a factory-scoped module with its runtime arguments. */
   create<K extends ModuleId>(id: K, ...args: unknown[]): InstanceOf<K>;
-  create<T>(key: Constructor<T> | Token<T> | UntypedId, ...args: unknown[]): T;
+  create<T>(key: Constructor<T> | Provider<T> | Token<T> | UntypedId, ...args: unknown[]): T;
   /** True exactly when `get` would not throw `MODULE_NOT_FOUND`. Works before `start`. */
   has(key: ModuleKey): boolean;
   /** Instances of every active provider of a token, or of every module `discover` returns. */

@@ -131,14 +131,14 @@ class ContainerImpl extends Lifecycle implements Container {
   private add(defs: readonly Definition[]): void {
     if (this.definitions.length > 0) {
       const byId = new Map(this.definitions.map((d) => [d.id, d]));
-      const byClass = new Map(this.definitions.map((d) => [d.cls, d]));
+      const byHandle = new Map(this.definitions.map((d) => [d.handle, d]));
       for (const def of defs) {
         const existing = byId.get(def.id);
         if (existing !== undefined) throw duplicateIdError(def.id, existing, def, this.packages);
-        const sameClass = byClass.get(def.cls);
+        const sameClass = byHandle.get(def.handle);
         if (sameClass !== undefined) throw duplicateClassError(sameClass, def);
         byId.set(def.id, def);
-        byClass.set(def.cls, def);
+        byHandle.set(def.handle, def);
       }
     }
     for (const def of defs) this.definitions.push(def);
@@ -280,7 +280,7 @@ class ContainerImpl extends Lifecycle implements Container {
     const wanted = options.roots ? this.closureOf(options.roots) : neededBySingletons(order);
     this.bind(registry.nodes.filter((node) => node.owner === this && node.active));
     this.started = true;
-    for (const warning of missingClassWarnings(this.firstManifest, (cls) => registry.byClass.has(cls))) {
+    for (const warning of missingClassWarnings(this.firstManifest, (cls) => registry.byHandle.has(cls))) {
       this.warn(warning);
     }
     this.startWants = wanted;
@@ -426,7 +426,7 @@ class ContainerImpl extends Lifecycle implements Container {
     checkKey("has", key);
     if (isToken(key)) return (this.registry().providers.get(key.key)?.length ?? 0) > 0;
     const registry = this.registry();
-    const node = typeof key === "function" ? registry.byClass.get(key) : registry.byId.get(key);
+    const node = typeof key === "string" ? registry.byId.get(key) : registry.byHandle.get(key);
     return node?.active === true;
   }
 

@@ -8,6 +8,7 @@ import type { Container, Override, RegisterOptions } from "./container-types.js"
 import { ModuleRegistryError } from "./errors.js";
 import type { Constructor, ConditionRecord } from "./manifest.js";
 import type { Definition, InternalDep } from "./node.js";
+import { describeProvider, isProvider } from "./provider.js";
 import { type Token, isToken } from "./tokens.js";
 
 function toList(value: string | readonly string[] | undefined): readonly string[] | undefined {
@@ -107,7 +108,8 @@ export function definitionForClass(
     id: merged.id ?? target.name,
     version: merged.version ?? "0.0.0",
     scope: merged.scope ?? "singleton",
-    cls: target,
+    handle: target,
+    provider: undefined,
     create: spreadCreate(target, paramDeps.length),
     deps,
     provides: [],
@@ -127,6 +129,7 @@ export function definitionForClass(
 /** What `provide` of an override means for lookups. */
 export function describeKey(key: unknown): string {
   if (typeof key === "function") return `class ${(key as Constructor).name}`;
+  if (isProvider(key)) return describeProvider(key);
   if (isToken(key)) return `token ${key.key}`;
   return `"${String(key)}"`;
 }
@@ -147,7 +150,8 @@ export function overriddenDefinition(
     internal: true,
     version: "0.0.0",
     scope: "singleton",
-    cls: class TokenOverride {},
+    handle: class TokenOverride {},
+    provider: undefined,
     create: () => undefined,
     deps: [],
     provides: isToken(key) ? [key.key] : [],
@@ -163,7 +167,14 @@ export function overriddenDefinition(
     origin: -1,
     validated: false,
   };
-  const replaced = { ...base, deps: [] as InternalDep[], asyncInit: false, validated: false };
+  // What an override makes follows the rules of a class instance, also for a provider.
+  const replaced = {
+    ...base,
+    deps: [] as InternalDep[],
+    asyncInit: false,
+    validated: false,
+    provider: undefined,
+  };
   if ("useValue" in override) {
     const value = override.useValue;
     return { def: { ...replaced, create: () => value, hasInit: false }, external: true };
@@ -181,6 +192,7 @@ export function overriddenDefinition(
       def: {
         ...base,
         validated: false,
+        provider: undefined,
         create: spreadCreate(replacement, count),
         ...initOf(replacement),
       },

@@ -1,9 +1,10 @@
+import { describeKey } from "./definitions.js";
 import { ModuleRegistryError } from "./errors.js";
 import type { Definition } from "./node.js";
 
 /** Where a definition came from, for messages: `class Database (my-app)`. */
 function where(def: Definition, packages: readonly string[]): string {
-  return `class ${def.cls.name} (${def.origin < 0 ? "register" : packages[def.origin]})`;
+  return `${describeKey(def.handle)} (${def.origin < 0 ? "register" : packages[def.origin]})`;
 }
 
 /** Two modules with one id. */
@@ -20,29 +21,29 @@ export function duplicateIdError(
   );
 }
 
-/** One class under two ids. */
+/** One class (or provider) under two ids. */
 export function duplicateClassError(first: Definition, second: Definition): ModuleRegistryError {
   return new ModuleRegistryError(
     "MODULE_DUPLICATE_ID",
-    `class ${second.cls.name} is already module "${first.id}"; it cannot also be "${second.id}". Register a subclass, or use the existing id.`,
+    `${describeKey(second.handle)} is already module "${first.id}"; it cannot also be "${second.id}". Register a subclass, or use the existing id.`,
     { moduleId: second.id },
   );
 }
 
 /**
- * Throws when two of `defs` share an id or a class. `defs` is sorted by id, so equal ids
+ * Throws when two of `defs` share an id or a class (or provider). `defs` is sorted by id, so equal ids
  * are neighbours. Checked once per manifest whatever it claims (`validated` included).
  */
 export function assertUnique(defs: readonly Definition[], packages: readonly string[]): void {
-  const byClass = new Map<unknown, Definition>();
+  const byHandle = new Map<unknown, Definition>();
   for (let i = 0; i < defs.length; i++) {
     const def = defs[i]!;
     const previous = defs[i - 1];
     if (previous !== undefined && previous.id === def.id) {
       throw duplicateIdError(def.id, previous, def, packages);
     }
-    const sameClass = byClass.get(def.cls);
+    const sameClass = byHandle.get(def.handle);
     if (sameClass !== undefined) throw duplicateClassError(sameClass, def);
-    byClass.set(def.cls, def);
+    byHandle.set(def.handle, def);
   }
 }

@@ -4,6 +4,7 @@
  * instances already built are never touched: a change is validated against the running
  * graph first and refused whole when it would disturb anything.
  */
+import { duplicateClassError } from "./duplicates.js";
 import { ModuleRegistryError } from "./errors.js";
 import { type Definition, ModuleNode } from "./node.js";
 import { type ActivationContext, Registry, unmetCondition } from "./registry.js";
@@ -43,22 +44,6 @@ export function nodesFor(
   });
 }
 
-/** Two definitions with one id: names both classes and where they came from. */
-export function duplicateError(
-  id: string,
-  first: Definition,
-  second: Definition,
-  packages: readonly string[],
-): ModuleRegistryError {
-  const where = (d: Definition): string =>
-    `class ${d.cls.name} (${d.origin < 0 ? "register" : packages[d.origin]})`;
-  return new ModuleRegistryError(
-    "MODULE_DUPLICATE_ID",
-    `two modules have the id "${id}": ${where(first)} and ${where(second)}. Give one of them another \`id\`.`,
-    { moduleId: id },
-  );
-}
-
 /** Builds the error for two modules with one id (the container knows where each came from). */
 export type DuplicateError = (id: string, existing: ModuleNode, added: ModuleNode) => ModuleRegistryError;
 
@@ -75,24 +60,20 @@ export function placeNodes(
 ): ModuleNode[] {
   const result = [...nodes];
   const byId = new Map(result.map((node, i) => [node.id, i]));
-  const byClass = new Map(result.filter((n) => !n.def.internal).map((n) => [n.def.cls, n]));
+  const byClass = new Map(result.filter((n) => !n.def.internal).map((n) => [n.def.handle, n]));
   for (const node of added) {
     const at = byId.get(node.id);
     const existing = at === undefined ? undefined : result[at]!;
     if (existing !== undefined && (existing.active || existing.owner === owner)) {
       throw duplicate(node.id, existing, node);
     }
-    const sameClass = byClass.get(node.def.cls);
+    const sameClass = byClass.get(node.def.handle);
     if (sameClass !== undefined && sameClass !== existing) {
-      throw new ModuleRegistryError(
-        "MODULE_DUPLICATE_ID",
-        `class ${node.def.cls.name} is already module "${sameClass.id}"; it cannot also be "${node.id}". Register a subclass, or use the existing id.`,
-        { moduleId: node.id },
-      );
+      throw duplicateClassError(sameClass.def, node.def);
     }
     if (at === undefined) byId.set(node.id, result.push(node) - 1);
     else result[at] = node;
-    byClass.set(node.def.cls, node);
+    byClass.set(node.def.handle, node);
   }
   return result;
 }

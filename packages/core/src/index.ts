@@ -21,6 +21,7 @@ export type { Adjacency, OrderResult, TraversalOptions } from "./graph.js";
 export { satisfiesRange } from "./versions.js";
 export { MANIFEST_FORMAT_VERSION, defineManifest } from "./manifest.js";
 export type {
+  ClassRecord,
   ConditionRecord,
   Constructor,
   DependencyRecord,
@@ -28,10 +29,14 @@ export type {
   Manifest,
   MetadataValue,
   ModuleRecord,
+  ProviderRecord,
+  RecordFields,
   Resolve,
   Scope,
   SourceLocation,
 } from "./manifest.js";
+export { isProvider, provide } from "./provider.js";
+export type { Provided, Provider, ProviderHooks, ProviderOptions } from "./provider.js";
 export { isToken, token } from "./tokens.js";
 export { TENANT_CONTEXT_KEY, tenantContext } from "./tenant-context.js";
 export type { TenantContext } from "./tenant-context.js";

@@ -28,6 +28,7 @@ export function infoOf(node: ModuleNode): ModuleInfo {
   }));
   return {
     id: node.id,
+    kind: def.provider === undefined ? "class" : "provider",
     version: def.version,
     scope: def.scope,
     capabilities: def.capabilities,

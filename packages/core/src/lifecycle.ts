@@ -3,6 +3,7 @@ import type { ContainerEvents } from "./container-types.js";
 import { compiledResolve, isStructural, markStructural, readDependency } from "./dependencies.js";
 import { ModuleRegistryError, describeError, formatPath } from "./errors.js";
 import type { ModuleNode } from "./node.js";
+import { builderOf, disposeInstance } from "./phases.js";
 import { isBuildEdge } from "./registry.js";
 import { withTimeout } from "./timeouts.js";
 
@@ -10,8 +11,6 @@ const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
 interface Initializable {
   onInit?: () => unknown;
-  onDispose?: () => unknown;
-  [Symbol.asyncDispose]?: () => unknown;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -98,13 +97,15 @@ export abstract class Lifecycle {
   }
 
   private maker(node: ModuleNode): () => unknown {
-    if (node.def.hasInit !== false) return () => this.produce(node, NO_ARGS);
+    // `produce` checks for an onInit, and that a provider function did not return a promise
+    if (node.def.hasInit !== false || node.def.provider !== undefined)
+      return () => this.produce(node, NO_ARGS);
     const { create } = node.def;
     return () => {
       try {
         return create(node.resolve, NO_ARGS);
       } catch (error) {
-        throw loadFailed(node, "its constructor", error);
+        throw loadFailed(node, builderOf(node.def), error);
       }
     };
   }
@@ -163,7 +164,19 @@ export abstract class Lifecycle {
     try {
       instance = node.def.create(node.resolve, args) as Initializable;
     } catch (error) {
-      throw loadFailed(node, "its constructor", error);
+      throw loadFailed(node, builderOf(node.def), error);
+    }
+    if (node.def.provider !== undefined) {
+      if (isThenable(instance)) {
+        Promise.resolve(instance).catch(ignore);
+        throw new ModuleRegistryError(
+          "MODULE_ASYNC_INIT",
+          `factory-scoped provider "${node.id}" returned a promise; a factory's function must be synchronous. ` +
+            "Make it synchronous, or make it lazy and use `await container.resolve(...)`.",
+          { moduleId: node.id },
+        );
+      }
+      return instance;
     }
     if (node.def.hasInit !== false && typeof instance.onInit === "function") {
       const result = instance.onInit();
@@ -196,7 +209,7 @@ export abstract class Lifecycle {
         // (a `resolve` shares it); the caller is told to use `resolve`.
         throw new ModuleRegistryError(
           "MODULE_ASYNC_INIT",
-          `module "${target.id}" returned a promise from onInit, but its manifest says onInit is synchronous. ` +
+          `module "${target.id}" returned a promise from ${target.def.provider ? "its provider function, but its manifest says that is" : "onInit, but its manifest says onInit is"} synchronous. ` +
             "Use `await container.resolve(...)` for it, and regenerate the manifest.",
           { moduleId: target.id },
         );
@@ -216,7 +229,11 @@ export abstract class Lifecycle {
       );
     }
     const why =
-      blocker.building !== undefined ? "is being initialized asynchronously" : "has an async onInit";
+      blocker.building !== undefined
+        ? "is being initialized asynchronously"
+        : blocker.def.provider
+          ? "is an async provider"
+          : "has an async onInit";
     return new ModuleRegistryError(
       "MODULE_ASYNC_INIT",
       `module "${node.id}" cannot be built synchronously: ${blocker === node ? "it" : `its dependency "${blocker.id}"`} ${why}. ` +
@@ -300,6 +317,14 @@ export abstract class Lifecycle {
     const t0 = now(this.timings);
     const instance = this.construct(node);
     const t1 = now(this.timings);
+    if (node.def.provider !== undefined) {
+      // A provider function's value is the instance; an async one's is awaited like an onInit.
+      if (!isThenable(instance)) {
+        this.ready(node, instance, t0, t1);
+        return undefined;
+      }
+      return this.initializing(node, undefined, instance, t0, t1);
+    }
     let result: unknown;
     try {
       result = node.external ? undefined : callInit(node, instance);
@@ -313,7 +338,10 @@ export abstract class Lifecycle {
     return this.initializing(node, instance, result, t0, t1);
   }
 
-  /** Tracks an `onInit` in flight (bounded by the timeout) as `node.building`. */
+  /**
+   * Tracks an `onInit` in flight (bounded by the timeout) as `node.building`; with no
+   * `instance`, `result` is an async provider's pending value, which becomes the instance.
+   */
   private initializing(
     node: ModuleNode,
     instance: unknown,
@@ -321,15 +349,19 @@ export abstract class Lifecycle {
     t0: number,
     t1: number,
   ): Promise<void> {
+    const provided = node.def.provider !== undefined;
+    const where = provided ? builderOf(node.def) : "onInit";
     const ms = this.timeoutOf(node);
     const settled =
       ms === undefined
         ? Promise.resolve(result)
-        : withTimeout(result, ms, `onInit of module "${node.id}"`, () => this.disposeLate(node, instance));
+        : withTimeout(result, ms, `${provided ? "the provider function" : "onInit"} of module "${node.id}"`, (value) =>
+            this.disposeLate(node, provided ? value : instance),
+          );
     const building = settled.then(
-      () => this.ready(node, instance, t0, t1),
+      (value) => this.ready(node, provided ? value : instance, t0, t1),
       (error: unknown) => {
-        throw this.fail(node, loadFailed(node, "onInit", error));
+        throw this.fail(node, loadFailed(node, where, error));
       },
     );
     node.building = building;
@@ -342,13 +374,13 @@ export abstract class Lifecycle {
     return building;
   }
 
-  /** Runs the constructor of a tracked module; a failure marks it failed. */
+  /** Runs the constructor (or provider function) of a tracked module; a failure marks it failed. */
   private construct(node: ModuleNode): unknown {
     constructing.push(node);
     try {
       return node.def.create(node.resolve, NO_ARGS);
     } catch (error) {
-      throw this.fail(node, loadFailed(node, "its constructor", error));
+      throw this.fail(node, loadFailed(node, builderOf(node.def), error));
     } finally {
       constructing.pop();
     }
@@ -368,7 +400,7 @@ export abstract class Lifecycle {
       node.buildMs = t1 - t0;
       node.initMs = performance.now() - t1;
     }
-    this.emit("built", { id: node.id, ms: node.buildMs });
+    this.emit("built", { id: node.id, ms: node.buildMs, instance });
     this.emit("initialized", { id: node.id, ms: node.initMs });
   }
 
@@ -403,12 +435,9 @@ export abstract class Lifecycle {
       );
   }
 
-  /** Runs an instance's `onDispose` (or `[Symbol.asyncDispose]`); a promise when it returned one. */
+  /** Disposes an instance (see `disposeInstance`); a promise when its hook returned one. */
   private runDispose(node: ModuleNode, instance: unknown): Promise<unknown> | undefined {
-    const value = instance as Initializable | null | undefined;
-    const onDispose = value?.onDispose ?? value?.[Symbol.asyncDispose];
-    if (typeof onDispose !== "function") return undefined;
-    const result: unknown = onDispose.call(value);
+    const result = disposeInstance(node.def, instance);
     if (!isThenable(result)) return undefined;
     const ms = this.timeoutOf(node);
     return ms === undefined
@@ -500,7 +529,7 @@ function loadFailed(node: ModuleNode, where: string, error: unknown): ModuleRegi
 function disposeFailed(node: ModuleNode, error: unknown): ModuleRegistryError {
   return new ModuleRegistryError(
     "MODULE_DISPOSE_FAILED",
-    `module "${node.id}" failed in onDispose: ${describeError(error)}`,
+    `module "${node.id}" failed in ${node.def.provider ? "its dispose hook" : "onDispose"}: ${describeError(error)}`,
     { moduleId: node.id, cause: error },
   );
 }

@@ -4,6 +4,8 @@
  * scanning and resolution no reflection.
  */
 
+import type { Provider } from "./provider.js";
+
 /** The manifest layout this version of `@modreg/core` reads. */
 export const MANIFEST_FORMAT_VERSION = 1;
 
@@ -71,22 +73,20 @@ export interface SourceLocation {
   readonly column?: number;
 }
 
-/** One module of a manifest. */
-export interface ModuleRecord<T = unknown> {
+/** What every manifest record has, whether a class or a provider function builds it. */
+export interface RecordFields {
   readonly id: string;
   /** Semver version; default `"0.0.0"`. */
   readonly version?: string;
   /** Default `"singleton"`. */
   readonly scope?: Scope;
-  /** The class, so `get(Class)` and overrides by class work. */
-  readonly class: Constructor<T>;
   readonly capabilities?: readonly string[];
   /** Interface keys this module implements, through its whole heritage chain. */
   readonly provides?: readonly string[];
   readonly deps?: readonly DependencyRecord[];
   readonly when?: ConditionRecord;
   readonly metadata?: Readonly<Record<string, MetadataValue>>;
-  /** `onInit` is declared `async` or returns a Promise. */
+  /** `onInit` is declared `async` or returns a Promise; for a provider, its function does. */
   readonly asyncInit?: boolean;
   /** Number of trailing runtime arguments (factory scope): `create(r, args)`. */
   readonly args?: number;
@@ -94,10 +94,29 @@ export interface ModuleRecord<T = unknown> {
   readonly initTimeoutMs?: number;
   /** A per-tenant module: inactive in a root container, built in the tenant containers that load it. */
   readonly tenant?: boolean;
-  /** Builds one instance with a direct constructor call. */
-  readonly create: (r: Resolve, args: readonly unknown[]) => T;
   readonly source?: SourceLocation;
 }
+
+/** A `@Module` class. */
+export interface ClassRecord<T = unknown> extends RecordFields {
+  /** The class, so `get(Class)` and overrides by class work. */
+  readonly class: Constructor<T>;
+  readonly provider?: undefined;
+  /** Builds one instance with a direct constructor call. */
+  readonly create: (r: Resolve, args: readonly unknown[]) => T;
+}
+
+/** A `provide()` export. */
+export interface ProviderRecord<T = unknown> extends RecordFields {
+  /** The provider, so `get(provider)` and overrides by provider work. */
+  readonly provider: Provider<T>;
+  readonly class?: undefined;
+  /** Calls the provider function directly; `asyncInit` says whether it returns a promise. */
+  readonly create: (r: Resolve, args: readonly unknown[]) => T | PromiseLike<T>;
+}
+
+/** One module of a manifest: a class, or a provider function. */
+export type ModuleRecord<T = unknown> = ClassRecord<T> | ProviderRecord<T>;
 
 /** What `modreg generate` writes, and what `createContainer` and `load` take. */
 export interface Manifest {

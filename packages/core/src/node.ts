@@ -2,6 +2,7 @@ import { assertManifest } from "./check-manifest.js";
 import { assertUnique } from "./duplicates.js";
 import { compareIds } from "./graph.js";
 import { noteGeneratedManifest, type StaleRecord, staleRecord } from "./stale.js";
+import type { Provider } from "./provider.js";
 import type {
   ConditionRecord,
   Constructor,
@@ -17,6 +18,9 @@ import type {
 /** Lifecycle state of a module in one container. */
 export type ModuleState = "inactive" | "pending" | "ready" | "failed" | "skipped" | "disposed";
 
+/** The class, or the `provide()` result, that names a module at run time (`get`, overrides). */
+export type ModuleHandle = Constructor | Provider;
+
 /** A dependency as the container holds it: a manifest edge, or a `register` edge by class. */
 export interface InternalDep extends DependencyRecord {
   readonly cls?: Constructor;
@@ -27,7 +31,12 @@ export interface Definition {
   readonly id: string;
   readonly version: string;
   readonly scope: Scope;
-  readonly cls: Constructor;
+  readonly handle: ModuleHandle;
+  /**
+   * Set for a provider function: what it returns is the instance (awaited when it is a
+   * promise); it has no `onInit`, and its hooks say how the value is disposed.
+   */
+  readonly provider: Provider | undefined;
   readonly create: ModuleRecord["create"];
   readonly deps: readonly InternalDep[];
   readonly provides: readonly string[];
@@ -126,12 +135,13 @@ export function definitionsOf(
 
 /** A manifest record as a definition, defaults filled in. */
 function definitionOf(record: ModuleRecord, origin: number, validated: boolean): Definition {
-  const prototype = (record.class as { prototype?: { onInit?: unknown } }).prototype;
+  const prototype = (record.class as { prototype?: { onInit?: unknown } } | undefined)?.prototype;
   return {
     id: record.id,
     version: record.version ?? "0.0.0",
     scope: record.scope ?? "singleton",
-    cls: record.class,
+    handle: record.provider ?? record.class,
+    provider: record.provider,
     create: record.create,
     deps: record.deps ?? NONE,
     provides: record.provides ?? NONE,

@@ -16,7 +16,7 @@ export function applyOverrides(
   const replaced = new Map<string, ModuleNode>();
   const list: readonly Override[] = overrides;
   const index = new Map<unknown, number>();
-  if (list.length > 0) nodes.forEach((node, i) => index.set(node.id, i).set(node.def.cls, i));
+  if (list.length > 0) nodes.forEach((node, i) => index.set(node.id, i).set(node.def.handle, i));
   for (const override of list) {
     const key = override.provide;
     if (isToken(key)) {

@@ -5,7 +5,7 @@ import { compareIds } from "./graph.js";
 import { isToken } from "./tokens.js";
 import type { ModuleKey } from "./types.js";
 import type { ConditionRecord, Constructor } from "./manifest.js";
-import type { InternalDep, ModuleNode } from "./node.js";
+import type { InternalDep, ModuleHandle, ModuleNode } from "./node.js";
 
 /** What conditions are matched against. */
 export interface ActivationContext {
@@ -48,12 +48,13 @@ export function unmetCondition(
 }
 
 /**
- * The nodes of one container with their lookup tables: by id, by class, and the active
+ * The nodes of one container with their lookup tables: by id, by class or provider, and the active
  * providers of each interface key (sorted by id).
  */
 export class Registry {
   readonly byId = new Map<string, ModuleNode>();
-  readonly byClass = new Map<Constructor, ModuleNode>();
+  /** By class, or by provider object. */
+  readonly byHandle = new Map<ModuleHandle, ModuleNode>();
   /** Active providers per interface key, sorted by id. */
   readonly providers = new Map<string, ModuleNode[]>();
   /** Every provider, active or not, for messages. */
@@ -69,7 +70,7 @@ export class Registry {
     for (const node of nodes) {
       if (!node.def.internal) {
         this.byId.set(node.id, node);
-        this.byClass.set(node.def.cls, node);
+        this.byHandle.set(node.def.handle, node);
       }
       for (const key of node.def.provides) {
         const replacement = replacedKeys.get(key);
@@ -85,7 +86,7 @@ export class Registry {
 
   /** The node a dependency names by id or class, active or not. */
   named(dep: InternalDep): ModuleNode | undefined {
-    if (dep.cls !== undefined) return this.byClass.get(dep.cls);
+    if (dep.cls !== undefined) return this.byHandle.get(dep.cls);
     return dep.id === undefined ? undefined : this.byId.get(dep.id);
   }
 
@@ -114,7 +115,7 @@ export class Registry {
           : "";
       throw new ModuleRegistryError("MODULE_NOT_FOUND", `no active module provides ${key.key}${why}.`);
     }
-    const node = typeof key === "function" ? this.byClass.get(key) : this.byId.get(key);
+    const node = typeof key === "string" ? this.byId.get(key) : this.byHandle.get(key as ModuleHandle);
     if (node === undefined) {
       const hint =
         typeof key === "function"

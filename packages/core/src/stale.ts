@@ -6,10 +6,11 @@ import { decoratedClasses, decorationCount } from "./decorator.js";
 import { ModuleRegistryError } from "./errors.js";
 import type { Constructor, ModuleRecord } from "./manifest.js";
 
-/** A record whose class takes more constructor parameters than its `create` passes. */
+/** A record whose class (or provider function) takes more parameters than its `create` passes. */
 export interface StaleRecord {
   readonly id: string;
-  readonly cls: Constructor;
+  /** `class Database's constructor`, `provider "pg-pool"'s function`. */
+  readonly what: string;
   readonly takes: number;
   readonly passes: number;
 }
@@ -22,16 +23,22 @@ export interface StaleRecord {
  * a current manifest passes; fewer is never reported.
  */
 export function staleRecord(record: ModuleRecord): StaleRecord | undefined {
-  const takes = typeof record.class === "function" ? record.class.length : 0;
+  const fn = record.provider !== undefined ? record.provider.fn : record.class;
+  const takes = typeof fn === "function" ? fn.length : 0;
   let passes = record.args ?? 0;
   for (const dep of record.deps ?? []) if (dep.inject !== "none") passes++;
-  return takes > passes ? { id: record.id, cls: record.class, takes, passes } : undefined;
+  if (takes <= passes) return undefined;
+  const what =
+    record.provider !== undefined
+      ? `provider "${record.id}"'s function`
+      : `class ${record.class.name}'s constructor`;
+  return { id: record.id, what, takes, passes };
 }
 
 /** The error `start()` fails with when a loaded manifest has stale records. */
 export function staleManifestError(stale: readonly StaleRecord[]): ModuleRegistryError {
   const describe = (s: StaleRecord): string =>
-    `class ${s.cls.name}'s constructor takes ${s.takes} parameter(s) but the manifest passes ${s.passes} (module "${s.id}")`;
+    `${s.what} takes ${s.takes} parameter(s) but the manifest passes ${s.passes} (module "${s.id}")`;
   const [first, ...rest] = stale;
   const more =
     rest.length > 0

@@ -1,4 +1,5 @@
 import type { Constructor } from "./manifest.js";
+import type { Provider } from "./provider.js";
 import type { Token } from "./tokens.js";
 
 /**
@@ -45,5 +46,5 @@ export type UntypedId = keyof ModuleRegistry extends never ? string : never;
 /** The instance type behind an id. */
 export type InstanceOf<K> = K extends keyof ModuleRegistry ? ModuleRegistry[K] : unknown;
 
-/** Anything that names a module or an interface: a class, an id or a token. */
-export type ModuleKey<T = unknown> = Constructor<T> | Token<T> | string;
+/** Anything that names a module or an interface: a class, a provider, an id or a token. */
+export type ModuleKey<T = unknown> = Constructor<T> | Provider<T> | Token<T> | string;

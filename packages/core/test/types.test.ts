@@ -15,6 +15,7 @@ import {
   defineManifest,
   token,
   topologicalOrder,
+  type ClassRecord,
   type Container,
   type ContainerEvents,
   type Factory,
@@ -22,7 +23,6 @@ import {
   type Lazy,
   type Manifest,
   type ModuleId,
-  type ModuleRecord,
   type ModuleRegistryErrorCode,
   type Override,
   type Token,
@@ -118,7 +118,7 @@ describe("Container.get", () => {
     const app = await startedApp();
     // @ts-expect-error -- a plain object is neither a class nor a token
     expect(() => app.get({ id: "database" })).toThrow(
-      /^INVALID_ARGUMENT: get\(key\): expected a class, an id or a token/,
+      /^INVALID_ARGUMENT: get\(key\): expected a class, an id, a token or a provider/,
     );
     // @ts-expect-error -- a number is not an id
     expectTypeOf<Container["get"]>().toBeCallableWith(1);
@@ -154,6 +154,7 @@ describe("Container.resolve, create and getAll", () => {
     expectTypeOf<Parameters<Parameters<typeof app.on<"built">>[1]>[0]>().toEqualTypeOf<{
       readonly id: string;
       readonly ms: number;
+      readonly instance: unknown;
     }>();
     expectTypeOf<Parameters<Parameters<typeof app.on<"failed">>[1]>[0]>().toEqualTypeOf<{
       readonly id: string;
@@ -222,7 +223,7 @@ describe("defineManifest", () => {
     expectTypeOf(manifest.formatVersion).toEqualTypeOf<1>();
     expectTypeOf(manifest.package).toEqualTypeOf<"@acme/app">();
     expectTypeOf(manifest.modules).toEqualTypeOf<
-      readonly [ModuleRecord<Database>, ModuleRecord<ConsoleLogger>]
+      readonly [ClassRecord<Database>, ClassRecord<ConsoleLogger>]
     >();
     expectTypeOf(manifest).toExtend<Manifest>();
     expect(manifest.modules).toBe(records);

@@ -1,0 +1,34 @@
+/**
+ * The hooks a built instance is taken through after it is constructed: how it is disposed
+ * (class methods, a provider's hooks, the standard dispose symbols).
+ */
+import type { Definition } from "./node.js";
+
+interface Disposable {
+  onDispose?: () => unknown;
+  [Symbol.asyncDispose]?: () => unknown;
+  [Symbol.dispose]?: () => unknown;
+}
+
+/**
+ * Disposes one instance and returns what its hook returned (a promise to await, or not):
+ * a provider's `hooks.dispose(value)`, else the value's `onDispose` (classes only),
+ * `[Symbol.asyncDispose]` or `[Symbol.dispose]`. A provider with `dispose: false` is left alone.
+ */
+export function disposeInstance(def: Definition, instance: unknown): unknown {
+  const hook = def.provider?.hooks.dispose;
+  if (hook === false) return undefined;
+  if (typeof hook === "function") return hook(instance as never);
+  if (typeof instance !== "object" && typeof instance !== "function") return undefined;
+  const value = instance as Disposable | null;
+  const method =
+    (def.provider === undefined ? value?.onDispose : undefined) ??
+    value?.[Symbol.asyncDispose] ??
+    value?.[Symbol.dispose];
+  return typeof method === "function" ? method.call(value) : undefined;
+}
+
+/** What building a module runs, for messages: a constructor or a provider function. */
+export function builderOf(def: Definition): string {
+  return def.provider === undefined ? "its constructor" : "its provider function";
+}
