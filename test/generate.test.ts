@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { describeRun, modreg, node, tsc, tsx } from "./support/run.js";
+import { compileAndRun, describeRun, modreg, tsc, tsx } from "./support/run.js";
 import { copyFixture, removeDir } from "./support/workdir.js";
 
 const OUT = ["--project", "tsconfig.json", "--out", "src/modules.generated.ts"];
@@ -37,14 +37,7 @@ describe("modreg generate on a valid project", () => {
     expect(underTsx.status, describeRun(underTsx)).toBe(0);
     expect(underTsx.stdout.trim()).toBe("inventory count: 6");
 
-    const compiled = tsc(
-      ["-p", "tsconfig.json", "--noEmit", "false", "--rootDir", "src", "--outDir", "dist"],
-      {
-        cwd: dir,
-      },
-    );
-    expect(compiled.status, describeRun(compiled)).toBe(0);
-    const underNode = node("dist/main.js", [], { cwd: dir });
+    const underNode = compileAndRun(dir);
     expect(underNode.status, describeRun(underNode)).toBe(0);
     expect(underNode.stdout.trim()).toBe("inventory count: 6");
   });

@@ -67,6 +67,19 @@ export function tsc(args: readonly string[], options: RunOptions = {}): RunResul
   return node(binOf("typescript", "tsc"), args, options);
 }
 
+/**
+ * Compiles a fixture project with tsc (`src` to `dist`, emitting despite `noEmit` in its
+ * tsconfig) and runs `dist/<entry>.js` with node: the app as plain JavaScript. Returns the
+ * compiler's result when it fails.
+ */
+export function compileAndRun(dir: string, entry = "main", options: RunOptions = {}): RunResult {
+  const compiled = tsc(["-p", "tsconfig.json", "--noEmit", "false", "--rootDir", "src", "--outDir", "dist"], {
+    cwd: dir,
+  });
+  if (compiled.status !== 0) return compiled;
+  return node(`dist/${entry}.js`, [], { ...options, cwd: dir });
+}
+
 /** Output of a run, for assertion messages. */
 export function describeRun(result: RunResult): string {
   return `exit ${String(result.status)}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;

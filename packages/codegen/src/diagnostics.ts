@@ -28,6 +28,8 @@ export const DIAGNOSTIC_CODES = {
   MR2013: "two declarations share one interface key",
   MR2014: "abstract class decorated with @Module",
   MR2015: "syntax error (or a file that is not UTF-8)",
+  MR2016: "provide() is not an exported top-level const",
+  MR2017: "provider returns a type nothing can inject",
   MR2020: "migrate: a library construct with no automatic conversion, left as it was",
   MR2021: "migrate: a token that names no class and no registration, left as it was",
   MR2022: "migrate: a registration or resolve call left as it was",

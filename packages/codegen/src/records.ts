@@ -40,11 +40,19 @@ export interface ScannedOptions {
   readonly location: Location;
 }
 
+/**
+ * The members of a type no module can be injected as by type (a primitive, a union, an
+ * anonymous object), as the checker prints them, each with the primitive a literal widens to:
+ * what `inject` by id is checked against (`MR3008`). Sorted by text.
+ */
+export type TypeShape = readonly { readonly text: string; readonly base?: string }[];
+
 /** What a constructor parameter's declared type asks for. */
 export type ParamTarget =
   | { readonly kind: "class"; readonly key: string; readonly name: string; readonly abstract: boolean }
   | { readonly kind: "interface"; readonly key: string; readonly name: string }
-  | { readonly kind: "unsupported"; readonly reason: string };
+  /** A type only `inject` can choose a provider for (by id); `shape` is what the provider must fit. */
+  | { readonly kind: "unsupported"; readonly reason: string; readonly shape?: TypeShape };
 
 /** One constructor parameter. */
 export interface ScannedParam {
@@ -62,9 +70,25 @@ export interface ScannedParam {
   readonly target: ParamTarget;
 }
 
-/** One class decorated with `@Module` from `@modreg/core`. */
+/** What a `provide()` export provides: its function's awaited return type. */
+export interface ScannedProvider {
+  /** The provided type as the checker prints it, for messages. */
+  readonly typeText: string;
+  /** Key of the provided class or interface; `undefined` for a primitive, union or anonymous type (injected by id only). */
+  readonly key: string | undefined;
+  /** Members of the provided type, checked against the parameters `inject` chooses it for. */
+  readonly shape: TypeShape;
+  /** `void`, `unknown`, `any`, `never`, `null` or `undefined`: nothing can be injected with it. */
+  readonly uninjectable: boolean;
+  /** Where `provide()` was called, when that is not the initializer of an exported top-level `const`. */
+  readonly misplaced: "nested" | "not-const" | undefined;
+  /** The provider function (or the `provide` call when the function cannot be read). */
+  readonly functionLocation: Location;
+}
+
+/** One class decorated with `@Module` from `@modreg/core`, or one `provide()` export. */
 export interface ScannedModule {
-  /** Declared class name; `undefined` for `export default class {}`. */
+  /** Declared class name (or a provider's variable name); `undefined` for `export default class {}` / `export default provide(...)`. */
   readonly className: string | undefined;
   /** The name the declaring file exports it under (`"default"` for a default export); `undefined` when not exported. */
   readonly exportName: string | undefined;
@@ -84,6 +108,8 @@ export interface ScannedModule {
   readonly asyncInit: boolean;
   /** Where `onInit` is declared, when it is. */
   readonly onInitLocation: Location | undefined;
+  /** Set for a `provide()` export: `params` are its function's, `asyncInit` says it returns a promise. */
+  readonly provider?: ScannedProvider;
 }
 
 /** A class or interface that parameters or heritage name, by key. */
@@ -136,6 +162,8 @@ export interface DecoratorEmit {
 /** A module as the manifest describes it, without its class and `create` function. */
 export interface ModuleData {
   readonly id: string;
+  /** A `@Module` class, or a `provide()` export (whose `class` is the provider variable). */
+  readonly kind: "class" | "provider";
   readonly version: string;
   readonly scope: Scope;
   readonly capabilities: readonly string[];
@@ -154,7 +182,7 @@ export interface ModuleData {
   readonly metadata: Readonly<Record<string, MetadataValue>> | undefined;
   readonly asyncInit: boolean;
   readonly source: { readonly file: string; readonly line: number; readonly column: number };
-  /** How to import the class. */
+  /** How to import the class (or the provider). */
   readonly class: {
     readonly name: string | undefined;
     readonly exportName: string;

@@ -355,8 +355,11 @@ export abstract class Lifecycle {
     const settled =
       ms === undefined
         ? Promise.resolve(result)
-        : withTimeout(result, ms, `${provided ? "the provider function" : "onInit"} of module "${node.id}"`, (value) =>
-            this.disposeLate(node, provided ? value : instance),
+        : withTimeout(
+            result,
+            ms,
+            `${provided ? "the provider function" : "onInit"} of module "${node.id}"`,
+            (value) => this.disposeLate(node, provided ? value : instance),
           );
     const building = settled.then(
       (value) => this.ready(node, provided ? value : instance, t0, t1),

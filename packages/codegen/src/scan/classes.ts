@@ -1,6 +1,6 @@
 import { ts } from "ts-morph";
 import { TENANT_CONTEXT_KEY } from "@modreg/core";
-import type { Location, ParamTarget, ScannedParam } from "../records.js";
+import type { Location, ParamTarget, ScannedParam, TypeShape } from "../records.js";
 import { isFromCore, locate, type ScanContext } from "./context.js";
 import { declarationOf, injectableOf, typeArgumentsOf, type Substitution, type TypeKeys } from "./keys.js";
 import type { SyntacticTypes } from "./syntactic.js";
@@ -18,9 +18,9 @@ export class ClassReader {
    * the chain, with type arguments carried along: `UserRepo extends CachedRepo<User>` and
    * `CachedRepo<T> extends Repo<T>` give `Repo<User>`.
    */
-  heritage(declaration: ts.ClassDeclaration, symbolOf: () => ts.Symbol): string[] {
+  heritage(declaration: ts.ClassDeclaration | ts.InterfaceDeclaration, symbolOf: () => ts.Symbol): string[] {
     if (declaration.heritageClauses === undefined) return [];
-    const plain = this.plainHeritage(declaration);
+    const plain = ts.isClassDeclaration(declaration) ? this.plainHeritage(declaration) : undefined;
     if (plain !== undefined) return plain;
     const { checker } = this.context;
     const found = new Set<string>();
@@ -65,12 +65,7 @@ export class ClassReader {
     const own = constructors.find((c) => c.body !== undefined) ?? constructors[0];
     if (own !== undefined) {
       // a class's own type parameters could shadow a top-level name: leave those to the checker
-      const plain = declaration.typeParameters === undefined;
-      return own.parameters.map(
-        (node) =>
-          (plain ? this.plainParam(node) : undefined) ??
-          this.param(node, node.type && this.context.checker.getTypeFromTypeNode(node.type)),
-      );
+      return this.functionParams(own.parameters, declaration.typeParameters === undefined);
     }
     if (!hasExtends(declaration)) return [];
     const { checker } = this.context;
@@ -87,6 +82,19 @@ export class ClassReader {
       const node = parameter.valueDeclaration;
       return node && ts.isParameter(node) ? [this.param(node, checker.getTypeOfSymbol(parameter))] : [];
     });
+  }
+
+  /**
+   * Parameters read from their type annotations (a constructor's, or a provider function's).
+   * `plain`: no type parameters of the function or its class can shadow a top-level name, so
+   * plain names may be read without the checker.
+   */
+  functionParams(parameters: readonly ts.ParameterDeclaration[], plain: boolean): ScannedParam[] {
+    return parameters.map(
+      (node) =>
+        (plain ? this.plainParam(node) : undefined) ??
+        this.param(node, node.type && this.context.checker.getTypeFromTypeNode(node.type)),
+    );
   }
 
   /**
@@ -136,10 +144,12 @@ export class ClassReader {
     }
     let wrapper: ScannedParam["wrapper"] = "value";
     let multi = false;
-    if (KEYWORD_TYPES.has(type.kind)) {
-      // `tenant: string` (a runtime argument, or an error): no declaration to look up
-      const reason = `no module can provide \`${type.getText()}\``;
-      return { ...this.plainBase(node, identifier, optional), multi, wrapper, target: unsupported(reason) };
+    const keyword = KEYWORD_TYPES.get(type.kind);
+    if (keyword !== undefined) {
+      // `tenant: string` (a runtime argument, by id through `inject`, or an error): no declaration to look up
+      const reason = `no module can provide \`${type.getText()}\` by type`;
+      const target = { kind: "unsupported", reason, shape: keyword } as const;
+      return { ...this.plainBase(node, identifier, optional), multi, wrapper, target };
     }
     if (
       ts.isTypeReferenceNode(type) &&
@@ -223,13 +233,8 @@ export class ClassReader {
     const stripped = withoutUndefined(type);
     if (stripped !== type) optional = true;
     if (stripped === undefined) {
-      return {
-        ...base,
-        optional,
-        multi: false,
-        wrapper: "value",
-        target: unsupported("its type is a union"),
-      };
+      const target = { ...unsupported("its type is a union"), shape: shapeOf(checker, type) };
+      return { ...base, optional, multi: false, wrapper: "value", target };
     }
     type = stripped;
     let wrapper: ScannedParam["wrapper"] = "value";
@@ -281,7 +286,11 @@ export class ClassReader {
     const found = injectableOf(this.context.checker, type);
     const described = found && this.keys.describe(type);
     if (found === undefined || described === undefined) {
-      return unsupported(`no module can provide \`${this.context.checker.typeToString(type)}\``);
+      const { checker } = this.context;
+      return {
+        ...unsupported(`no module can provide \`${checker.typeToString(type)}\` by type`),
+        shape: shapeOf(checker, type),
+      };
     }
     const { declaration } = found;
     const { key, name } = described;
@@ -332,22 +341,29 @@ const TENANT_CONTEXT: ParamTarget = { kind: "interface", key: TENANT_CONTEXT_KEY
 /** Generic heritage chains deeper than this are not followed (F-bounded types could recurse forever). */
 const MAX_HERITAGE_DEPTH = 32;
 
-const KEYWORD_TYPES = new Set<ts.SyntaxKind>([
-  ts.SyntaxKind.StringKeyword,
-  ts.SyntaxKind.NumberKeyword,
-  ts.SyntaxKind.BooleanKeyword,
-  ts.SyntaxKind.BigIntKeyword,
-  ts.SyntaxKind.SymbolKeyword,
-  ts.SyntaxKind.ObjectKeyword,
-  ts.SyntaxKind.UnknownKeyword,
-  ts.SyntaxKind.AnyKeyword,
+/** Keyword types and their shapes, as `shapeOf` gives them through the checker. */
+const KEYWORD_TYPES = new Map<ts.SyntaxKind, TypeShape>([
+  [ts.SyntaxKind.StringKeyword, [{ text: "string" }]],
+  [ts.SyntaxKind.NumberKeyword, [{ text: "number" }]],
+  [
+    ts.SyntaxKind.BooleanKeyword,
+    [
+      { text: "false", base: "boolean" },
+      { text: "true", base: "boolean" },
+    ],
+  ],
+  [ts.SyntaxKind.BigIntKeyword, [{ text: "bigint" }]],
+  [ts.SyntaxKind.SymbolKeyword, [{ text: "symbol" }]],
+  [ts.SyntaxKind.ObjectKeyword, [{ text: "object" }]],
+  [ts.SyntaxKind.UnknownKeyword, [{ text: "unknown" }]],
+  [ts.SyntaxKind.AnyKeyword, [{ text: "any" }]],
 ]);
 
 function hasExtends(declaration: ts.ClassDeclaration): boolean {
   return declaration.heritageClauses?.some((c) => c.token === ts.SyntaxKind.ExtendsKeyword) === true;
 }
 
-function unsupported(reason: string): ParamTarget {
+function unsupported(reason: string): Extract<ParamTarget, { kind: "unsupported" }> {
   return { kind: "unsupported", reason };
 }
 
@@ -360,7 +376,26 @@ function withoutUndefined(type: ts.Type): ts.Type | undefined {
   return undefined;
 }
 
-function isPromiseLike(type: ts.Type): boolean {
+/**
+ * The members of a type for `inject` fit checks: each union member (without `undefined`) as
+ * the checker prints it, literals with the primitive they widen to.
+ */
+export function shapeOf(checker: ts.TypeChecker, type: ts.Type): TypeShape {
+  const members = type.isUnion() ? type.types : [type];
+  const shape = new Map<string, { text: string; base?: string }>();
+  for (const member of members) {
+    if (member.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) continue;
+    const text = checker.typeToString(member, undefined, ts.TypeFormatFlags.NoTruncation);
+    const literal =
+      member.flags & (ts.TypeFlags.Literal | ts.TypeFlags.BooleanLiteral | ts.TypeFlags.EnumLiteral);
+    const base = literal ? checker.typeToString(checker.getBaseTypeOfLiteralType(member)) : undefined;
+    shape.set(text, base === undefined || base === text ? { text } : { text, base });
+  }
+  return [...shape.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+}
+
+/** `Promise<T>` or `PromiseLike<T>`, also inside a union. */
+export function isPromiseLike(type: ts.Type): boolean {
   if (type.isUnion()) return type.types.some(isPromiseLike);
   const name = type.symbol?.name;
   return name === "Promise" || name === "PromiseLike";

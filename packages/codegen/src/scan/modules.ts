@@ -15,7 +15,7 @@ export function scanFile(
 ): ScannedModule[] {
   const modules: ScannedModule[] = [];
   const classes = new ClassReader(context, keys, syntactic);
-  const direct = syntactic.enabled ? directImports(sourceFile) : new Set<string>();
+  const direct = syntactic.enabled ? directImports(sourceFile, "Module") : new Set<string>();
   for (const statement of sourceFile.statements) {
     if (!ts.isClassDeclaration(statement)) continue;
     const decorator = ts.getDecorators(statement)?.find((d) => isModuleDecorator(context, d, direct));
@@ -35,7 +35,7 @@ export function scanFile(
       key: keys.ofDeclaration(statement),
       heritage: classes.heritage(statement, symbolOf),
       abstract: (ts.getCombinedModifierFlags(statement) & ts.ModifierFlags.Abstract) !== 0,
-      options: readOptions(context, keys, decorator),
+      options: decoratorOptions(context, keys, decorator),
       params: classes.params(statement, symbolOf),
       asyncInit: init.async,
       onInitLocation: init.location,
@@ -53,8 +53,21 @@ function isModuleDecorator(
   expression: ts.CallExpression;
 } {
   const call = decorator.expression;
-  if (!ts.isCallExpression(call)) return false;
   // decorators of top-level classes run in module scope, where nothing can shadow an import
+  return ts.isCallExpression(call) && isCoreCall(context, call, "Module", direct);
+}
+
+/**
+ * `name(...)`, `alias(...)`, `ns.name(...)` where the callee is `name` exported by
+ * `@modreg/core`. A callee in `direct` (a plain import, see `directImports`) is taken without
+ * asking the checker: only valid where no local binding can shadow it (module scope).
+ */
+export function isCoreCall(
+  context: ScanContext,
+  call: ts.CallExpression,
+  name: string,
+  direct: ReadonlySet<string>,
+): boolean {
   if (ts.isIdentifier(call.expression) && direct.has(call.expression.text)) return true;
   const callee = ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression;
   if (!ts.isIdentifier(callee)) return false;
@@ -62,15 +75,15 @@ function isModuleDecorator(
   if (found === undefined) return false;
   const symbol = resolveAlias(context, found);
   const declaration = symbol.declarations?.[0];
-  return symbol.name === "Module" && declaration !== undefined && isFromCore(context, declaration);
+  return symbol.name === name && declaration !== undefined && isFromCore(context, declaration);
 }
 
 /**
- * Local names bound by a plain `import { Module } from "@modreg/core"` (renamed or not): the
+ * Local names bound by a plain `import { <name> } from "@modreg/core"` (renamed or not): the
  * common case, recognised without asking the checker. Anything else (barrels, namespaces,
  * path aliases) goes through symbol resolution.
  */
-function directImports(sourceFile: ts.SourceFile): Set<string> {
+export function directImports(sourceFile: ts.SourceFile, name: string): Set<string> {
   const names = new Set<string>();
   for (const statement of sourceFile.statements) {
     if (
@@ -85,35 +98,47 @@ function directImports(sourceFile: ts.SourceFile): Set<string> {
     const bindings = statement.importClause.namedBindings;
     if (bindings === undefined || !ts.isNamedImports(bindings)) continue;
     for (const element of bindings.elements) {
-      if (!element.isTypeOnly && (element.propertyName ?? element.name).text === "Module")
+      if (!element.isTypeOnly && (element.propertyName ?? element.name).text === name)
         names.add(element.name.text);
     }
   }
   return names;
 }
 
-function readOptions(
+function decoratorOptions(
   context: ScanContext,
   keys: TypeKeys,
   decorator: ts.Decorator & { expression: ts.CallExpression },
 ): ScannedOptions {
-  const reader = new StaticReader(context, keys);
-  const argument = decorator.expression.arguments[0];
-  const location = locate(context, argument ?? decorator);
-  if (argument === undefined) return { value: {}, locations: reader.locations, errors: [], location };
-  const value = reader.read(argument, "");
-  const extra = decorator.expression.arguments.slice(1).map((a) => ({
+  const [argument, ...rest] = decorator.expression.arguments;
+  const options = readOptions(context, keys, argument, decorator, "the @Module argument");
+  if (rest.length === 0) return options;
+  const extra = rest.map((a) => ({
     location: locate(context, a),
     message: "@Module takes a single options argument",
   }));
+  return { ...options, errors: [...options.errors, ...extra] };
+}
+
+/** Reads an options argument statically; `what` names it in messages ("the @Module argument"). */
+export function readOptions(
+  context: ScanContext,
+  keys: TypeKeys,
+  argument: ts.Expression | undefined,
+  owner: ts.Node,
+  what: string,
+): ScannedOptions {
+  const reader = new StaticReader(context, keys);
+  const location = locate(context, argument ?? owner);
+  if (argument === undefined) return { value: {}, locations: reader.locations, errors: [], location };
+  const value = reader.read(argument, "");
   return {
     value: isObject(value) ? value : {},
     locations: reader.locations,
     errors: [
       ...reader.errors,
-      ...extra,
       ...(value !== undefined && !isObject(value)
-        ? [{ location, message: "the @Module argument must be an object literal" }]
+        ? [{ location, message: `${what} must be an object literal` }]
         : []),
     ],
     location,
@@ -130,8 +155,12 @@ function exportNameOf(declaration: ts.ClassDeclaration): string | undefined {
   if (flags & ts.ModifierFlags.Default) return "default";
   const name = declaration.name?.text;
   if (flags & ts.ModifierFlags.Export) return name;
-  if (name === undefined) return undefined;
-  for (const statement of declaration.getSourceFile().statements) {
+  return name === undefined ? undefined : exportedName(declaration.getSourceFile(), name);
+}
+
+/** The name a file exports a local binding under, through `export default x` or `export { x as y }`. */
+export function exportedName(sourceFile: ts.SourceFile, name: string): string | undefined {
+  for (const statement of sourceFile.statements) {
     if (
       ts.isExportAssignment(statement) &&
       !statement.isExportEquals &&

@@ -8,6 +8,7 @@ import { pathFilter } from "./glob.js";
 import { mergeKeys, TypeKeys, type KeyedDeclaration } from "./keys.js";
 import { scanFile } from "./modules.js";
 import { parseProblems, tooDeepToParse } from "./parse.js";
+import { scanProviders } from "./providers.js";
 import { SyntacticTypes, type SourceFiles } from "./syntactic.js";
 import { PackageNames, relativePosix } from "./packages.js";
 
@@ -160,7 +161,7 @@ export class ProjectScanner {
     );
     const files = order(this.rootFiles());
     const diagnostics: Diagnostic[] = [];
-    const walked = this.filesToWalk(sourceFiles, files, diagnostics);
+    const { walked, provideNames } = this.filesToWalk(sourceFiles, files, diagnostics);
     const results = new Map<string, CachedFile>();
     for (const fileName of walked) {
       const sourceFile = sourceFiles(fileName)!;
@@ -171,7 +172,10 @@ export class ProjectScanner {
       }
       context.touched.clear();
       keys.take();
-      const modules = scanFile(context, keys, syntactic, sourceFile);
+      const modules = [
+        ...scanFile(context, keys, syntactic, sourceFile),
+        ...scanProviders(context, keys, syntactic, sourceFile, provideNames),
+      ];
       results.set(fileName, { sourceFile, modules, touched: new Set(context.touched), keys: keys.take() });
     }
     this.cache.clear();
@@ -191,15 +195,19 @@ export class ProjectScanner {
     };
   }
 
-  /** Files that may declare modules: in the project, matching the include/exclude globs, mentioning the decorator. */
-  /** Also reports, into `diagnostics`, the files among them that do not parse. */
+  /**
+   * Files that may declare modules: in the project, matching the include/exclude globs,
+   * mentioning the decorator or `provide` (by any alias the project gives them). Also
+   * reports, into `diagnostics`, the files among them that do not parse.
+   */
   private filesToWalk(
     sourceFiles: SourceFiles,
     files: readonly string[],
     diagnostics: Diagnostic[],
-  ): string[] {
+  ): { walked: string[]; provideNames: string[] } {
     const candidates: { fileName: string; text: string }[] = [];
     const names = new Set(["Module"]);
+    const provideNames = new Set(["provide"]);
     for (const fileName of files) {
       if (!SOURCE_EXTENSION.test(fileName) || fileName.endsWith(".d.ts")) continue;
       const relative = this.relativeName(fileName);
@@ -213,16 +221,23 @@ export class ProjectScanner {
         this.problems.set(sourceFile, (problems = parseProblems(sourceFile, relative)));
       diagnostics.push(...problems);
       const text = sourceFile.text;
-      if (!text.includes("@")) continue;
       candidates.push({ fileName, text });
       // `import { Module as Component }`: the alias marks files too
       if (text.includes("Module as"))
         for (const m of text.matchAll(/\bModule\s+as\s+([A-Za-z_$][\w$]*)/g)) names.add(m[1]!);
+      if (text.includes("provide as"))
+        for (const m of text.matchAll(/\bprovide\s+as\s+([A-Za-z_$][\w$]*)/g)) provideNames.add(m[1]!);
     }
-    const mentions = [...names];
-    return candidates
-      .filter(({ text }) => mentions.some((name) => text.includes(name)))
+    const decorators = [...names];
+    const calls = [...provideNames];
+    const walked = candidates
+      .filter(
+        ({ text }) =>
+          (text.includes("@") && decorators.some((name) => text.includes(name))) ||
+          calls.some((name) => text.includes(name)),
+      )
       .map((c) => c.fileName);
+    return { walked, provideNames: calls };
   }
 
   /**

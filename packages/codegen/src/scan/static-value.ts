@@ -145,7 +145,7 @@ export class StaticReader {
 }
 
 /** `(x)`, `x as const`, `x satisfies T`, `<T>x`, `x!` → `x`. */
-function skipOuterExpressions(node: ts.Expression): ts.Expression {
+export function skipOuterExpressions(node: ts.Expression): ts.Expression {
   let current = node;
   for (;;) {
     if (

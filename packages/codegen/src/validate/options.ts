@@ -1,7 +1,13 @@
 import { checkModuleOptions, type ConditionRecord, type MetadataValue, type Scope } from "@modreg/core";
 import semver from "semver";
 import { error, type Diagnostic } from "../diagnostics.js";
-import { ClassRef, type Location, type ScannedModule, type StaticValue } from "../records.js";
+import {
+  ClassRef,
+  type Location,
+  type ScannedModule,
+  type ScannedProvider,
+  type StaticValue,
+} from "../records.js";
 
 /** A `dependencies` / `optionalDependencies` / `inject` entry: `"id"`, `"id@range"` or a class. */
 export interface DependencyEntry {
@@ -47,10 +53,16 @@ export function normalizeModule(scanned: ScannedModule): {
   const { options } = scanned;
   const diagnostics: Diagnostic[] = [];
   const where = (path: string): Location => options.locations.get(path) ?? options.location;
-  const label = scanned.className ?? "the default-exported class";
+  const provider = scanned.provider;
+  const label =
+    scanned.className ?? (provider ? "the default-exported provider" : "the default-exported class");
+  /** What the options belong to, as messages start. */
+  const owner = provider ? `provide() ${label}` : `@Module on ${label}`;
+  /** What has the parameters. */
+  const callee = provider ? `the function of ${label}` : `the constructor of ${label}`;
   for (const e of options.errors) {
     diagnostics.push(
-      error("MR2001", `@Module on ${label}: ${e.message}`, e.location, {
+      error("MR2001", `${owner}: ${e.message}`, e.location, {
         hint: "use literals, arrays and object literals of them, `as const`, class names or `const` variables holding such values",
       }),
     );
@@ -62,17 +74,13 @@ export function normalizeModule(scanned: ScannedModule): {
   for (const problem of checkModuleOptions(checked)) {
     const path = optionPath(problem);
     diagnostics.push(
-      error(
-        "MR2002",
-        `@Module on ${label}: ${problem}`,
-        path === undefined ? options.location : where(path),
-        {
-          hint: "see ModuleOptions in @modreg/core for the accepted shape",
-        },
-      ),
+      error("MR2002", `${owner}: ${problem}`, path === undefined ? options.location : where(path), {
+        hint: "see ModuleOptions in @modreg/core for the accepted shape",
+      }),
     );
   }
-  if (scanned.exportName === undefined) {
+  if (provider !== undefined) diagnostics.push(...providerProblems(scanned, provider, label));
+  else if (scanned.exportName === undefined) {
     diagnostics.push(
       error(
         "MR2003",
@@ -99,9 +107,13 @@ export function normalizeModule(scanned: ScannedModule): {
   const id = typeof value["id"] === "string" && value["id"] !== "" ? value["id"] : scanned.className;
   if (id === undefined) {
     diagnostics.push(
-      error("MR2004", "an anonymous default-exported class needs an explicit id", scanned.location, {
-        hint: 'name the class or give it one: @Module({ id: "my-module" })',
-      }),
+      provider
+        ? error("MR2004", "a default-exported provider needs an explicit id", scanned.location, {
+            hint: 'give it one: provide({ id: "my-provider" }, ...), or export it as a named const',
+          })
+        : error("MR2004", "an anonymous default-exported class needs an explicit id", scanned.location, {
+            hint: 'name the class or give it one: @Module({ id: "my-module" })',
+          }),
     );
   }
   const version = typeof value["version"] === "string" ? value["version"] : "0.0.0";
@@ -144,7 +156,7 @@ export function normalizeModule(scanned: ScannedModule): {
       diagnostics.push(
         error(
           "MR2010",
-          `inject names "${param}", but the constructor of ${label} has no parameter "${param}"`,
+          `inject names "${param}", but ${callee} has no parameter "${param}"`,
           entry.location,
           {
             hint: `use one of the parameter names: ${[...paramNames].join(", ") || "(none)"}`,
@@ -171,10 +183,10 @@ export function normalizeModule(scanned: ScannedModule): {
       diagnostics.push(
         error(
           "MR2008",
-          `args [${args.map((a) => `"${a}"`).join(", ")}] must name the last ${args.length} constructor parameter(s) of ${label} in order, which are [${trailing.map((a) => `"${a}"`).join(", ")}]`,
+          `args [${args.map((a) => `"${a}"`).join(", ")}] must name the last ${args.length} parameter(s) of ${callee} in order, which are [${trailing.map((a) => `"${a}"`).join(", ")}]`,
           where("args"),
           {
-            hint: "move the runtime-argument parameters to the end of the constructor and list them in the same order",
+            hint: "move the runtime-argument parameters to the end and list them in the same order",
           },
         ),
       );
@@ -184,7 +196,7 @@ export function normalizeModule(scanned: ScannedModule): {
     diagnostics.push(
       error(
         "MR2009",
-        `${id ?? label} is factory-scoped, but its onInit is async: factory instances are built synchronously and never awaited`,
+        `${id ?? label} is factory-scoped, but ${provider ? "its function is async" : "its onInit is async"}: factory instances are built synchronously and never awaited`,
         scanned.onInitLocation ?? scanned.location,
         {
           hint: 'make onInit synchronous, or use scope "lazy" and resolve() it',
@@ -192,7 +204,9 @@ export function normalizeModule(scanned: ScannedModule): {
       ),
     );
   }
-  if (id === undefined || options.errors.length > 0) return { diagnostics };
+  if (id === undefined || options.errors.length > 0 || provider?.misplaced !== undefined)
+    return { diagnostics };
+  if (provider !== undefined && scanned.exportName === undefined) return { diagnostics };
   const when = value["when"];
   return {
     diagnostics,
@@ -215,6 +229,48 @@ export function normalizeModule(scanned: ScannedModule): {
       where,
     },
   };
+}
+
+/** `MR2016` (not an exported top-level const) and `MR2017` (nothing can inject what it returns). */
+function providerProblems(scanned: ScannedModule, provider: ScannedProvider, label: string): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  const hint = "declare it as `export const name = provide(...)` at the top level of a module file";
+  if (provider.misplaced === "nested") {
+    problems.push(
+      error(
+        "MR2016",
+        "provide() is called inside a function, a block or an expression: the codegen only reads exported top-level consts",
+        scanned.location,
+        { hint },
+      ),
+    );
+  } else if (provider.misplaced === "not-const") {
+    problems.push(
+      error("MR2016", `provider ${label} is declared with let or var; it must be a const`, scanned.location, {
+        hint,
+      }),
+    );
+  } else if (scanned.exportName === undefined) {
+    problems.push(
+      error(
+        "MR2016",
+        `provider ${label} is not exported, so the generated manifest cannot import it`,
+        scanned.location,
+        { hint: `export it: \`export const ${label} = provide(...)\`` },
+      ),
+    );
+  }
+  if (provider.uninjectable && provider.misplaced === undefined) {
+    problems.push(
+      error(
+        "MR2017",
+        `provider ${label} returns \`${provider.typeText}\`, which nothing can be injected with`,
+        provider.functionLocation,
+        { hint: "return the value to provide, and declare its type: (config: Config): Promise<Pool> => ..." },
+      ),
+    );
+  }
+  return problems;
 }
 
 function entries(

@@ -5,7 +5,7 @@ import {
   type InjectionKind,
 } from "@modreg/core";
 import { error, type Diagnostic } from "../diagnostics.js";
-import type { Location, ScannedParam } from "../records.js";
+import type { Location, ScannedParam, TypeShape } from "../records.js";
 import type { DependencyEntry, NormalizedModule } from "./options.js";
 
 /** An edge of the graph, with where it was written. */
@@ -103,7 +103,11 @@ function resolveParam(
 ): { dep: DependencyRecord; edges: Edge[] } | undefined {
   const owner = `parameter \`${param.name}\` of ${module.id}`;
   const { target } = param;
-  if (target.kind === "unsupported" || param.rest) {
+  const override = module.inject.get(param.name);
+  const chosenById = override !== undefined && typeof override.spec === "string";
+  // a primitive, union or anonymous type: only a provider chosen by id can fill it
+  const byIdOnly = target.kind === "unsupported" && target.shape !== undefined && !param.multi;
+  if (param.rest || (target.kind === "unsupported" && !(byIdOnly && chosenById))) {
     const reason = target.kind === "unsupported" ? target.reason : "rest parameters cannot be injected";
     if (param.wrapper !== "value" && !param.rest) {
       diagnostics.push(
@@ -122,7 +126,9 @@ function resolveParam(
           hint:
             module.scope === "factory"
               ? `type it as a @Module class, an interface or abstract class that a module implements, or list it in args to pass it at call time`
-              : `type it as a @Module class, or an interface or abstract class that a module implements`,
+              : byIdOnly
+                ? `give it a provider and choose it by id: inject: { ${param.name}: "<id>" } with export const x = provide({ id: "<id>" }, () => ...)`
+                : `type it as a @Module class, or an interface or abstract class that a module implements`,
         }),
       );
     }
@@ -138,7 +144,6 @@ function resolveParam(
   if (target.kind === "interface" && target.key === TENANT_CONTEXT_KEY) {
     return tenantContextParam(module, param, base, owner, diagnostics);
   }
-  const override = module.inject.get(param.name);
   if (override !== undefined && typeof override.spec === "string") {
     const { id, range } = parseDependencySpec(override.spec);
     const chosen = index.byId.get(id);
@@ -146,11 +151,23 @@ function resolveParam(
       diagnostics.push(unknownId(module, id, `inject.${param.name}`, override.location, index));
       return undefined;
     }
-    if (!index.fits(chosen, target.key) || param.multi) {
+    if (target.kind === "unsupported") {
+      if (!fitsShape(chosen, target.shape ?? [], param.optional)) {
+        diagnostics.push(
+          error(
+            "MR3008",
+            `inject chooses "${id}" for ${owner}, but ${describeChosen(chosen)}, which does not fit \`${param.typeText}\``,
+            override.location,
+            { hint: "choose a provider whose function returns that type, or change the parameter's type" },
+          ),
+        );
+        return undefined;
+      }
+    } else if (!index.fits(chosen, target.key) || param.multi) {
       diagnostics.push(
         error(
           "MR3008",
-          `inject chooses "${id}" for ${owner}, but ${chosen.scanned.className ?? id} is not a ${target.name}${param.multi ? " (array parameters take every provider; inject cannot pick one)" : ""}`,
+          `inject chooses "${id}" for ${owner}, but ${chosen.scanned.provider ? describeChosen(chosen) + ", not" : `${chosen.scanned.className ?? id} is not`} a ${target.name}${param.multi ? " (array parameters take every provider; inject cannot pick one)" : ""}`,
           override.location,
           {
             hint: param.multi
@@ -177,7 +194,21 @@ function resolveParam(
       })),
     };
   }
+  if (target.kind === "unsupported") return undefined; // chosen by id above, or reported
   const own = target.kind === "class" ? index.ofClass(target.key) : undefined;
+  const rivals = own && index.providers(target.key).filter((m) => m.scanned.provider && index.isActive(m));
+  if (own !== undefined && rivals !== undefined && rivals.length > 0 && !param.multi) {
+    diagnostics.push(
+      error(
+        "MR3004",
+        `${owner} is ambiguous: class ${target.name} is module ${own.id}, and ${rivals.map((m) => `provider ${m.id}`).join(", ")} also provide${rivals.length === 1 ? "s" : ""} it`,
+        param.location,
+        {
+          hint: `choose one with inject: { ${param.name}: "${own.id}" }, or give the others a \`when\` condition`,
+        },
+      ),
+    );
+  }
   if (own !== undefined && !param.multi) {
     if (!index.isActive(own) && !param.optional) {
       diagnostics.push(
@@ -377,6 +408,27 @@ function checkFactory(
       ),
     );
   }
+}
+
+/**
+ * Whether a provider's value fits a parameter typed with a primitive, union or anonymous type:
+ * every member of what it returns is a member of the parameter's type, or a literal of one of
+ * its primitives (`"a"` fits `string`). `any` and `unknown` take everything.
+ */
+function fitsShape(chosen: NormalizedModule, wanted: TypeShape, optional: boolean): boolean {
+  const members = new Set(wanted.map((m) => m.text));
+  if (optional) members.add("undefined");
+  if (members.has("any") || members.has("unknown")) return true;
+  const provided = chosen.scanned.provider?.shape;
+  if (provided === undefined || provided.length === 0) return false;
+  return provided.every((m) => members.has(m.text) || (m.base !== undefined && members.has(m.base)));
+}
+
+/** "provider api-url returns `number`" / "class Database". */
+function describeChosen(chosen: NormalizedModule): string {
+  const provider = chosen.scanned.provider;
+  if (provider !== undefined) return `provider ${chosen.id} returns \`${provider.typeText}\``;
+  return `${chosen.id} is an instance of class ${chosen.scanned.className ?? "default"}`;
 }
 
 function inactiveSkip(index: ModuleIndex, modules: readonly NormalizedModule[]): NormalizedModule[] {

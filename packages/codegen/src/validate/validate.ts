@@ -190,10 +190,13 @@ function toManifest(scan: ScanResult, resolved: readonly ResolvedModule[]): Mani
     for (const dep of deps) if (dep.iface !== undefined) usedKeys.add(dep.iface);
   const modules: ModuleData[] = resolved.map(({ module, deps }) => {
     const scanned = module.scanned;
-    const provides = scanned.heritage.filter((k) => !k.startsWith("lib#"));
+    // a provider always provides its own return type, even one the default lib declares
+    const own = scanned.provider?.key;
+    const provides = scanned.heritage.filter((k) => k === own || !k.startsWith("lib#"));
     if (usedKeys.has(scanned.key)) provides.push(scanned.key);
     return {
       id: module.id,
+      kind: scanned.provider ? "provider" : "class",
       version: module.version,
       scope: module.scope,
       capabilities: module.capabilities,

@@ -43,6 +43,7 @@ export function graphEdges(data: ManifestData): GraphEdge[] {
 export function writeJson(data: ManifestData): string {
   const modules = data.modules.map((m) => ({
     id: m.id,
+    kind: m.kind,
     version: m.version,
     scope: m.scope,
     capabilities: m.capabilities,
@@ -63,7 +64,7 @@ export function writeJson(data: ManifestData): string {
     args: m.args,
     ...(m.initTimeoutMs !== undefined && { initTimeoutMs: m.initTimeoutMs }),
     ...(m.tenant && { tenant: true }),
-    class: className(m),
+    [m.kind === "provider" ? "provider" : "class"]: className(m),
     source: m.source,
   }));
   const json = {

@@ -75,7 +75,7 @@ const LEGEND: readonly (EdgeKind & { readonly key: "built" | "deferred" | "optio
   { key: "optional", label: "optional", present: (edges) => edges.some((e) => e.optional && !e.deferred) },
   { key: "cycle", label: "dependency cycle", present: (edges) => edges.some((e) => e.cycle) },
 ];
-const NODE_KEY = ["id@version", "scope", "provides Interface, ..."];
+const NODE_KEY = ["id@version", "scope", "provides Interface, ...", "(rounded: a provide() function)"];
 
 /**
  * The graph as a Mermaid flowchart: solid arrows build first, dashed ones are deferred
@@ -85,7 +85,11 @@ export function writeMermaid(data: ManifestData): string {
   const { edges } = graphLayout(data);
   const node = new Map(data.modules.map((m, i) => [m.id, `m${i}`]));
   const lines = ["flowchart TD"];
-  for (const m of data.modules) lines.push(`  ${node.get(m.id)!}["${mermaidLabel(labelLines(data, m))}"]`);
+  for (const m of data.modules) {
+    // a provider function is drawn as a stadium, a class as a box
+    const [open, close] = m.kind === "provider" ? ['(["', '"])'] : ['["', '"]'];
+    lines.push(`  ${node.get(m.id)!}${open}${mermaidLabel(labelLines(data, m))}${close}`);
+  }
   const cycleLinks: number[] = [];
   edges.forEach((e, i) => {
     const arrow = e.deferred ? "-.->" : e.optional ? '-->|"optional"|' : "-->";
@@ -128,7 +132,10 @@ function mermaidLabel(lines: readonly string[]): string {
 export function writeDot(data: ManifestData): string {
   const { edges } = graphLayout(data);
   const lines = ["digraph modreg {", "  rankdir=LR;", "  node [shape=box];"];
-  for (const m of data.modules) lines.push(`  ${dotString(m.id)} [label=${dotString(labelLines(data, m))}];`);
+  for (const m of data.modules) {
+    const shape = m.kind === "provider" ? ", shape=ellipse" : "";
+    lines.push(`  ${dotString(m.id)} [label=${dotString(labelLines(data, m))}${shape}];`);
+  }
   for (const e of edges) {
     const style = dotEdgeStyle(e);
     lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)}${style === "" ? "" : ` [${style}]`};`);

@@ -20,7 +20,15 @@ export function importSpecifier(from: string, to: string, style: ImportStyle): s
   return relative;
 }
 
-const RESERVED = new Set(["manifest", "tokens", "token", "Manifest", "ModuleRecord", "moduleRecord"]);
+const RESERVED = new Set([
+  "manifest",
+  "tokens",
+  "token",
+  "Manifest",
+  "ModuleRecord",
+  "moduleRecord",
+  "Provided",
+]);
 
 /** Hands out unique local names: `Config`, then `Config_2` for a second `Config`. */
 export class LocalNames {

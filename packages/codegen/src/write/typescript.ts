@@ -77,8 +77,13 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
     tokenType(t, names, imports, options, byId, classNames, classByExport),
   );
 
-  const core =
-    data.tokens.length > 0 ? "token, type Manifest, type ModuleRecord" : "type Manifest, type ModuleRecord";
+  const coreNames = [
+    ...(data.tokens.length > 0 ? ["token"] : []),
+    "type Manifest",
+    "type ModuleRecord",
+    ...(data.modules.some((m) => m.kind === "provider") ? ["type Provided"] : []),
+  ];
+  const core = coreNames.join(", ");
   const lines = [GENERATED_HEADER, `import { ${core} } from "@modreg/core";`, ...imports.lines(), ""];
   // Each record goes through `moduleRecord`, so tsc checks it against `ModuleRecord` on its
   // own: one array literal of thousands of object literals is a union too complex to
@@ -111,7 +116,10 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
   if (data.modules.length > 0) {
     lines.push("", 'declare module "@modreg/core" {', "  interface ModuleRegistry {");
     const registry = [...data.modules].sort((a, b) => compare(a.id, b.id));
-    for (const m of registry) lines.push(`    ${str(m.id)}: ${classNames.get(m)!};`);
+    for (const m of registry) {
+      const local = classNames.get(m)!;
+      lines.push(`    ${str(m.id)}: ${m.kind === "provider" ? `Provided<typeof ${local}>` : local};`);
+    }
     lines.push("  }", "}");
   }
   return `${lines.join("\n")}\n`;
@@ -121,7 +129,7 @@ function moduleLines(m: ModuleData, local: string): string[] {
   const out = ["    moduleRecord({", `      id: ${str(m.id)},`];
   if (m.version !== "0.0.0") out.push(`      version: ${str(m.version)},`);
   if (m.scope !== "singleton") out.push(`      scope: ${str(m.scope)},`);
-  out.push(`      class: ${local},`);
+  out.push(`      ${m.kind === "provider" ? "provider" : "class"}: ${local},`);
   if (m.capabilities.length > 0) out.push(`      capabilities: ${list(m.capabilities)},`);
   if (m.provides.length > 0) out.push(`      provides: ${list(m.provides)},`);
   if (m.deps.length > 0) {
@@ -149,7 +157,8 @@ function moduleLines(m: ModuleData, local: string): string[] {
   const params = Array.from({ length: m.params }, (_, i) => `r(${i}) as never`);
   const args = Array.from({ length: m.args }, (_, i) => `a[${i}] as never`);
   const signature = m.args > 0 ? (m.params > 0 ? "(r, a)" : "(_r, a)") : m.params > 0 ? "(r)" : "()";
-  out.push(`      create: ${signature} => new ${local}(${[...params, ...args].join(", ")}),`, "    }),");
+  const call = m.kind === "provider" ? `${local}.fn` : `new ${local}`;
+  out.push(`      create: ${signature} => ${call}(${[...params, ...args].join(", ")}),`, "    }),");
   return out;
 }
 
@@ -193,7 +202,11 @@ function tokenType(
     return local;
   }
   const via = byId.get(t.via.module)!;
-  let type = `NonNullable<ConstructorParameters<typeof ${classNames.get(via)!}>[${t.via.param}]>`;
+  const parameters =
+    via.kind === "provider"
+      ? `Parameters<typeof ${classNames.get(via)!}.fn>`
+      : `ConstructorParameters<typeof ${classNames.get(via)!}>`;
+  let type = `NonNullable<${parameters}[${t.via.param}]>`;
   if (t.via.wrapper !== "value") type = `ReturnType<${type}>`;
   else if (t.via.multi) type = `${type}[number]`;
   return type;

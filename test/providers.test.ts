@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileAndRun, describeRun, modreg, tsc, tsx } from "./support/run.js";
+import { copyFixture, removeDir } from "./support/workdir.js";
+
+const EXPECTED = [
+  "connected to memory://shop",
+  "placed sku-42",
+  "count 6 via http://localhost:8080",
+  "same client: true",
+  "kinds: Config=class,Orders=class,api-url=provider,bus=provider,database=provider",
+  "client ended",
+  "bus disposed",
+].join("\n");
+
+// Provider functions end to end: the real CLI reads provide() exports (an async client, a
+// third-party class injected by type, a string chosen by id), the generated manifest calls
+// them directly, and the app runs under tsx and as tsc output.
+describe("provide() through modreg generate", () => {
+  let dir = "";
+  beforeAll(() => {
+    dir = copyFixture("providers");
+    const generated = modreg(["generate", "--json", "graph.json"], { cwd: dir });
+    expect(generated.status, describeRun(generated)).toBe(0);
+  });
+  afterAll(() => removeDir(dir));
+
+  it("writes one direct call per provider into the manifest", () => {
+    const text = readFileSync(join(dir, "src", "modules.generated.ts"), "utf8");
+    expect(text).toContain("provider: database,");
+    expect(text).toContain("create: (r) => database.fn(r(0) as never),");
+    expect(text).toContain('provides: ["@types/node:events#events.EventEmitter<');
+    expect(text).toContain('"database": Provided<typeof database>;');
+  });
+
+  it("type-checks, then runs under tsx and compiled by tsc: async provider awaited, disposed in reverse", () => {
+    const checked = tsc(["-p", "tsconfig.json"], { cwd: dir });
+    expect(checked.status, describeRun(checked)).toBe(0);
+    const underTsx = tsx(["src/main.ts"], { cwd: dir });
+    expect(underTsx.status, describeRun(underTsx)).toBe(0);
+    expect(underTsx.stdout.trim()).toBe(EXPECTED);
+    const underNode = compileAndRun(dir);
+    expect(underNode.status, describeRun(underNode)).toBe(0);
+    expect(underNode.stdout.trim()).toBe(EXPECTED);
+  });
+
+  it("shows providers in --json and modreg graph", () => {
+    const json = JSON.parse(readFileSync(join(dir, "graph.json"), "utf8")) as {
+      modules: { id: string; kind: string; provider?: string; asyncInit: boolean }[];
+      edges: { from: string; to: string }[];
+    };
+    expect(json.modules.find((m) => m.id === "database")).toMatchObject({
+      kind: "provider",
+      provider: "database",
+      asyncInit: true,
+    });
+    expect(json.edges).toContainEqual(expect.objectContaining({ from: "Orders", to: "database" }));
+    const mermaid = modreg(["graph"], { cwd: dir });
+    expect(mermaid.status, describeRun(mermaid)).toBe(0);
+    expect(mermaid.stdout).toMatch(/m\d+\(\["database@1\.0\.0"\]\)/);
+    const dot = modreg(["graph", "--format", "dot"], { cwd: dir });
+    expect(dot.stdout).toContain('"database" [label="database@1.0.0", shape=ellipse];');
+  });
+});
