@@ -115,7 +115,7 @@ export class Registry {
           : "";
       throw new ModuleRegistryError("MODULE_NOT_FOUND", `no active module provides ${key.key}${why}.`);
     }
-    const node = typeof key === "string" ? this.byId.get(key) : this.byHandle.get(key as ModuleHandle);
+    const node = typeof key === "string" ? this.byId.get(key) : this.byHandle.get(key);
     if (node === undefined) {
       const hint =
         typeof key === "function"

@@ -154,7 +154,7 @@ describe("queries reject bad arguments", () => {
       () => app.get(bad(key)),
       "INVALID_ARGUMENT",
       /get\(key\)/,
-      /class, an id or a token/,
+      /class, an id, a token or a provider/,
     );
     await expectRejected(() => app.resolve(bad(key)), "INVALID_ARGUMENT", /resolve\(key\)/);
     await expectRejected(() => app.create(bad(key)), "INVALID_ARGUMENT", /create\(key\)/);
