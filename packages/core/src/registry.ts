@@ -4,7 +4,7 @@ import { ModuleRegistryError } from "./errors.js";
 import { compareIds } from "./graph.js";
 import { isToken } from "./tokens.js";
 import type { ModuleKey } from "./types.js";
-import type { ConditionRecord, Constructor } from "./manifest.js";
+import type { ConditionRecord } from "./manifest.js";
 import type { InternalDep, ModuleHandle, ModuleNode } from "./node.js";
 
 /** What conditions are matched against. */
