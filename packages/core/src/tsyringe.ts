@@ -57,11 +57,14 @@ export function toTsyringe<C extends TsyringeContainerLike>(
     for (const record of manifest.modules) {
       if ((record.args ?? 0) > 0 || !container.has(record.id)) continue;
       const cls = record.class;
-      const useFactory = (): unknown => container.get(cls);
-      // an abstract class is a token like any other at run time
-      tsyringe.register(cls as unknown as TsyringeClassToken, { useFactory });
+      const id = record.id;
+      const useFactory = (): unknown => container.get(id);
+      // a provider function's record has no class: it is registered by id and interface only.
+      // An abstract class is a token like any other at run time.
+      if (cls !== undefined)
+        tsyringe.register(cls as unknown as TsyringeClassToken, { useFactory: () => container.get(cls) });
       if (!names) continue;
-      tsyringe.register(record.id, { useFactory: () => container.get(record.id) });
+      tsyringe.register(id, { useFactory });
       for (const key of record.provides ?? []) {
         const name = key.slice(key.lastIndexOf("#") + 1);
         for (const alias of name === key ? [key] : [name, key]) {
