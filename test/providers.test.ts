@@ -58,8 +58,10 @@ describe("provide() through modreg generate", () => {
     expect(json.edges).toContainEqual(expect.objectContaining({ from: "Orders", to: "database" }));
     const mermaid = modreg(["graph"], { cwd: dir });
     expect(mermaid.status, describeRun(mermaid)).toBe(0);
-    expect(mermaid.stdout).toMatch(/m\d+\(\["database@1\.0\.0"\]\)/);
+    expect(mermaid.stdout).toMatch(/m\d+\(\["database@1\.0\.0<br\/>singleton<br\/>provides Client"\]\)/);
     const dot = modreg(["graph", "--format", "dot"], { cwd: dir });
-    expect(dot.stdout).toContain('"database" [label="database@1.0.0", shape=ellipse];');
+    expect(dot.stdout).toMatch(
+      /"database" \[label="database@1\.0\.0\\nsingleton\\nprovides Client", shape=ellipse\];/,
+    );
   });
 });

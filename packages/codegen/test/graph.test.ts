@@ -17,6 +17,7 @@ function module(
 ): ModuleData {
   return {
     id,
+    kind: "class",
     version: "1.0.0",
     scope: "singleton",
     capabilities: [],

@@ -3,13 +3,14 @@ import {
   type Constructor,
   type DependencyRecord,
   type Manifest,
+  type ClassRecord,
   type ModuleRecord,
   TENANT_CONTEXT_KEY,
   type TenantContext,
   createContainer,
 } from "@modreg/core";
 
-type RecordOptions = Omit<ModuleRecord, "id" | "class" | "create">;
+type RecordOptions = Omit<ClassRecord, "id" | "class" | "create" | "provider">;
 
 export function mod(id: string, cls: Constructor, options: RecordOptions = {}): ModuleRecord {
   const params = (options.deps ?? []).filter((d: DependencyRecord) => d.inject !== "none").length;
