@@ -75,7 +75,7 @@ const LEGEND: readonly (EdgeKind & { readonly key: "built" | "deferred" | "optio
   { key: "optional", label: "optional", present: (edges) => edges.some((e) => e.optional && !e.deferred) },
   { key: "cycle", label: "dependency cycle", present: (edges) => edges.some((e) => e.cycle) },
 ];
-const NODE_KEY = ["id@version", "scope", "provides Interface, ...", "(rounded: a provide() function)"];
+const NODE_KEY = ["id@version", "scope", "provides Interface, ..."];
 
 /**
  * The graph as a Mermaid flowchart: solid arrows build first, dashed ones are deferred
