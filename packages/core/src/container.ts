@@ -476,7 +476,7 @@ class ContainerImpl extends Lifecycle implements Container {
 
   on<E extends keyof ContainerEvents>(event: E, handler: (event: ContainerEvents[E]) => void): () => void {
     checkSubscription(event, handler);
-    return this.subscribe(event, handler);
+    return this.events.on(event, handler);
   }
 
   stats(): ContainerStats {

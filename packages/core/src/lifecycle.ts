@@ -1,7 +1,14 @@
-import { type BuildPlan, pathFromRoot, planBuild } from "./build-plan.js";
-import type { ContainerEvents } from "./container-types.js";
-import { compiledResolve, isStructural, markStructural, readDependency } from "./dependencies.js";
-import { ModuleRegistryError, describeError, formatPath } from "./errors.js";
+import { planBuild } from "./build-plan.js";
+import {
+  cycleError,
+  disposeFailed,
+  factoryPromiseError,
+  loadFailed,
+  unexpectedPromiseError,
+} from "./build-errors.js";
+import { compiledResolve, readDependency } from "./dependencies.js";
+import { ModuleRegistryError } from "./errors.js";
+import { EventHub } from "./events.js";
 import type { ModuleNode } from "./node.js";
 import { builderOf, disposeInstance } from "./phases.js";
 import { isBuildEdge } from "./registry.js";
@@ -56,7 +63,6 @@ export abstract class Lifecycle {
   protected disposed = false;
   /** Tracked instances in build order; disposed in reverse. */
   protected readonly built: ModuleNode[] = [];
-  private readonly listeners = new Map<keyof ContainerEvents, Set<(event: never) => void>>();
   /** While `start()` runs: the modules it will build, so `get` can say start has not finished. */
   protected startWants: ((node: ModuleNode) => boolean) | undefined = undefined;
   /** Modules whose async `onInit` is in flight. */
@@ -68,7 +74,12 @@ export abstract class Lifecycle {
   /** The disposal has disposed everything built: a build finishing later disposes itself. */
   private swept = false;
 
-  protected constructor(private readonly settings: LifecycleSettings) {}
+  /** The `on(event, handler)` listeners. */
+  protected readonly events: EventHub;
+
+  protected constructor(private readonly settings: LifecycleSettings) {
+    this.events = new EventHub((message) => this.warn(message));
+  }
 
   protected get timings(): boolean {
     return this.settings.timings;
@@ -110,29 +121,6 @@ export abstract class Lifecycle {
     };
   }
 
-  /** Calls the handlers; one that throws is reported through `onWarning` and changes nothing. */
-  protected emit<E extends keyof ContainerEvents>(event: E, payload: ContainerEvents[E]): void {
-    const handlers = this.listeners.get(event);
-    if (handlers === undefined) return;
-    for (const handler of handlers) {
-      try {
-        (handler as (e: ContainerEvents[E]) => void)(payload);
-      } catch (error) {
-        this.warn(`a "${event}" listener threw: ${describeError(error)}. The container carried on.`);
-      }
-    }
-  }
-
-  protected subscribe<E extends keyof ContainerEvents>(
-    event: E,
-    handler: (e: ContainerEvents[E]) => void,
-  ): () => void {
-    let handlers = this.listeners.get(event);
-    if (handlers === undefined) this.listeners.set(event, (handlers = new Set()));
-    handlers.add(handler);
-    return () => void handlers.delete(handler);
-  }
-
   /** `CONTAINER_DISPOSED` for what was asked: `get(class Database)`, `module "db"`. */
   protected disposedError(subject: string): ModuleRegistryError {
     return new ModuleRegistryError(
@@ -167,27 +155,15 @@ export abstract class Lifecycle {
       throw loadFailed(node, builderOf(node.def), error);
     }
     if (node.def.provider !== undefined) {
-      if (isThenable(instance)) {
-        Promise.resolve(instance).catch(ignore);
-        throw new ModuleRegistryError(
-          "MODULE_ASYNC_INIT",
-          `factory-scoped provider "${node.id}" returned a promise; a factory's function must be synchronous. ` +
-            "Make it synchronous, or make it lazy and use `await container.resolve(...)`.",
-          { moduleId: node.id },
-        );
-      }
-      return instance;
+      if (!isThenable(instance)) return instance;
+      Promise.resolve(instance).catch(ignore);
+      throw factoryPromiseError(node);
     }
     if (node.def.hasInit !== false && typeof instance.onInit === "function") {
       const result = instance.onInit();
       if (isThenable(result)) {
         Promise.resolve(result).catch(ignore);
-        throw new ModuleRegistryError(
-          "MODULE_ASYNC_INIT",
-          `factory-scoped module "${node.id}" returned a promise from onInit; a factory's onInit must be synchronous. ` +
-            "Make it synchronous, or make the module lazy and use `await container.resolve(...)`.",
-          { moduleId: node.id },
-        );
+        throw factoryPromiseError(node);
       }
     }
     return instance;
@@ -203,16 +179,11 @@ export abstract class Lifecycle {
     const blocker = plan.order.find((n) => n.building !== undefined || (n.def.asyncInit && !n.external));
     if (blocker !== undefined) throw this.blockedError(node, blocker);
     for (const target of plan.order) {
-      if (constructing.includes(target)) throw cycleError(plan, target);
+      if (constructing.includes(target)) throw cycleError(plan, target, constructing);
       if ((target.owner as Lifecycle).buildBuiltDeps(target) !== undefined) {
         // The manifest said onInit is synchronous, but it returned a promise: it goes on
         // (a `resolve` shares it); the caller is told to use `resolve`.
-        throw new ModuleRegistryError(
-          "MODULE_ASYNC_INIT",
-          `module "${target.id}" returned a promise from ${target.def.provider ? "its provider function, but its manifest says that is" : "onInit, but its manifest says onInit is"} synchronous. ` +
-            "Use `await container.resolve(...)` for it, and regenerate the manifest.",
-          { moduleId: target.id },
-        );
+        throw unexpectedPromiseError(target);
       }
     }
     return node.instance;
@@ -403,15 +374,15 @@ export abstract class Lifecycle {
       node.buildMs = t1 - t0;
       node.initMs = performance.now() - t1;
     }
-    this.emit("built", { id: node.id, ms: node.buildMs, instance });
-    this.emit("initialized", { id: node.id, ms: node.initMs });
+    this.events.emit("built", { id: node.id, ms: node.buildMs, instance });
+    this.events.emit("initialized", { id: node.id, ms: node.initMs });
   }
 
   private fail(node: ModuleNode, error: ModuleRegistryError): ModuleRegistryError {
     this.failures++;
     node.state = "failed";
     node.error = error;
-    this.emit("failed", { id: node.id, error });
+    this.events.emit("failed", { id: node.id, error });
     return error;
   }
 
@@ -433,7 +404,7 @@ export abstract class Lifecycle {
     Promise.resolve()
       .then(() => this.runDispose(node, instance))
       .then(
-        () => this.emit("disposed", { id: node.id }),
+        () => this.events.emit("disposed", { id: node.id }),
         (error: unknown) => this.warn(disposeFailed(node, error).message),
       );
   }
@@ -503,7 +474,7 @@ export abstract class Lifecycle {
     }
     node.state = "disposed";
     node.instance = undefined;
-    this.emit("disposed", { id: node.id });
+    this.events.emit("disposed", { id: node.id });
   }
 }
 
@@ -516,41 +487,6 @@ function callInit(node: ModuleNode, instance: unknown): unknown {
   } catch (error) {
     throw loadFailed(node, "onInit", error);
   }
-}
-
-function loadFailed(node: ModuleNode, where: string, error: unknown): ModuleRegistryError {
-  if (ModuleRegistryError.is(error) && (error.code === "MODULE_LOAD_FAILED" || isStructural(error))) {
-    return error;
-  }
-  return new ModuleRegistryError(
-    "MODULE_LOAD_FAILED",
-    `module "${node.id}" failed in ${where}: ${describeError(error)}. The original error is the cause.`,
-    { moduleId: node.id, cause: error },
-  );
-}
-
-function disposeFailed(node: ModuleNode, error: unknown): ModuleRegistryError {
-  return new ModuleRegistryError(
-    "MODULE_DISPOSE_FAILED",
-    `module "${node.id}" failed in ${node.def.provider ? "its dispose hook" : "onDispose"}: ${describeError(error)}`,
-    { moduleId: node.id, cause: error },
-  );
-}
-
-/** A module needed again while its own constructor runs (a `Lazy<T>` called from it). */
-function cycleError(plan: BuildPlan, node: ModuleNode): ModuleRegistryError {
-  const path = [
-    ...constructing.slice(constructing.indexOf(node)).map((n) => n.id),
-    ...pathFromRoot(plan, node),
-  ];
-  return markStructural(
-    new ModuleRegistryError(
-      "MODULE_CIRCULAR_DEPENDENCY",
-      `module "${node.id}" was needed while it was being built: ${formatPath(path)}. ` +
-        "A Lazy<T> was called from a constructor; call it later (for example in onInit or a method).",
-      { moduleId: node.id, path },
-    ),
-  );
 }
 
 /** A required, non-array dependency that failed or was skipped. */

@@ -1,0 +1,32 @@
+import type { ContainerEvents } from "./container-types.js";
+import { describeError } from "./errors.js";
+
+type Handler = (event: never) => void;
+
+/** The container's `on(event, handler)` listeners; one that throws never changes the container. */
+export class EventHub {
+  private readonly listeners = new Map<keyof ContainerEvents, Set<Handler>>();
+
+  constructor(private readonly warn: (message: string) => void) {}
+
+  /** Calls the handlers; one that throws is reported through `onWarning` and changes nothing. */
+  emit<E extends keyof ContainerEvents>(event: E, payload: ContainerEvents[E]): void {
+    const handlers = this.listeners.get(event);
+    if (handlers === undefined) return;
+    for (const handler of handlers) {
+      try {
+        (handler as (e: ContainerEvents[E]) => void)(payload);
+      } catch (error) {
+        this.warn(`a "${event}" listener threw: ${describeError(error)}. The container carried on.`);
+      }
+    }
+  }
+
+  /** Adds a handler; returns the unsubscribe function. */
+  on<E extends keyof ContainerEvents>(event: E, handler: (e: ContainerEvents[E]) => void): () => void {
+    let handlers = this.listeners.get(event);
+    if (handlers === undefined) this.listeners.set(event, (handlers = new Set()));
+    handlers.add(handler);
+    return () => void handlers.delete(handler);
+  }
+}
