@@ -22,35 +22,27 @@ import type {
   RegisterOptions,
   StartOptions,
 } from "./container-types.js";
-import { childRegistry } from "./children.js";
 import { definitionForClass, describeKey } from "./definitions.js";
-import { duplicateClassError, duplicateIdError } from "./duplicates.js";
 import { ModuleRegistryError } from "./errors.js";
-import { activate, extendRegistry, nodesFor, planUnload } from "./extend.js";
 import { createGraphView, discover, infoOf, statsOf } from "./info.js";
 import { Lifecycle } from "./lifecycle.js";
 import type { Constructor, Manifest } from "./manifest.js";
-import { type Definition, type ModuleNode, definitionsOf } from "./node.js";
-import { applyOverrides } from "./overrides.js";
-import { type ActivationContext, Registry, activationOf, isBuildEdge } from "./registry.js";
+import type { ModuleNode } from "./node.js";
+import { type ActivationContext, type Registry, activationOf, isBuildEdge } from "./registry.js";
 import { type Token, isToken } from "./tokens.js";
 import type { ModuleKey } from "./types.js";
+import { Registrations } from "./registrations.js";
 import { requestPathError, withRequestPath } from "./request-path.js";
-import { type StaleRecord, missingClassWarnings, staleManifestError } from "./stale.js";
+import { missingClassWarnings, staleManifestError } from "./stale.js";
 import { validateAndOrder } from "./validate.js";
 import { defaultWarningSink } from "./warnings.js";
 
 class ContainerImpl extends Lifecycle implements Container {
   readonly graph: ContainerGraph;
-  private readonly definitions: Definition[] = [];
-  private readonly packages: string[] = [];
-  private readonly loaded: Manifest[] = [];
   /** Live children, disposed before this container. */
   private readonly children = new Set<ContainerImpl>();
-  private registryCache: Registry | undefined;
-  /** Records of the loaded manifests that are older than their classes. */
-  private readonly stale: StaleRecord[] = [];
-  private firstManifest: Manifest | undefined;
+  /** The modules this container loaded or registered, and its registry. */
+  private readonly regs: Registrations;
   /**
    * What `get` reads first: key (id, class or token) -> built instance of a module this
    * container owns, or -> the `make` function of a factory module (a `typeof` tells them
@@ -75,6 +67,17 @@ class ContainerImpl extends Lifecycle implements Container {
       warn: options.onWarning ?? defaultWarningSink,
       initTimeoutMs: options.initTimeoutMs,
     });
+    this.regs = new Registrations({
+      container: this,
+      activation,
+      overrides: options.overrides ?? [],
+      parent: parent?.regs,
+      children: () => [...this.children].map((child) => child.regs),
+      reset: () => {
+        this.instances = new Map();
+      },
+      bind: (nodes) => this.bind(nodes),
+    });
     this.graph = createGraphView(() => this.registry());
   }
 
@@ -82,29 +85,7 @@ class ContainerImpl extends Lifecycle implements Container {
 
   load(manifest: Manifest): this {
     this.assertMutable("load");
-    const origin = this.packages.length;
-    const name = packageOf(manifest);
-    this.packages.push(name || `manifest #${origin + 1}`);
-    try {
-      const { defs, stale } = definitionsOf(
-        manifest,
-        origin,
-        origin === 0 ? "manifest" : `manifest ${name}`.trim(),
-        this.packages,
-      );
-      if (this.started) {
-        if (stale.length > 0) throw staleManifestError(stale);
-        this.addRunning(defs);
-      } else {
-        this.add(defs);
-        for (const record of stale) this.stale.push(record);
-      }
-      this.firstManifest ??= manifest;
-    } catch (error) {
-      this.packages.pop();
-      throw error;
-    }
-    this.loaded.push(manifest);
+    this.regs.load(manifest, this.started);
     return this;
   }
 
@@ -117,57 +98,12 @@ class ContainerImpl extends Lifecycle implements Container {
     }
     checkRegisterParams(target.name, options);
     this.assertMutable("register");
-    const def = definitionForClass(target, options, -1);
-    if (this.started) this.addRunning([def]);
-    else this.add([def]);
+    this.regs.register(definitionForClass(target, options, -1), this.started);
     return this;
   }
 
   manifests(): readonly Manifest[] {
-    return [...this.loaded];
-  }
-
-  /** Adds definitions, unique among themselves, checking them against those added before. */
-  private add(defs: readonly Definition[]): void {
-    if (this.definitions.length > 0) {
-      const byId = new Map(this.definitions.map((d) => [d.id, d]));
-      const byHandle = new Map(this.definitions.map((d) => [d.handle, d]));
-      for (const def of defs) {
-        const existing = byId.get(def.id);
-        if (existing !== undefined) throw duplicateIdError(def.id, existing, def, this.packages);
-        const sameClass = byHandle.get(def.handle);
-        if (sameClass !== undefined) throw duplicateClassError(sameClass, def);
-        byId.set(def.id, def);
-        byHandle.set(def.handle, def);
-      }
-    }
-    for (const def of defs) this.definitions.push(def);
-    this.registryCache = undefined;
-  }
-
-  /** Runtime registration: validated against the running graph, then committed here and in every live descendant. */
-  private addRunning(defs: readonly Definition[]): void {
-    const added = nodesFor(defs, this, this.activation, this.parent === undefined);
-    const commit = this.planGrowth(added, true);
-    for (const def of defs) this.definitions.push(def);
-    commit();
-  }
-
-  /** Checks `added` against this container and its descendants; returns what commits it. */
-  private planGrowth(added: readonly ModuleNode[], own: boolean): () => void {
-    const current = this.registryCache;
-    // not computed yet: it will be, from the parent's registry, which then has the nodes
-    if (current === undefined) return () => undefined;
-    const next = extendRegistry(current, added, this, own, (id, a, b) =>
-      duplicateIdError(id, a.def, b.def, this.packages),
-    );
-    const commits = [...this.children].map((child) => child.planGrowth(added, false));
-    return () => {
-      this.registryCache = next;
-      this.instances = new Map();
-      if (own) this.bind(added.filter((node) => node.active));
-      for (const commit of commits) commit();
-    };
+    return this.regs.manifests();
   }
 
   async unload(ids: string | readonly string[]): Promise<void> {
@@ -179,40 +115,13 @@ class ContainerImpl extends Lifecycle implements Container {
     }
     if (this.starting !== undefined && !this.startFinished) await this.starting.catch(() => undefined);
     if (this.disposed) throw this.disposedError("unload()");
-    const registry = this.registry();
-    const plan = planUnload(
-      registry,
-      list as string[],
-      this,
-      (id) => this.parent?.registry().byId.get(id),
-      this.descendants().map((d) => d.registry()),
-    );
-    const removed = new Set(plan.removed);
-    await Promise.all(plan.removed.map((node) => node.building?.catch(() => undefined) ?? Promise.resolve()));
-    this.registryCache = plan.next;
-    this.instances = new Map();
-    for (const child of this.descendants()) child.forget(removed);
-    const kept = this.definitions.filter((def) => !plan.removed.some((node) => node.def === def));
-    this.definitions.splice(0, this.definitions.length, ...kept);
+    const { removed, commit } = this.regs.planUnload(list as string[]);
+    await Promise.all([...removed].map((node) => node.building?.catch(() => undefined) ?? Promise.resolve()));
+    commit();
     if (!this.started) return;
     const failures = await this.disposeSome(removed);
     for (const node of removed) node.state = "disposed";
     if (failures.length > 0) throw disposeFailed(failures);
-  }
-
-  /** Drops nodes a parent unloaded from this container's registry. */
-  private forget(removed: ReadonlySet<ModuleNode>): void {
-    const current = this.registryCache;
-    if (current === undefined) return;
-    this.registryCache = new Registry(
-      current.nodes.filter((node) => !removed.has(node)),
-      current.replacedKeys,
-    );
-    this.instances = new Map();
-  }
-
-  private descendants(): ContainerImpl[] {
-    return [...this.children].flatMap((child) => [child, ...child.descendants()]);
   }
 
   private assertMutable(what: string): void {
@@ -227,28 +136,7 @@ class ContainerImpl extends Lifecycle implements Container {
 
   /** The nodes of this container, linked; rebuilt after `load`/`register`. */
   private registry(): Registry {
-    return (this.registryCache ??= this.parent
-      ? this.childRegistry(this.parent.registry())
-      : this.rootRegistry());
-  }
-
-  private rootRegistry(): Registry {
-    const nodes = nodesFor(this.definitions, this, this.activation, true);
-    const replaced = applyOverrides(this.options.overrides ?? [], nodes, this);
-    for (const node of nodes) activate(node, this.activation, true);
-    const registry = new Registry(nodes, replaced);
-    registry.link(nodes);
-    return registry;
-  }
-
-  private childRegistry(parent: Registry): Registry {
-    return childRegistry(
-      parent,
-      this,
-      this.options.overrides ?? [],
-      nodesFor(this.definitions, this, this.activation, false),
-      (id, a, b) => duplicateIdError(id, a.def, b.def, this.packages),
-    );
+    return this.regs.registry();
   }
 
   // ---- start -------------------------------------------------------------------------
@@ -267,7 +155,7 @@ class ContainerImpl extends Lifecycle implements Container {
 
   private async startOnce(options: StartOptions): Promise<void> {
     const t0 = performance.now();
-    if (this.stale.length > 0) throw staleManifestError(this.stale);
+    if (this.regs.stale.length > 0) throw staleManifestError(this.regs.stale);
     if (this.parent !== undefined && !this.parent.startFinished) {
       throw new ModuleRegistryError(
         "CONTAINER_NOT_STARTED",
@@ -280,7 +168,9 @@ class ContainerImpl extends Lifecycle implements Container {
     const wanted = options.roots ? this.closureOf(options.roots) : neededBySingletons(order);
     this.bind(registry.nodes.filter((node) => node.owner === this && node.active));
     this.started = true;
-    for (const warning of missingClassWarnings(this.firstManifest, (cls) => registry.byHandle.has(cls))) {
+    for (const warning of missingClassWarnings(this.regs.firstManifest, (cls) =>
+      registry.byHandle.has(cls),
+    )) {
       this.warn(warning);
     }
     this.startWants = wanted;
@@ -348,7 +238,7 @@ class ContainerImpl extends Lifecycle implements Container {
   private close(): void {
     this.disposed = true;
     this.instances = new Map();
-    for (const node of this.registryCache?.nodes ?? []) {
+    for (const node of this.regs.current?.nodes ?? []) {
       if (node.owner === this && node.active) {
         node.state = "disposed";
         node.instance = undefined;
@@ -550,10 +440,4 @@ export function createContainer(manifest: Manifest, options: ContainerOptions = 
   checkContainerOptions(options);
   checkOverrides("createContainer(manifest, options)", options.overrides);
   return new ContainerImpl(options, activationOf(options)).load(manifest);
-}
-
-/** A manifest's package name for messages, if it has a usable one. */
-function packageOf(manifest: unknown): string {
-  const name = (manifest as { package?: unknown } | null | undefined)?.package;
-  return typeof name === "string" ? name : "";
 }
