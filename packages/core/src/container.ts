@@ -33,7 +33,7 @@ import { type Token, isToken } from "./tokens.js";
 import type { ModuleKey } from "./types.js";
 import { Registrations } from "./registrations.js";
 import { requestPathError, withRequestPath } from "./request-path.js";
-import { missingClassWarnings, staleManifestError } from "./stale.js";
+import { missingModuleWarnings, staleManifestError } from "./stale.js";
 import { validateAndOrder } from "./validate.js";
 import { defaultWarningSink } from "./warnings.js";
 
@@ -168,7 +168,7 @@ class ContainerImpl extends Lifecycle implements Container {
     const wanted = options.roots ? this.closureOf(options.roots) : neededBySingletons(order);
     this.bind(registry.nodes.filter((node) => node.owner === this && node.active));
     this.started = true;
-    for (const warning of missingClassWarnings(this.regs.firstManifest, (cls) =>
+    for (const warning of missingModuleWarnings(this.regs.firstManifest, (cls) =>
       registry.byHandle.has(cls),
     )) {
       this.warn(warning);

@@ -1,5 +1,6 @@
 import { isTimeout } from "./arguments.js";
 import { ModuleRegistryError } from "./errors.js";
+import { WeakLedger } from "./ledger.js";
 import type { Constructor, MetadataValue, Scope } from "./manifest.js";
 
 /** A dependency named in `dependencies`: `"id"`, `"id@<semver range>"` or a `@Module` class. */
@@ -40,19 +41,12 @@ export interface ModuleOptions {
   readonly tenant?: boolean;
 }
 
-/**
- * Every class decorated in this process, so `start()` can spot one missing from the
- * manifest. Held weakly: decorating a class never keeps it alive.
- */
-const decorated = new Set<{ readonly ref: WeakRef<Constructor>; readonly seq: number }>();
-const forget = new FinalizationRegistry<{ ref: WeakRef<Constructor>; seq: number }>((entry) =>
-  decorated.delete(entry),
-);
-let decorations = 0;
+/** Every class decorated in this process (weakly), so `start()` can spot one missing from the manifest. */
+const decorated = new WeakLedger<Constructor>();
 
 /** How many times `@Module` has decorated a class in this process. */
 export function decorationCount(): number {
-  return decorations;
+  return decorated.count;
 }
 
 /**
@@ -60,12 +54,7 @@ export function decorationCount(): number {
  * only those decorated after the first `since` decorations.
  */
 export function decoratedClasses(since = 0): readonly Constructor[] {
-  const alive: Constructor[] = [];
-  for (const { ref, seq } of decorated) {
-    const cls = seq >= since ? ref.deref() : undefined;
-    if (cls !== undefined) alive.push(cls);
-  }
-  return alive;
+  return decorated.alive(since);
 }
 
 /** Where `@Module` records its options on the class. */
@@ -197,9 +186,7 @@ export function Module(
       value: Object.freeze({ ...options }),
       configurable: true,
     });
-    const entry = { ref: new WeakRef<Constructor>(target), seq: decorations++ };
-    decorated.add(entry);
-    forget.register(target, entry);
+    decorated.note(target);
   };
 }
 

@@ -1,5 +1,6 @@
 import { type ModuleOptions, checkModuleOptions } from "./decorator.js";
 import { ModuleRegistryError } from "./errors.js";
+import { WeakLedger } from "./ledger.js";
 
 /**
  * Options of `provide()`: the same statically readable options as `@Module` (`id`, `version`,
@@ -39,12 +40,17 @@ export interface Provider<T = unknown, A extends readonly unknown[] = never> {
 /** The value a provider provides: `Provided<typeof pool>` is `Pool`. */
 export type Provided<P> = P extends Provider<infer T> ? T : never;
 
-/** Providers created in this process, so `start()` can spot one missing from the manifest. */
-const created: Provider[] = [];
+/** Providers created in this process (weakly), so `start()` can spot one missing from the manifest. */
+const created = new WeakLedger<Provider>();
 
-/** Providers `provide()` has created so far, in order. */
-export function createdProviders(): readonly Provider[] {
-  return created;
+/** How many providers `provide()` has created in this process. */
+export function providerCount(): number {
+  return created.count;
+}
+
+/** Providers `provide()` has created that are still alive, in order; with `since`, only the later ones. */
+export function createdProviders(since = 0): readonly Provider[] {
+  return created.alive(since);
 }
 
 /**
@@ -87,7 +93,7 @@ export function provide<A extends any[], R>(
     hooks: Object.freeze({ ...hooks }),
     [PROVIDER]: true as const,
   });
-  created.push(provider);
+  created.note(provider);
   return provider;
 }
 

@@ -5,6 +5,7 @@
 import { decoratedClasses, decorationCount } from "./decorator.js";
 import { ModuleRegistryError } from "./errors.js";
 import type { Constructor, ModuleRecord } from "./manifest.js";
+import { type Provider, createdProviders, describeProvider, providerCount } from "./provider.js";
 
 /** A record whose class (or provider function) takes more parameters than its `create` passes. */
 export interface StaleRecord {
@@ -56,9 +57,9 @@ export function staleManifestError(stale: readonly StaleRecord[]): ModuleRegistr
  * points of one program (background and content scripts, an app and its workers) each have
  * their manifest: a class one of them lists is not missing from the other.
  */
-const listedByGenerated = new WeakSet<Constructor>();
+const listedByGenerated = new WeakSet<Constructor | Provider>();
 
-/** Records the classes of a manifest the codegen generated, for {@link missingClassWarnings}. */
+/** Records the classes and providers of a manifest the codegen generated, for {@link missingModuleWarnings}. */
 export function noteGeneratedManifest(manifest: {
   readonly validated?: boolean;
   readonly modules: readonly ModuleRecord[];
@@ -66,33 +67,45 @@ export function noteGeneratedManifest(manifest: {
   if (manifest.validated !== true) return;
   for (const record of manifest.modules) {
     if (typeof record.class === "function") listedByGenerated.add(record.class);
+    if (typeof record.provider === "object" && record.provider !== null)
+      listedByGenerated.add(record.provider);
   }
 }
 
-/** Per generated manifest: how many classes had been decorated when it was last checked. */
-const checkedAt = new WeakMap<object, number>();
+/** Per generated manifest: how many classes and providers there were when it was last checked. */
+const checkedAt = new WeakMap<object, readonly [classes: number, providers: number]>();
 
 /**
- * Warnings for decorated classes that a generated manifest (one the codegen marked
- * `validated`) does not list: they were added after the last `modreg generate`, or lie
- * outside the project's `include`. Hand-written manifests are not expected to list every
- * decorated class, and a class another generated manifest of this realm lists is not
- * missing. Each class is reported once per manifest; while nothing new was decorated, a
- * manifest is not walked again.
+ * Warnings for decorated classes and `provide()` providers that a generated manifest (one
+ * the codegen marked `validated`) does not list: they were added after the last `modreg
+ * generate`, or lie outside the project's `include`. Hand-written manifests are not
+ * expected to list every module, and one another generated manifest of this realm lists is
+ * not missing. Each is reported once per manifest; while nothing new was decorated or
+ * provided, a manifest is not walked again.
  */
-export function missingClassWarnings(
+export function missingModuleWarnings(
   manifest: { readonly validated?: boolean } | undefined,
-  listed: (cls: Constructor) => boolean,
+  listed: (handle: Constructor | Provider) => boolean,
 ): string[] {
   if (manifest?.validated !== true) return [];
-  const count = decorationCount();
-  const since = checkedAt.get(manifest) ?? 0;
-  if (since === count) return [];
-  checkedAt.set(manifest, count);
-  return decoratedClasses(since)
-    .filter((cls) => !listed(cls) && !listedByGenerated.has(cls))
-    .map(
-      (cls) =>
-        `class ${cls.name} is decorated with @Module but is not in the manifest: the manifest is stale. Run \`modreg generate\`.`,
-    );
+  const now = [decorationCount(), providerCount()] as const;
+  const [classesSince, providersSince] = checkedAt.get(manifest) ?? [0, 0];
+  if (classesSince === now[0] && providersSince === now[1]) return [];
+  checkedAt.set(manifest, now);
+  const missing = (handle: Constructor | Provider): boolean =>
+    !listed(handle) && !listedByGenerated.has(handle);
+  return [
+    ...decoratedClasses(classesSince)
+      .filter(missing)
+      .map(
+        (cls) =>
+          `class ${cls.name} is decorated with @Module but is not in the manifest: the manifest is stale. Run \`modreg generate\`.`,
+      ),
+    ...createdProviders(providersSince)
+      .filter(missing)
+      .map(
+        (provider) =>
+          `${describeProvider(provider)} is created with provide() but is not in the manifest: the manifest is stale. Run \`modreg generate\`.`,
+      ),
+  ];
 }

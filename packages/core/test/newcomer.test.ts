@@ -1,7 +1,14 @@
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type Lazy, type Manifest, Module, ModuleRegistryError, createContainer } from "../src/index.js";
-import { manifestOf, mod, tick } from "./support.js";
+import {
+  type Lazy,
+  type Manifest,
+  Module,
+  ModuleRegistryError,
+  createContainer,
+  provide,
+} from "../src/index.js";
+import { manifestOf, mod, prov, tick } from "./support.js";
 
 class Config {}
 class Logger {}
@@ -250,6 +257,21 @@ describe("a decorated class missing from a generated manifest", () => {
     expect(warnings.filter((w) => /class (Background|Content) /.test(w))).toEqual([]);
     expect(warnings.filter((w) => w.includes("class InNeither"))).toHaveLength(2);
     expect(InNeither).toBeDefined();
+  });
+
+  it("reports a provide() provider the manifest does not list, not one it lists", async () => {
+    const listed = provide({ id: "listed-url" }, () => "http://localhost");
+    const forgotten = provide({ id: "forgotten-pool" }, () => ({ end: () => undefined }));
+    const warnings: string[] = [];
+    const app = createContainer(generated(mod("config", Config), prov("listed-url", listed)), {
+      onWarning: (m) => warnings.push(m),
+    });
+    await app.start();
+    expect(warnings.filter((w) => w.includes('provider "forgotten-pool"'))).toEqual([
+      expect.stringContaining("modreg generate"),
+    ]);
+    expect(warnings.filter((w) => w.includes('"listed-url"'))).toEqual([]);
+    expect(forgotten).toBeDefined();
   });
 
   it("is not reported for a hand-written manifest (tests, composition roots)", async () => {

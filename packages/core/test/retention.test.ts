@@ -1,7 +1,14 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { type Manifest, type ModuleRecord, Module, createContainer, decoratedClasses } from "../src/index.js";
+import {
+  type Manifest,
+  type ModuleRecord,
+  Module,
+  createContainer,
+  decoratedClasses,
+  provide,
+} from "../src/index.js";
 import { manifestOf, mod, tick } from "./support.js";
 
 /** `global.gc`, made available at run time (vitest workers do not start with --expose-gc). */
@@ -19,6 +26,22 @@ describe("@Module retention", () => {
         const Throwaway = class {};
         Module()(Throwaway);
         refs.push(new WeakRef(Throwaway));
+      }
+    })();
+    for (let round = 0; round < 5 && refs.some((r) => r.deref() !== undefined); round++) {
+      await tick();
+      gc();
+    }
+    expect(refs.filter((r) => r.deref() !== undefined)).toHaveLength(0);
+  });
+
+  it("does not keep a provider function alive", async () => {
+    const gc = collectGarbage();
+    const refs: WeakRef<object>[] = [];
+    (() => {
+      for (let i = 0; i < 200; i++) {
+        const throwaway = provide({ id: `p${i}` }, () => i);
+        refs.push(new WeakRef(throwaway), new WeakRef(throwaway.fn));
       }
     })();
     for (let round = 0; round < 5 && refs.some((r) => r.deref() !== undefined); round++) {
