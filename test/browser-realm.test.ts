@@ -84,7 +84,7 @@ describe("@modreg/core in a browser-like realm", () => {
     runInContext(bundle, context, { filename: "bundle.js" });
     await (context as { done: Promise<void> }).done;
     expect(logs).toEqual([
-      "false,false,false Late standard decorators: job for acme (db up); formats csv,pdf; audit 1; log: database connected | report for acme",
+      "false,false,false Late standard decorators: job for acme (db up); formats csv,pdf; audit 1; region eu; log: database connected | report for acme",
     ]);
     expect(warned).toEqual([expect.stringMatching(/^MODREG_WARNING class Late is decorated with @Module/)]);
   });

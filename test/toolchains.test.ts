@@ -7,7 +7,7 @@ import { describeRun, repoRoot, run, type RunResult } from "./support/run.js";
 import { fixturesDir } from "./support/workdir.js";
 
 // The toolchain matrix: one small app (a class, an interface, `T[]`, `Lazy`, a `Factory` with
-// a runtime argument, an async `onInit`) taken through every tool the README names, in both
+// a runtime argument, an async `onInit`, a `provide()` function) taken through every tool the README names, in both
 // decorator modes, outside the repository from the packed packages. Where a tool cannot work
 // the test asserts what the user sees, so the README's toolchain table cannot drift.
 // (Tools are pinned here; bump them deliberately.)
@@ -25,7 +25,7 @@ const VITE7 = "7.3.8";
 const VITE8 = "8.4.0";
 
 const EXPECTED =
-  "decorators: job for acme (db up); formats csv,pdf; audit 1; log: database connected | report for acme";
+  "decorators: job for acme (db up); formats csv,pdf; audit 1; region eu; log: database connected | report for acme";
 const UNLOWERED = /SyntaxError: Invalid or unexpected token/;
 
 type Mode = "standard" | "legacy";
