@@ -4,7 +4,7 @@ import { WeakLedger } from "./ledger.js";
 
 /**
  * Options of `provide()`: the same statically readable options as `@Module` (`id`, `version`,
- * `capabilities`, `scope`, `when`, `inject`, `args`, `primary`, `metadata`, `dependencies`).
+ * `capabilities`, `scope`, `when`, `inject`, `args`, `primary`, `metadata`, `dependencies`, `tenant`).
  * Without `id`, the codegen uses the name the provider is exported under.
  */
 export type ProviderOptions = ModuleOptions;

@@ -8,6 +8,7 @@ import {
   type Container,
   type ModuleRecord,
   ModuleRegistryError,
+  type Provider,
   type Token,
   compareIds,
 } from "@modreg/core";
@@ -70,7 +71,8 @@ export interface TenantHost extends AsyncDisposable {
     init?: { modules?: readonly string[]; flags?: Record<string, FlagValue> },
   ): Promise<void>;
   /** An instance from the tenant's container: a tenant module it has enabled, or a shared one. */
-  get<T>(tenantId: string, key: Constructor<T> | Token<T> | string): T;
+  /** By class, provider (`provide()`), token or id; a tenant module must be enabled (`MODULE_NOT_ENABLED`). */
+  get<T>(tenantId: string, key: Constructor<T> | Provider<T> | Token<T> | string): T;
   enable(tenantId: string, moduleId: string, options?: EnableOptions): Promise<readonly string[]>;
   disable(tenantId: string, moduleId: string, options?: DisableOptions): Promise<readonly string[]>;
   isEnabled(tenantId: string, moduleId: string): boolean;
@@ -433,15 +435,16 @@ class Host implements TenantHost {
 
   // ---- reading -------------------------------------------------------------------------
 
-  get<T>(tenantId: string, key: Constructor<T> | Token<T> | string): T {
+  get<T>(tenantId: string, key: Constructor<T> | Provider<T> | Token<T> | string): T {
     const runtime = this.runtime(tenantId, "tenants.get()");
     const catalog = this.catalogNow();
     const id =
       typeof key === "string"
         ? key
-        : typeof key === "function"
-          ? catalog.ids().find((m) => catalog.record(m).class === key)
-          : undefined;
+        : catalog.ids().find((m) => {
+            const record = catalog.record(m);
+            return record.class === key || record.provider === key;
+          });
     return runtime.get(key, id !== undefined && catalog.has(id) ? id : undefined) as T;
   }
 

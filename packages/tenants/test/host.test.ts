@@ -1,7 +1,15 @@
-import { type ModuleRegistryError, tenantContext } from "@modreg/core";
+import {
+  type Manifest,
+  type ModuleRegistryError,
+  type TenantContext,
+  createContainer,
+  provide,
+  tenantContext,
+} from "@modreg/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type TenantStore, createMemoryStore, createTenantHost } from "../src/index.js";
 import {
+  CONTEXT,
   Clinic,
   Database,
   EmailService,
@@ -9,6 +17,7 @@ import {
   Tasks,
   failing,
   journal,
+  mod,
   startedApp,
 } from "./support/modules.js";
 
@@ -330,5 +339,51 @@ describe("TenantHost.unload and dispose", () => {
     expect((await caught(tenants.create("new"))).message).toMatch(/already exists/);
     await tenants.load("new");
     expect(tenants.get("new", Clinic).tenant.flags).toEqual({ beta: true });
+  });
+});
+
+describe("tenant provider functions (provide({ tenant: true }))", () => {
+  const outbox = provide(
+    { id: "outbox", tenant: true },
+    (tenant: TenantContext, db: Database) => {
+      journal.push(`init outbox@${tenant.tenantId}`);
+      return { tenant: tenant.tenantId, db, sent: [] as string[] };
+    },
+    { dispose: (value) => void journal.push(`dispose outbox@${value.tenant}`) },
+  );
+  const manifest = (): Manifest => ({
+    formatVersion: 1,
+    modules: [
+      mod("database", Database),
+      {
+        id: "outbox",
+        provider: outbox,
+        tenant: true,
+        deps: [CONTEXT, { id: "database" }],
+        create: (r) => outbox.fn(r(0) as TenantContext, r(1) as Database),
+      },
+    ],
+  });
+
+  it("are never built by the app's container, and are built, kept apart and disposed per tenant", async () => {
+    const app = createContainer(manifest());
+    await app.start();
+    expect(app.modules().find((m) => m.id === "outbox")).toMatchObject({ tenant: true, state: "inactive" });
+    expect(() => app.get(outbox)).toThrow(/tenant module/);
+    const store = createMemoryStore({ acme: { modules: ["outbox"] }, globex: {} });
+    const tenants = createTenantHost(app, { store });
+    await tenants.load("acme");
+    await tenants.load("globex");
+    const acme = tenants.get("acme", outbox);
+    expect(acme).toMatchObject({ tenant: "acme", db: app.get(Database) });
+    expect((await caught(Promise.resolve().then(() => tenants.get("globex", outbox)))).code).toBe(
+      "MODULE_NOT_ENABLED",
+    );
+    await tenants.enable("globex", "outbox");
+    expect(tenants.get("globex", "outbox")).not.toBe(acme);
+    await tenants.disable("acme", "outbox");
+    expect(journal).toEqual(["init outbox@acme", "init outbox@globex", "dispose outbox@acme"]);
+    await app.dispose();
+    expect(journal.at(-1)).toBe("dispose outbox@globex");
   });
 });
