@@ -6,6 +6,7 @@
 import { coldBoot } from "./boot.ts";
 import { modregFailures, noteFailure } from "./check.ts";
 import { codegenScale } from "./codegen.ts";
+import { deepChains } from "./deep.ts";
 import { load, machine } from "./machine.ts";
 import { loadModreg, modreg, MODREG_SETUP, PEERS, versionOf, type Peer } from "./peers.ts";
 import { table } from "./report.ts";
@@ -13,6 +14,9 @@ import { runtimeRaces } from "./runtime.ts";
 import { summarise } from "./targets.ts";
 
 const quick = process.env["BENCH_QUICK"] === "1";
+/** `BENCH_ONLY=boot,deep`: only these sections (races, boot, deep, codegen); the targets of the rest read "not measured". */
+const only = process.env["BENCH_ONLY"]?.split(",").map((s) => s.trim());
+const runs = (section: string): boolean => only === undefined || only.includes(section);
 const log = (line: string) => console.log(line);
 
 async function main(): Promise<void> {
@@ -40,35 +44,50 @@ async function main(): Promise<void> {
     ) + "\n",
   );
 
-  log(`## Runtime races\n\n_${load()}_\n`);
-  const races = await runtimeRaces(
-    containers,
-    unavailable,
-    quick ? { minCpuTime: 100e6, rounds: 1 } : { minCpuTime: 300e6, rounds: 5 },
-    log,
-  );
+  if (runs("races")) log(`## Runtime races\n\n_${load()}_\n`);
+  const races = runs("races")
+    ? await runtimeRaces(
+        containers,
+        unavailable,
+        quick ? { minCpuTime: 100e6, rounds: 1 } : { minCpuTime: 300e6, rounds: 5 },
+        log,
+      )
+    : [];
 
-  log(`## Cold boot\n\n_${load()}_\n`);
+  if (runs("boot")) log(`## Cold boot\n\n_${load()}_\n`);
   const bootContainers =
     typeof createContainer === "string"
       ? containers
       : [containers[0], modreg(createContainer, true), ...PEERS];
-  const boots = await coldBoot(
-    bootContainers.filter((c): c is Peer => c !== undefined),
-    unavailable,
-    quick
-      ? { sizes: [1_000], maxSamples: 3, budgetMs: 1_000, firstBootRuns: 1 }
-      : { sizes: [1_000, 10_000], maxSamples: 15, budgetMs: 20_000, firstBootRuns: 5 },
-    log,
-  );
+  const boots = runs("boot")
+    ? await coldBoot(
+        bootContainers.filter((c): c is Peer => c !== undefined),
+        unavailable,
+        quick
+          ? { sizes: [1_000], maxSamples: 3, budgetMs: 1_000, firstBootRuns: 1 }
+          : { sizes: [1_000, 10_000], maxSamples: 15, budgetMs: 20_000, firstBootRuns: 5 },
+        log,
+      )
+    : [];
 
-  log(`## Codegen scale\n\n_${load()}_\n`);
-  const codegen = await codegenScale(
-    quick
-      ? { sizes: [300], runs: 1, watchEdits: 2, bootGenerated: true, realWorld: false }
-      : { sizes: [1_000, 10_000], runs: 3, watchEdits: 5, bootGenerated: true, realWorld: true },
-    log,
-  );
+  if (runs("deep") && typeof createContainer !== "string") {
+    log(`## Deep chains\n\n_${load()}_\n`);
+    await deepChains(
+      createContainer,
+      quick ? { length: 10_000, samples: 1 } : { length: 100_000, samples: 3 },
+      log,
+    );
+  }
+
+  if (runs("codegen")) log(`## Codegen scale\n\n_${load()}_\n`);
+  const codegen = runs("codegen")
+    ? await codegenScale(
+        quick
+          ? { sizes: [300], runs: 1, watchEdits: 2, bootGenerated: true, realWorld: false }
+          : { sizes: [1_000, 10_000], runs: 3, watchEdits: 5, bootGenerated: true, realWorld: true },
+        log,
+      )
+    : [];
 
   log(summarise(races, boots, codegen));
   log(`_${load()}_\n`);

@@ -94,9 +94,19 @@ export class ModuleRegistryError extends Error {
   }
 }
 
-/** `a -> b -> c`, the way every message prints a dependency path. */
+/** How many ids a printed path keeps at each end when it is longer than twice that, plus a few. */
+const PATH_ENDS = 10;
+
+/**
+ * `a -> b -> c`, the way every message prints a dependency path. A very long path (a deep
+ * chain) keeps its first and last 10 ids around a count of the ones left out, so a message
+ * stays short; the error's `path` property keeps them all.
+ */
 export function formatPath(path: readonly string[]): string {
-  return path.join(" -> ");
+  if (path.length <= 2 * PATH_ENDS + 5) return path.join(" -> ");
+  const head = path.slice(0, PATH_ENDS).join(" -> ");
+  const tail = path.slice(-PATH_ENDS).join(" -> ");
+  return `${head} -> … (${path.length - 2 * PATH_ENDS} more) … -> ${tail}`;
 }
 
 /** Short description of a thrown value for a message. */

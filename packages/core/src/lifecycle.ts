@@ -9,6 +9,8 @@ import {
 import { compiledResolve, readDependency } from "./dependencies.js";
 import { ModuleRegistryError } from "./errors.js";
 import { EventHub } from "./events.js";
+import { DEEP_CHAIN, measureChains, produceBottomUp } from "./factory-chain.js";
+import type { Resolve } from "./manifest.js";
 import type { ModuleNode } from "./node.js";
 import { builderOf, disposeInstance } from "./phases.js";
 import { isBuildEdge } from "./registry.js";
@@ -99,6 +101,8 @@ export abstract class Lifecycle {
     // Factory modules are built on every use: give each a direct `make()` first, then an
     // `r(i)` that calls its targets' `make` (or reads their instance) without dispatching.
     for (const node of nodes) if (node.def.scope === "factory") node.make = this.maker(node);
+    measureChains(nodes);
+    for (const node of nodes) if (node.chainDepth > DEEP_CHAIN) node.make = () => this.produce(node, NO_ARGS);
     for (const node of nodes) {
       node.resolve =
         node.def.scope === "factory" && !node.external
@@ -145,12 +149,21 @@ export abstract class Lifecycle {
     }
   }
 
-  /** A new instance of a factory-scoped module: the hot path, no tracking, no events. */
+  /**
+   * A new instance of a factory-scoped module: the hot path, no tracking, no events. A deep
+   * chain of factory modules is built bottom-up (see `produceBottomUp`).
+   */
   produce(node: ModuleNode, args: readonly unknown[]): unknown {
+    if (node.chainDepth <= DEEP_CHAIN) return this.produceWith(node, node.resolve, args);
+    return produceBottomUp(node, args, (n, r, a) => (n.owner as Lifecycle).produceWith(n, r, a));
+  }
+
+  /** A new instance of `node` whose `create` reads its dependencies through `r`. */
+  protected produceWith(node: ModuleNode, r: Resolve, args: readonly unknown[]): unknown {
     if (this.disposed) throw this.disposedError(`module "${node.id}"`);
     let instance: Initializable;
     try {
-      instance = node.def.create(node.resolve, args) as Initializable;
+      instance = node.def.create(r, args) as Initializable;
     } catch (error) {
       throw loadFailed(node, builderOf(node.def), error);
     }

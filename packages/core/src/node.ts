@@ -184,6 +184,8 @@ export class ModuleNode {
   initMs = 0;
   /** Factory scope: builds a new instance, set when the container links the node. */
   make: (() => unknown) | undefined = undefined;
+  /** Factory scope: how many factory builds one `make()` nests, itself included (0: not measured). */
+  chainDepth = 0;
   /** Scratch index used while ordering; meaningless elsewhere. */
   position = -1;
 

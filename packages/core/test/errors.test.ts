@@ -154,6 +154,15 @@ describe("formatPath", () => {
     expect(formatPath(["only"])).toBe("only");
     expect(formatPath([])).toBe("");
   });
+
+  it("keeps the ends of a very long path and counts what it leaves out", () => {
+    const ids = Array.from({ length: 100_000 }, (_, i) => `m${i}`);
+    const printed = formatPath(ids);
+    expect(printed).toMatch(/^m0 -> m1 -> .* -> m9 -> … \(99,?980 more\) … -> m99990 -> .* -> m99999$/);
+    expect(printed.length).toBeLessThan(300);
+    const short = ids.slice(0, 25);
+    expect(formatPath(short)).toBe(short.join(" -> "));
+  });
 });
 
 describe("token", () => {
