@@ -3,8 +3,9 @@
  * taking the one below, built whole: `createContainer` + `start()` + `get(top)`. Nothing here
  * is compared with a peer; the figure shows that depth costs time linearly and never the stack.
  */
-import type { createContainer as CreateContainer, Manifest, ModuleRecord, Scope } from "@modreg/core";
+import type { Manifest, ModuleRecord, Scope } from "@modreg/core";
 import { noteFailure } from "./check.ts";
+import type { CreateContainer } from "./peers.ts";
 import { formatTime, median, table } from "./report.ts";
 
 class Link {
@@ -39,7 +40,7 @@ export interface DeepOptions {
 
 /** Times building each scope's chain; a chain that fails or comes out short is a modreg failure. */
 export async function deepChains(
-  createContainer: typeof CreateContainer,
+  createContainer: CreateContainer,
   opts: DeepOptions,
   log: (line: string) => void,
 ): Promise<void> {
@@ -53,7 +54,7 @@ export async function deepChains(
       try {
         const app = createContainer(manifest);
         await app.start();
-        const top = app.get<Link>(`m${opts.length - 1}`);
+        const top = app.get(`m${opts.length - 1}`) as Link;
         times.push(Number(process.hrtime.bigint() - t0));
         if (depthOf(top) !== opts.length - 1) failure = `the top has ${depthOf(top)} levels below it`;
         await app.dispose();

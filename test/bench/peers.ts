@@ -92,8 +92,9 @@ function classOf(g: Graph, i: number): Graph["classes"][number] {
 interface ModregContainer {
   start(): Promise<void>;
   get(key: unknown): unknown;
+  dispose(): Promise<void>;
 }
-type CreateContainer = (manifest: Manifest) => ModregContainer;
+export type CreateContainer = (manifest: Manifest) => ModregContainer;
 
 /** `createContainer` from the built `@modreg/core`, or the reason it cannot be measured. */
 export async function loadModreg(): Promise<CreateContainer | string> {
