@@ -5,7 +5,7 @@ import { writeIfChanged } from "./files.js";
 import { checkOutputs, type OutputRequest } from "./outputs.js";
 import type { ManifestData, ScanResult } from "./records.js";
 import { ProjectScanner } from "./scan/project.js";
-import { validate, type ActiveCondition } from "./validate/validate.js";
+import { validate, type ActiveCondition, type Validation } from "./validate/validate.js";
 import { writeJson } from "./write/data.js";
 import { writeManifest } from "./write/typescript.js";
 
@@ -124,10 +124,11 @@ export function createGenerator(options: GenerateOptions): Generator {
         if (refused.length > 0) return stopped(refused);
       }
       const t1 = performance.now();
-      const scan = scanner.scan();
-      lastScan = scan;
+      const scanned = scanner.scan();
       const t2 = performance.now();
-      const { manifest, diagnostics } = validate(scan, active, external);
+      const { scan, validation } = validateExplained(scanner, scanned, active, external);
+      const { manifest, diagnostics } = validation;
+      lastScan = scan;
       const t3 = performance.now();
       const code = writeManifest(manifest, { out, importStyle: scan.importStyle });
       const jsonText = json === undefined ? undefined : writeJson(manifest);
@@ -148,6 +149,23 @@ export function createGenerator(options: GenerateOptions): Generator {
       };
     },
   };
+}
+
+/**
+ * Validates; when a parameter's type has no provider, asks the program why (a
+ * decorated class outside the scan, a look-alike without `implements`) and validates with that
+ * explanation, so the checker is built for it only on that error path.
+ */
+function validateExplained(
+  scanner: ProjectScanner,
+  scan: ScanResult,
+  active: ActiveCondition | undefined,
+  external: ReadonlySet<string>,
+): { scan: ScanResult; validation: Validation } {
+  const validation = validate(scan, active, external);
+  const explained = scanner.explain(scan, validation.missing);
+  if (explained === scan) return { scan, validation };
+  return { scan: explained, validation: validate(explained, active, external) };
 }
 
 /**

@@ -149,6 +149,19 @@ export interface ScanResult {
   readonly diagnostics?: readonly Diagnostic[];
   /** How the tsconfig compiles decorators, for the warning about output Node cannot parse. */
   readonly decorators?: DecoratorEmit;
+  /**
+   * Why nothing provides a key a parameter asks for, by key: learned from the program after a
+   * first validation reported it missing (`ProjectScanner.explain`), for the `MR3003` hints.
+   */
+  readonly explained?: ReadonlyMap<string, MissingExplanation>;
+}
+
+/** What the program says about a type nothing provides. */
+export interface MissingExplanation {
+  /** The class is decorated with `@Module`, in this (project-relative) file the scan does not walk. */
+  readonly decoratedIn?: string;
+  /** Module classes with the interface's shape that do not declare it (`implements` is missing). */
+  readonly lookalikes?: readonly string[];
 }
 
 /** The tsconfig's decorator semantics and its `target`, as TypeScript spells it (`ES2022`, `ESNext`). */

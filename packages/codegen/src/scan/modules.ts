@@ -44,6 +44,11 @@ export function scanFile(
   return modules;
 }
 
+/** True when the class carries a `@Module` decorator from `@modreg/core` (read through the checker). */
+export function hasModuleDecorator(context: ScanContext, declaration: ts.ClassDeclaration): boolean {
+  return ts.getDecorators(declaration)?.some((d) => isModuleDecorator(context, d, new Set())) === true;
+}
+
 /** `@Module(...)`, `@Alias(...)`, `@ns.Module(...)` where the callee is `Module` exported by `@modreg/core`. */
 function isModuleDecorator(
   context: ScanContext,

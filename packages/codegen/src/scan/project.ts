@@ -6,6 +6,7 @@ import type { DecoratorEmit, ImportStyle, ScannedModule, ScanResult } from "../r
 import type { ScanContext } from "./context.js";
 import { pathFilter } from "./glob.js";
 import { mergeKeys, TypeKeys, type KeyedDeclaration } from "./keys.js";
+import { explainMissing } from "./explain.js";
 import { scanFile } from "./modules.js";
 import { parseProblems, tooDeepToParse } from "./parse.js";
 import { scanProviders } from "./providers.js";
@@ -133,23 +134,8 @@ export class ProjectScanner {
 
   /** Reads every module of the project. `order` reorders the files first (tests show it changes nothing). */
   scan(order: (fileNames: string[]) => string[] = (f) => f): ScanResult {
-    // the program (lib files, every import resolved) and the checker (every file bound) are
-    // built only when a class needs them; plain projects are read from the parsed files alone
-    let program: ts.Program | undefined;
     const project = this.project;
-    let checker: ts.TypeChecker | undefined;
-    const context: ScanContext = {
-      get program() {
-        return (program ??= project.getProgram().compilerObject);
-      },
-      get checker() {
-        return (checker ??= this.program.getTypeChecker());
-      },
-      projectDir: this.projectDir,
-      packages: this.packages,
-      touched: new Set(),
-      relativeNames: this.relativeNames,
-    };
+    const context = this.context();
     const keys = new TypeKeys(context);
     const sourceFiles = (fileName: string) => project.getSourceFile(fileName)?.compilerNode;
     const syntactic = new SyntacticTypes(
@@ -192,6 +178,38 @@ export class ProjectScanner {
       collisions: merged.collisions,
       diagnostics,
       decorators: decoratorEmitOf(this.parsed.options, relativePosix(this.projectDir, this.options.tsconfig)),
+    };
+  }
+
+  /**
+   * The scan with `explained` filled for `keys` that validation found nothing provides (see
+   * `explainMissing`); `scan` itself when there is nothing to explain.
+   */
+  explain(scan: ScanResult, keys: readonly string[]): ScanResult {
+    if (keys.length === 0) return scan;
+    const explained = explainMissing(this.context(), scan, keys);
+    return explained.size === 0 ? scan : { ...scan, explained };
+  }
+
+  /**
+   * The program (lib files, every import resolved) and the checker (every file bound) are
+   * built only when a class needs them; plain projects are read from the parsed files alone.
+   */
+  private context(): ScanContext {
+    let program: ts.Program | undefined;
+    const project = this.project;
+    let checker: ts.TypeChecker | undefined;
+    return {
+      get program() {
+        return (program ??= project.getProgram().compilerObject);
+      },
+      get checker() {
+        return (checker ??= this.program.getTypeChecker());
+      },
+      projectDir: this.projectDir,
+      packages: this.packages,
+      touched: new Set(),
+      relativeNames: this.relativeNames,
     };
   }
 

@@ -5,7 +5,7 @@ import {
   type InjectionKind,
 } from "@modreg/core";
 import { error, type Diagnostic } from "../diagnostics.js";
-import type { Location, ScannedParam, TypeShape } from "../records.js";
+import type { Location, ScanResult, ScannedParam, TypeShape } from "../records.js";
 import type { DependencyEntry, NormalizedModule } from "./options.js";
 
 /** An edge of the graph, with where it was written. */
@@ -24,11 +24,18 @@ export interface ResolvedModule {
   readonly edges: Edge[];
 }
 
+/** What resolution reads from the scan besides the modules: declarations, collisions, explanations. */
+export type ScanFacts = Pick<ScanResult, "types" | "collisions" | "explained">;
+
 /** Which modules exist, by id, class key and provided key; `active` narrows them for `modreg check --env`. */
 export class ModuleIndex {
   readonly byId = new Map<string, NormalizedModule>();
   private readonly byKey = new Map<string, NormalizedModule>();
   private readonly byProvided = new Map<string, NormalizedModule[]>();
+  /** Keys two declarations share (MR2013): what their parameters resolve to means nothing. */
+  readonly collided: ReadonlySet<string>;
+  /** Keys reported missing (MR3003), which the scanner can explain (`ProjectScanner.explain`). */
+  readonly missing = new Set<string>();
 
   constructor(
     modules: readonly NormalizedModule[],
@@ -36,7 +43,9 @@ export class ModuleIndex {
     readonly condition: string | undefined,
     /** Ids the host app provides (`--external`): named by `dependencies`, not defined here. */
     readonly external: ReadonlySet<string> = new Set(),
+    readonly facts: ScanFacts = { types: new Map(), collisions: [] },
   ) {
+    this.collided = new Set(facts.collisions.map((c) => c.key));
     for (const m of modules) {
       if (!this.byId.has(m.id)) this.byId.set(m.id, m);
       this.byKey.set(m.scanned.key, m);
@@ -195,6 +204,8 @@ function resolveParam(
     };
   }
   if (target.kind === "unsupported") return undefined; // chosen by id above, or reported
+  // MR2013 already says why: which modules provide a shared key is meaningless
+  if (index.collided.has(target.key)) return undefined;
   const own = target.kind === "class" ? index.ofClass(target.key) : undefined;
   const rivals = own && index.providers(target.key).filter((m) => m.scanned.provider && index.isActive(m));
   if (own !== undefined && rivals !== undefined && rivals.length > 0 && !param.multi) {
@@ -245,21 +256,13 @@ function resolveParam(
     };
   }
   if (providers.length === 0 && !param.optional) {
-    const what =
-      target.kind === "class" && !target.abstract
-        ? `class ${target.name}, which is not a @Module,`
-        : target.name;
+    if (index.condition === undefined) index.missing.add(target.key);
     diagnostics.push(
       error(
         "MR3003",
         `no module provides ${target.name} for ${owner}${index.condition ? ` ${index.condition}` : ""}`,
         param.location,
-        {
-          hint:
-            target.kind === "class" && !target.abstract
-              ? `decorate ${target.name} with @Module, make the parameter optional, or inject ${target.name}[]`
-              : `decorate a class that implements ${what} with @Module, make the parameter optional (\`${param.name}?: ${target.name}\`), or inject ${target.name}[]`,
-        },
+        { hint: missingHint(target, param.name, index) },
       ),
     );
     return undefined;
@@ -272,7 +275,7 @@ function resolveParam(
         `${owner} is ambiguous: ${certain.map((m) => m.id).join(", ")} all provide ${target.name}${index.condition ? ` ${index.condition}` : ""}`,
         param.location,
         {
-          hint: `choose one with inject: { ${param.name}: "${certain[0]!.id}" }, give the others a \`when\` condition, or inject ${target.name}[] to get them all`,
+          hint: `choose one with inject: { ${param.name}: "${byParamName(param.name, certain).id}" }, give the others a \`when\` condition, or inject ${target.name}[] to get them all`,
         },
       ),
     );
@@ -282,6 +285,50 @@ function resolveParam(
     dep: { iface: target.key, ...base },
     edges: providers.map((m) => ({ to: m.id, build, range: undefined, location: param.location })),
   };
+}
+
+/**
+ * What to do about a type nothing provides, most specific first: a decorated class the scan
+ * does not see, a class with the interface's shape but no `implements`, a type from another
+ * package (a provider function, since its class cannot be decorated), else decorate one.
+ */
+function missingHint(
+  target: { kind: "class" | "interface"; key: string; name: string; abstract?: boolean },
+  param: string,
+  index: ModuleIndex,
+): string {
+  const { name } = target;
+  const explained = index.facts.explained?.get(target.key);
+  if (explained?.decoratedIn !== undefined) {
+    return `${name} is decorated with @Module, but ${explained.decoratedIn} is not among the files modreg scans: add it to --include (or to the tsconfig's include), or drop the --exclude that leaves it out`;
+  }
+  const lookalikes = explained?.lookalikes ?? [];
+  if (lookalikes.length > 0) {
+    return `add \`implements ${name}\` to ${lookalikes.join(", ")}: ${lookalikes.length === 1 ? "it has" : "they have"} the shape of ${name}, but interfaces are matched by declaration, never by shape`;
+  }
+  const concrete = target.kind === "class" && target.abstract !== true;
+  const orElse = `make the parameter optional (\`${param}?: ${name}\`), or inject ${name}[]`;
+  if (index.facts.types.get(target.key)?.external === true) {
+    const made = concrete ? `new ${name.replace(/<.*$/, "")}(/* … */)` : "/* … */";
+    return `${name} comes from another package: provide it with a function, \`export const ${param} = provide({}, (): ${name} => ${made})\`${concrete ? "" : `, or decorate a class that implements ${name} with @Module`}; or ${orElse}`;
+  }
+  return concrete
+    ? `decorate ${name} with @Module, make the parameter optional, or inject ${name}[]`
+    : `decorate a class that implements ${name} with @Module, ${orElse}`;
+}
+
+/** The provider whose id or class name is closest to the parameter's name (`fileLogger` → `file-logger`); else the first. */
+function byParamName(param: string, candidates: readonly NormalizedModule[]): NormalizedModule {
+  const plain = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, "");
+  const wanted = plain(param);
+  const score = (m: NormalizedModule): number => {
+    const names = [m.id, m.scanned.className ?? ""].map(plain).filter((n) => n.length > 0);
+    if (names.includes(wanted)) return 2;
+    return names.some((n) => n.includes(wanted) || wanted.includes(n)) ? 1 : 0;
+  };
+  let best = candidates[0]!;
+  for (const m of candidates) if (score(m) > score(best)) best = m;
+  return best;
 }
 
 /** A `TenantContext` parameter: provided by each tenant's container, so only tenant modules have one. */

@@ -22,6 +22,8 @@ export interface ActiveCondition {
 export interface Validation {
   readonly manifest: ManifestData;
   readonly diagnostics: Diagnostic[];
+  /** Keys a required parameter asks for that nothing provides (MR3003): what `ProjectScanner.explain` looks into. */
+  readonly missing: readonly string[];
 }
 
 /**
@@ -67,9 +69,10 @@ export function validate(
     active ? (m) => isActive(m, active) : () => true,
     condition,
     external,
+    scan,
   );
   // inactive modules (under `check --env`) are not built: resolve them without reporting anything
-  const everything = active ? new ModuleIndex(unique, () => true, undefined, external) : index;
+  const everything = active ? new ModuleIndex(unique, () => true, undefined, external, scan) : index;
   const resolved = unique.map((m) =>
     index.isActive(m) ? resolveModule(m, index, diagnostics) : resolveModule(m, everything, []),
   );
@@ -80,7 +83,11 @@ export function validate(
     diagnostics,
   );
   const manifest = toManifest(scan, resolved);
-  return { manifest, diagnostics: diagnostics.sort(compareDiagnostics) };
+  return {
+    manifest,
+    diagnostics: diagnostics.sort(compareDiagnostics),
+    missing: [...index.missing].sort(compare),
+  };
 }
 
 function dedupe(modules: readonly NormalizedModule[], diagnostics: Diagnostic[]): NormalizedModule[] {
