@@ -69,3 +69,28 @@ export function cycleError(
     ),
   );
 }
+
+/** The error `dispose` and `unload` throw after disposing everything they could. */
+export function disposeFailures(failures: readonly ModuleRegistryError[]): ModuleRegistryError {
+  return new ModuleRegistryError(
+    "MODULE_DISPOSE_FAILED",
+    `${failures.length} module(s) failed to dispose: ${failures.map((f) => `"${f.moduleId}"`).join(", ")}. Every other module was disposed; see errors.`,
+    {
+      errors: failures,
+      cause: failures[0]!.cause,
+      ...(failures.length === 1 && { moduleId: failures[0]!.moduleId! }),
+    },
+  );
+}
+
+/** `MODULE_SCOPE_REQUIRED`: a scoped module asked of a container outside any scope. */
+export function scopeRequiredError(node: ModuleNode): ModuleRegistryError {
+  return markStructural(
+    new ModuleRegistryError(
+      "MODULE_SCOPE_REQUIRED",
+      `module "${node.id}" is scoped (one instance per scope) and was asked of the container itself. ` +
+        "Open a scope and get it there: `const s = container.scope({ values }); s.get(...)`, then `await s.dispose()`.",
+      { moduleId: node.id },
+    ),
+  );
+}

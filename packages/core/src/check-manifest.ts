@@ -3,7 +3,7 @@ import { ModuleRegistryError } from "./errors.js";
 import { MANIFEST_FORMAT_VERSION, type Manifest } from "./manifest.js";
 import { isProvider } from "./provider.js";
 
-const SCOPES = new Set(["singleton", "lazy", "factory"]);
+const SCOPES = new Set(["singleton", "lazy", "factory", "scoped"]);
 const INJECTIONS = new Set(["value", "lazy", "factory", "none"]);
 
 function isStringArray(value: unknown): boolean {
@@ -84,7 +84,7 @@ function recordProblems(record: Record<string, unknown>): string[] {
   if (typeof record["create"] !== "function") problems.push("create must be a function");
   optional(problems, record, "version", isString, "a string");
   if (record["scope"] !== undefined && !SCOPES.has(record["scope"] as string)) {
-    problems.push(`scope ${JSON.stringify(record["scope"])} is not singleton, lazy or factory`);
+    problems.push(`scope ${JSON.stringify(record["scope"])} is not singleton, lazy, factory or scoped`);
   }
   optional(problems, record, "capabilities", isStringArray, "a string array");
   optional(problems, record, "provides", isStringArray, "a string array");

@@ -10,6 +10,7 @@ import type {
 } from "./manifest.js";
 import type { ModuleState } from "./node.js";
 import type { Provider } from "./provider.js";
+import type { ContainerScope, ScopeOptions } from "./scope.js";
 import type { Token } from "./tokens.js";
 import type { InstanceOf, ModuleId, ModuleKey, UntypedId } from "./types.js";
 
@@ -168,6 +169,15 @@ export interface Container extends AsyncDisposable {
   create<T>(key: Constructor<T> | Provider<T> | Token<T> | UntypedId, ...args: unknown[]): T;
   /** True exactly when `get` would not throw `MODULE_NOT_FOUND`. Works before `start`. */
   has(key: ModuleKey): boolean;
+  /**
+   * Opens a scope (one request, one job): scoped modules get one instance per scope, built on
+   * first use; `values` supplies per-scope inputs. Cheap: no copy of the registry.
+   *
+   * @example
+   * await using s = app.scope({ values: { request: req } });
+   * s.get(RequestContext);
+   */
+  scope(options?: ScopeOptions): ContainerScope;
   /** Instances of every active provider of a token, or of every module `discover` returns. */
   getAll<T>(query: Token<T> | DiscoverQuery): T[];
   /** Active modules with every required capability, most optional ones first, then by id. */

@@ -22,6 +22,7 @@ import type {
   RegisterOptions,
   StartOptions,
 } from "./container-types.js";
+import { disposeFailures } from "./build-errors.js";
 import { definitionForClass, describeKey } from "./definitions.js";
 import { ModuleRegistryError } from "./errors.js";
 import { createGraphView, discover, infoOf, statsOf } from "./info.js";
@@ -33,6 +34,7 @@ import { type Token, isToken } from "./tokens.js";
 import type { ModuleKey } from "./types.js";
 import { Registrations } from "./registrations.js";
 import { requestPathError, withRequestPath } from "./request-path.js";
+import { type ContainerScope, type ScopeOptions, openScope } from "./scope.js";
 import { missingModuleWarnings, staleManifestError } from "./stale.js";
 import { validateAndOrder } from "./validate.js";
 import { defaultWarningSink } from "./warnings.js";
@@ -121,7 +123,7 @@ class ContainerImpl extends Lifecycle implements Container {
     if (!this.started) return;
     const failures = await this.disposeSome(removed);
     for (const node of removed) node.state = "disposed";
-    if (failures.length > 0) throw disposeFailed(failures);
+    if (failures.length > 0) throw disposeFailures(failures);
   }
 
   private assertMutable(what: string): void {
@@ -190,7 +192,8 @@ class ContainerImpl extends Lifecycle implements Container {
     isolate: boolean,
   ): Promise<void> {
     for (const node of order) {
-      if (node.owner !== this || node.def.scope === "factory" || !wanted(node)) continue;
+      const { scope } = node.def;
+      if (node.owner !== this || scope === "factory" || scope === "scoped" || !wanted(node)) continue;
       if (node.state === "failed" || node.state === "skipped") continue;
       try {
         let pending = this.step(node, "start()");
@@ -312,6 +315,11 @@ class ContainerImpl extends Lifecycle implements Container {
     return nodes.map((node) => (node.owner as Lifecycle).instanceFor(node) as T);
   }
 
+  scope(options: ScopeOptions = {}): ContainerScope {
+    this.assertStarted("scope");
+    return openScope(this, this.registry(), options);
+  }
+
   has(key: ModuleKey): boolean {
     checkKey("has", key);
     if (isToken(key)) return (this.registry().providers.get(key.key)?.length ?? 0) > 0;
@@ -377,7 +385,7 @@ class ContainerImpl extends Lifecycle implements Container {
     // After a rolled-back start (already disposed) there is nothing new to report.
     const first = this.tree === undefined && !this.disposed;
     const failures = await this.disposeTree();
-    if (first && failures.length > 0) throw disposeFailed(failures);
+    if (first && failures.length > 0) throw disposeFailures(failures);
   }
 
   /** This container's one disposal, children first (newest first: they may use its instances). */
@@ -394,19 +402,6 @@ class ContainerImpl extends Lifecycle implements Container {
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
   }
-}
-
-/** The error `dispose` and `unload` throw after disposing everything they could. */
-function disposeFailed(failures: readonly ModuleRegistryError[]): ModuleRegistryError {
-  return new ModuleRegistryError(
-    "MODULE_DISPOSE_FAILED",
-    `${failures.length} module(s) failed to dispose: ${failures.map((f) => `"${f.moduleId}"`).join(", ")}. Every other module was disposed; see errors.`,
-    {
-      errors: failures,
-      cause: failures[0]!.cause,
-      ...(failures.length === 1 && { moduleId: failures[0]!.moduleId! }),
-    },
-  );
 }
 
 /**

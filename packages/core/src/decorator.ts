@@ -60,7 +60,7 @@ export function decoratedClasses(since = 0): readonly Constructor[] {
 /** Where `@Module` records its options on the class. */
 export const MODULE_OPTIONS = Symbol.for("modreg.module");
 
-const SCOPES: readonly Scope[] = ["singleton", "lazy", "factory"];
+const SCOPES: readonly Scope[] = ["singleton", "lazy", "factory", "scoped"];
 const KEYS = new Set([
   "id",
   "version",

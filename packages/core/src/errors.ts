@@ -30,7 +30,15 @@ export type ModuleRegistryErrorCode =
   /** Concurrent updates kept conflicting; nothing was changed. Retry. */
   | "STORE_CONFLICT"
   /** The flag source cannot be written (an OpenFeature client): change flags where they live. */
-  | "FLAGS_READ_ONLY";
+  | "FLAGS_READ_ONLY"
+  /** A scoped module (or a factory needing one) asked of the container itself: use `container.scope()`. */
+  | "MODULE_SCOPE_REQUIRED"
+  /** A singleton or lazy module would hold on to a scoped module (a captive dependency); see `path`. */
+  | "MODULE_CAPTIVE_DEPENDENCY"
+  /** A `scopeValue()` module was needed, but the scope's `values` do not supply it. */
+  | "MODULE_SCOPE_VALUE_MISSING"
+  /** The scope was disposed: open a new one with `container.scope()`. */
+  | "SCOPE_DISPOSED";
 
 const BRAND = Symbol.for("modreg.error");
 

@@ -37,6 +37,11 @@ export type {
 } from "./manifest.js";
 export { isProvider, provide } from "./provider.js";
 export type { Provided, Provider, ProviderHooks, ProviderOptions } from "./provider.js";
+export { scopeValue } from "./scope-value.js";
+export type { ScopeValueFunction } from "./scope-value.js";
+export type { ContainerScope, ScopeOptions } from "./scope.js";
+export { findCaptive } from "./captive.js";
+export type { CaptiveEdge, CaptivePath } from "./captive.js";
 export { isToken, token } from "./tokens.js";
 export { TENANT_CONTEXT_KEY, tenantContext } from "./tenant-context.js";
 export type { TenantContext } from "./tenant-context.js";

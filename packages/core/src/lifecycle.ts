@@ -1,6 +1,7 @@
 import { planBuild } from "./build-plan.js";
 import {
   cycleError,
+  scopeRequiredError,
   disposeFailed,
   factoryPromiseError,
   loadFailed,
@@ -145,6 +146,7 @@ export abstract class Lifecycle {
       case "disposed":
         throw this.disposedError(`module "${node.id}"`);
       default:
+        if (node.def.scope === "scoped") throw scopeRequiredError(node);
         return node.def.scope === "factory" ? this.produce(node, NO_ARGS) : this.buildSync(node);
     }
   }
@@ -288,6 +290,7 @@ export abstract class Lifecycle {
    */
   protected buildBuiltDeps(node: ModuleNode): Promise<void> | undefined {
     if (this.disposed) throw this.disposedError(`module "${node.id}"`);
+    if (node.def.scope === "scoped") throw scopeRequiredError(node);
     const broken = this.failures > 0 ? requiredFailure(node) : undefined;
     if (broken !== undefined) {
       node.state = "skipped";

@@ -10,7 +10,7 @@ import type { Provider } from "./provider.js";
 export const MANIFEST_FORMAT_VERSION = 1;
 
 /** How many instances a module has. */
-export type Scope = "singleton" | "lazy" | "factory";
+export type Scope = "singleton" | "lazy" | "factory" | "scoped";
 
 /** A metadata value: plain data that a decorator argument can spell statically. */
 export type MetadataValue = string | number | boolean;

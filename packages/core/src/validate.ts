@@ -1,3 +1,4 @@
+import { findCaptive } from "./captive.js";
 import { satisfiesRange } from "./versions.js";
 import { ModuleRegistryError, formatPath } from "./errors.js";
 import { topologicalOrder } from "./graph.js";
@@ -61,6 +62,30 @@ function checkEdge(registry: Registry, node: ModuleNode, i: number): ModuleRegis
   return undefined;
 }
 
+/** Edges of a node for the captive search. */
+function* edgesOf(node: ModuleNode): Iterable<{ to: ModuleNode; build: boolean }> {
+  const { deps } = node.def;
+  for (let i = 0; i < deps.length; i++) {
+    const build = isBuildEdge(deps[i]!);
+    for (const to of node.targets[i]!) yield { to, build };
+  }
+}
+
+/** `MODULE_CAPTIVE_DEPENDENCY` when a singleton or lazy `node` would hold on to a scoped module. */
+function captiveProblem(node: ModuleNode): ModuleRegistryError | undefined {
+  const found = findCaptive(node, (n) => n.def.scope, edgesOf);
+  if (found === undefined) return undefined;
+  const path = found.path.map((n) => n.id);
+  const scoped = path[path.length - 1]!;
+  return new ModuleRegistryError(
+    "MODULE_CAPTIVE_DEPENDENCY",
+    `${node.def.scope} module "${node.id}" would hold on to scoped module "${scoped}" ` +
+      `(${found.deferred ? "through a Lazy/Factory" : "a build edge"}): ${formatPath(path)}. ` +
+      `A scoped module lives as long as one scope; make "${node.id}" scoped too, or pass the scope to its methods and call scope.get() there.`,
+    { moduleId: node.id, path },
+  );
+}
+
 /** Build-edge adjacency over `nodes` (indices into that array). */
 export function buildAdjacency(nodes: readonly ModuleNode[]): number[][] {
   nodes.forEach((node, i) => (node.position = i));
@@ -83,12 +108,16 @@ export function edgeProblems(
   owner: object,
 ): ModuleRegistryError[] {
   const problems: ModuleRegistryError[] = [];
+  // a container without scoped modules (most) pays nothing for the captive search
+  const scoped = registry.nodes.some((node) => node.active && node.def.scope === "scoped");
   for (const node of nodes) {
     if (!node.active || node.owner !== owner) continue;
     for (let i = 0; i < node.def.deps.length; i++) {
       const problem = checkEdge(registry, node, i);
       if (problem) problems.push(problem);
     }
+    const captive = scoped ? captiveProblem(node) : undefined;
+    if (captive) problems.push(captive);
   }
   return problems;
 }

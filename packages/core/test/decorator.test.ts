@@ -206,11 +206,11 @@ describe("@Module with malformed options", () => {
   it("lists every problem at once", () => {
     const error = decorationError({ colour: "red", scope: "eager", capabilities: "sql" });
     expect(error.message).toContain('unknown option "colour"');
-    expect(error.message).toContain('scope must be one of "singleton", "lazy", "factory"');
+    expect(error.message).toContain('scope must be one of "singleton", "lazy", "factory", "scoped"');
     expect(error.message).toContain("capabilities must be an array of strings");
     expect(error.message).toBe(
       "MODULE_INVALID_OPTIONS: @Module on class Target: " +
-        'unknown option "colour"; scope must be one of "singleton", "lazy", "factory"; ' +
+        'unknown option "colour"; scope must be one of "singleton", "lazy", "factory", "scoped"; ' +
         "capabilities must be an array of strings. " +
         "Fix the decorator arguments; `modreg generate` reports the same at build time.",
     );
@@ -221,7 +221,7 @@ describe("@Module with malformed options", () => {
     ["empty id", { id: "" }, "id must be a non-empty string"],
     ["non-string id", { id: 42 }, "id must be a non-empty string"],
     ["non-string version", { version: 2 }, "version must be a string"],
-    ["bad scope", { scope: "transient" }, 'scope must be one of "singleton", "lazy", "factory"'],
+    ["bad scope", { scope: "transient" }, 'scope must be one of "singleton", "lazy", "factory", "scoped"'],
     ["capabilities not an array", { capabilities: "sql" }, "capabilities must be an array of strings"],
     ["non-string capabilities", { capabilities: ["sql", 1] }, "capabilities must be an array of strings"],
     [
@@ -315,7 +315,7 @@ describe("checkModuleOptions", () => {
     expect(checkModuleOptions({ extra: 1, version: 1, scope: "x", args: ["a"] })).toEqual([
       'unknown option "extra"',
       "version must be a string",
-      'scope must be one of "singleton", "lazy", "factory"',
+      'scope must be one of "singleton", "lazy", "factory", "scoped"',
       'args is only valid with scope "factory"',
     ]);
   });

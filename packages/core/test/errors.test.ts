@@ -275,7 +275,7 @@ describe("createContainer with a malformed manifest", () => {
     ["a non-string class", { class: "Database" }, "class must be a class"],
     ["a missing create", { create: undefined }, "create must be a function"],
     ["a non-string version", { version: 1 }, "version must be a string"],
-    ["an unknown scope", { scope: "eager" }, 'scope "eager" is not singleton, lazy or factory'],
+    ["an unknown scope", { scope: "eager" }, 'scope "eager" is not singleton, lazy, factory or scoped'],
     ["non-string capabilities", { capabilities: [1] }, "capabilities must be a string array"],
     ["provides not an array", { provides: "src/x.ts#X" }, "provides must be a string array"],
     ["negative args", { args: -1 }, "args must be a whole number"],
@@ -352,7 +352,7 @@ describe("createContainer with a malformed manifest", () => {
       manifestWith(record({ class: null, scope: "eager", version: 2 }), record({ create: 1 })),
     );
     expect(error.message).toContain(
-      'modules[0] ("database"): class must be a class; version must be a string; scope "eager" is not singleton, lazy or factory.',
+      'modules[0] ("database"): class must be a class; version must be a string; scope "eager" is not singleton, lazy, factory or scoped.',
     );
     expect(error.message).not.toContain("modules[1]");
   });

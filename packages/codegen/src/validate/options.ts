@@ -214,7 +214,7 @@ export function normalizeModule(scanned: ScannedModule): {
       scanned,
       id,
       version,
-      scope: scope === "lazy" || scope === "factory" ? scope : "singleton",
+      scope: scope === "lazy" || scope === "factory" || scope === "scoped" ? scope : "singleton",
       capabilities: stringList(value["capabilities"]),
       dependencies,
       optionalDependencies,

@@ -1,0 +1,135 @@
+/**
+ * What the scopes of one container share, computed once per registry: which modules need a
+ * scope (scoped ones, and factory modules reaching one), a slot per scoped module, and for
+ * each of those how its dependencies are read inside a scope. Scopes themselves hold only
+ * their instances (see scope.ts).
+ */
+import { checkKey } from "./arguments.js";
+import type { Container } from "./container-types.js";
+import { readDependency } from "./dependencies.js";
+import type { Resolve } from "./manifest.js";
+import type { ModuleNode } from "./node.js";
+import type { Registry } from "./registry.js";
+import type { ModuleKey } from "./types.js";
+
+export type Reader = (scope: ScopeRuntime) => unknown;
+
+/** How a scope builds one module that needs it: a scoped module, or a factory module reaching one. */
+export interface Plan {
+  readonly node: ModuleNode;
+  /** Index into a scope's instances; -1 for a factory module (a new instance per use). */
+  readonly slot: number;
+  /** The `r(i)` its generated `create` reads dependencies through, in the scope being built. */
+  readonly resolve: Resolve;
+  readonly readers: readonly Reader[];
+}
+
+export const NO_ARGS: readonly unknown[] = Object.freeze([]);
+/** An instance that is `undefined`, told apart from "not built yet". */
+export const UNDEFINED = Symbol("undefined");
+/** The slot of a module whose constructor is running. */
+export const BUILDING = Symbol("building");
+
+/** The scope whose module is being constructed: what every plan's `r(i)` reads through. */
+let current: ScopeRuntime | undefined;
+
+/** Runs `build` with `scope` as the one dependencies are read from (constructors are synchronous). */
+export function inScope<T>(scope: ScopeRuntime, build: () => T): T {
+  const outer = current;
+  current = scope;
+  try {
+    return build();
+  } finally {
+    current = outer;
+  }
+}
+
+/** What a plan's readers ask of the scope being built. */
+export interface ScopeRuntime {
+  /** The scope's instance of a scoped module, built on first use. */
+  instance(plan: Plan): unknown;
+  /** A new instance of a factory module that needs the scope. */
+  produce(plan: Plan, args: readonly unknown[]): unknown;
+  /** A dependency target's value in the scope. */
+  valueOf(node: ModuleNode, plan: Plan | null): unknown;
+}
+
+/** What a container's scopes share, computed once per registry. */
+export class ScopeHost {
+  private readonly plans = new Map<ModuleNode, Plan | null>();
+  private readonly entries = new Map<unknown, Plan | null>();
+  private slots = 0;
+
+  constructor(
+    readonly container: Container,
+    readonly registry: Registry,
+  ) {}
+
+  /** The plan of the module `key` names, or `null` for one the container gives as it is. */
+  entry(key: unknown): Plan | null {
+    const known = this.entries.get(key);
+    if (known !== undefined) return known;
+    checkKey("get", key);
+    const plan = this.planOf(this.registry.find(key as ModuleKey));
+    this.entries.set(key, plan);
+    return plan;
+  }
+
+  /** `null` for a module that needs no scope. */
+  planOf(node: ModuleNode): Plan | null {
+    const known = this.plans.get(node);
+    if (known !== undefined) return known;
+    this.plans.set(node, null); // a factory reaching itself through a Factory<T> edge
+    if (!this.needsScope(node)) return null;
+    const readers: Reader[] = [];
+    const resolve: Resolve = (i) => (readers[i] ?? readDependency.bind(undefined, node, i))(current!);
+    const plan: Plan = {
+      node,
+      slot: node.def.scope === "scoped" ? this.slots++ : -1,
+      resolve,
+      readers,
+    };
+    this.plans.set(node, plan);
+    node.def.deps.forEach((_, i) => readers.push(this.readerOf(node, i)));
+    return plan;
+  }
+
+  private needsScope(node: ModuleNode): boolean {
+    if (node.external) return false;
+    if (node.def.scope === "scoped") return true;
+    if (node.def.scope !== "factory") return false;
+    return node.targets.some((targets) => targets.some((t) => this.planOf(t) !== null));
+  }
+
+  /** How dependency `i` of `node` is read in a scope. */
+  private readerOf(node: ModuleNode, i: number): Reader {
+    const dep = node.def.deps[i]!;
+    const targets = node.targets[i]!;
+    const plans = targets.map((t) => this.planOf(t));
+    const first = targets[0];
+    if (plans.every((p) => p === null)) {
+      if (first !== undefined && (dep.inject ?? "value") === "value" && !dep.multi)
+        return () => (first.state === "ready" ? first.instance : readDependency(node, i));
+      return () => readDependency(node, i);
+    }
+    const all = (s: ScopeRuntime): unknown[] => targets.map((t, n) => s.valueOf(t, plans[n]!));
+    switch (dep.inject ?? "value") {
+      case "none":
+        return () => undefined;
+      case "value":
+        if (dep.multi) return all;
+        return plans[0]!.slot >= 0 ? (s) => s.instance(plans[0]!) : (s) => s.produce(plans[0]!, NO_ARGS);
+      case "lazy":
+        if (dep.multi) return (s) => () => all(s);
+        return (s) => {
+          let done = false;
+          let value: unknown;
+          return () => (done ? value : ((value = s.valueOf(first!, plans[0]!)), (done = true), value));
+        };
+      case "factory":
+        return (s) =>
+          (...args: unknown[]) =>
+            s.produce(plans[0]!, args);
+    }
+  }
+}

@@ -1,0 +1,364 @@
+/**
+ * Scoped lifetimes: `container.scope({ values })` opens a scope (one HTTP request, one job)
+ * in which every `scope: "scoped"` module has one instance, built on first use and disposed
+ * with the scope. A scope is a small object — an array of instances and a pointer to what
+ * its container computed once — never a copy of the registry: singletons, lazy modules and
+ * factory modules that need nothing scoped come from the container as they are.
+ */
+import { describeValue } from "./arguments.js";
+import { disposeFailed, disposeFailures, loadFailed, unexpectedPromiseError } from "./build-errors.js";
+import type { Container, DiscoverQuery } from "./container-types.js";
+import { markStructural } from "./dependencies.js";
+import { describeKey } from "./definitions.js";
+import { ModuleRegistryError, formatPath } from "./errors.js";
+import { discover } from "./info.js";
+import type { Lifecycle } from "./lifecycle.js";
+import type { ModuleNode } from "./node.js";
+import { builderOf, disposeInstance } from "./phases.js";
+import { type Registry, isBuildEdge } from "./registry.js";
+import {
+  BUILDING,
+  NO_ARGS,
+  type Plan,
+  type ScopeRuntime,
+  ScopeHost,
+  UNDEFINED,
+  inScope,
+} from "./scope-host.js";
+import { isScopeValue } from "./scope-value.js";
+import { type Token, isToken } from "./tokens.js";
+import type { ModuleKey } from "./types.js";
+
+/** What `container.scope()` takes. */
+export interface ScopeOptions {
+  /**
+   * Per-scope inputs, each the instance of a scoped module for this scope (typically a
+   * `scopeValue()` provider): a plain object by id (`{ request: req }`), or a `Map` keyed by
+   * class, provider, token or id.
+   */
+  readonly values?: Readonly<Record<string, unknown>> | ReadonlyMap<ModuleKey, unknown>;
+}
+
+/**
+ * One scope of a container: the instance APIs of the container, where scoped modules have
+ * one instance per scope. `await using s = app.scope(...)` disposes it at the end of a block.
+ */
+export interface ContainerScope
+  extends Pick<Container, "get" | "resolve" | "create" | "has" | "getAll">, AsyncDisposable {
+  /** Disposes what this scope built (never its `values`), in reverse build order. */
+  dispose(): Promise<void>;
+}
+
+const hosts = new WeakMap<Registry, ScopeHost>();
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
+}
+
+class ScopeImpl implements ContainerScope, ScopeRuntime {
+  /** Instances by plan slot; allocated on first use. */
+  private instances: unknown[] | undefined;
+  /** What this scope built, in build order: disposed in reverse. */
+  private readonly built: Plan[] = [];
+  /** Async builds in flight (`resolve`), shared by concurrent callers. */
+  private pending: Map<Plan, Promise<unknown>> | undefined;
+  private disposal: Promise<void> | undefined;
+
+  constructor(private readonly host: ScopeHost) {}
+
+  get(key: unknown): never {
+    const plan = this.host.entry(key);
+    if (this.disposal !== undefined) throw scopeDisposed(`get(${describeKey(key)})`);
+    if (plan === null) return this.host.container.get<never>(key as never);
+    return (plan.slot >= 0 ? this.instance(plan) : this.produce(plan, NO_ARGS)) as never;
+  }
+
+  async resolve(key: unknown): Promise<never> {
+    const plan = this.host.entry(key);
+    if (this.disposal !== undefined) throw scopeDisposed(`resolve(${describeKey(key)})`);
+    if (plan === null) return await this.host.container.resolve<never>(key as never);
+    await this.prepare(plan, new Set());
+    return (plan.slot >= 0 ? await this.instanceAsync(plan) : this.produce(plan, NO_ARGS)) as never;
+  }
+
+  create(key: unknown, ...args: unknown[]): never {
+    const plan = this.host.entry(key);
+    if (this.disposal !== undefined) throw scopeDisposed(`create(${describeKey(key)})`);
+    if (plan === null || plan.slot >= 0) return this.host.container.create<never>(key as never, ...args);
+    if (args.length !== plan.node.def.args) {
+      throw new ModuleRegistryError(
+        "INVALID_ARGUMENT",
+        `create(${describeKey(key)}): module "${plan.node.id}" takes ${plan.node.def.args} runtime argument(s), got ${args.length}.`,
+        { moduleId: plan.node.id },
+      );
+    }
+    return this.produce(plan, args) as never;
+  }
+
+  has(key: ModuleKey): boolean {
+    return this.host.container.has(key);
+  }
+
+  getAll<T>(query: Token<T> | DiscoverQuery): T[] {
+    if (this.disposal !== undefined) throw scopeDisposed("getAll()");
+    const { registry } = this.host;
+    if (!isToken(query)) this.host.container.getAll(query); // checks the query and the container
+    const nodes = isToken(query) ? (registry.providers.get(query.key) ?? []) : discover(registry, query);
+    return nodes.map((node) => this.valueOf(node, this.host.planOf(node)) as T);
+  }
+
+  /** Puts the scope's `values` into their slots. */
+  supply(values: ScopeOptions["values"]): void {
+    if (values === undefined) return;
+    const entries =
+      values instanceof Map ? [...(values as ReadonlyMap<unknown, unknown>)] : plainEntries(values);
+    for (const [key, value] of entries) {
+      let plan: Plan | null;
+      try {
+        plan = this.host.entry(key);
+      } catch (error) {
+        throw new ModuleRegistryError(
+          "INVALID_ARGUMENT",
+          `scope({ values }): ${describeKey(key)} names no active module. Supply scoped modules by id, class, provider or token.`,
+          { cause: error },
+        );
+      }
+      if (plan === null || plan.slot < 0) {
+        const node = this.host.registry.find(key as ModuleKey);
+        throw new ModuleRegistryError(
+          "INVALID_ARGUMENT",
+          `scope({ values }): module "${node.id}" is ${node.def.scope}-scoped; values supply scoped modules only (declare one with provide({ id, scope: "scoped" }, scopeValue<T>())).`,
+          { moduleId: node.id },
+        );
+      }
+      (this.instances ??= [])[plan.slot] = value === undefined ? UNDEFINED : value;
+    }
+  }
+
+  /** A dependency target's value in this scope. */
+  valueOf(node: ModuleNode, plan: Plan | null): unknown {
+    if (plan !== null) return plan.slot >= 0 ? this.instance(plan) : this.produce(plan, NO_ARGS);
+    if (node.state === "ready") return node.instance;
+    return node.make !== undefined ? node.make() : (node.owner as Lifecycle).instanceFor(node);
+  }
+
+  /** The scope's instance of a scoped module, built on first use. */
+  instance(plan: Plan): unknown {
+    const found = this.instances?.[plan.slot];
+    if (found !== undefined && found !== BUILDING) return found === UNDEFINED ? undefined : found;
+    if (this.disposal !== undefined) throw scopeDisposed(`module "${plan.node.id}"`);
+    const { node } = plan;
+    if (found === BUILDING) throw markStructural(cycleInScope(node));
+    if (node.def.asyncInit || this.pending?.has(plan)) throw markStructural(asyncInScope(node));
+    const instance = this.construct(plan, NO_ARGS);
+    const init = node.def.provider === undefined ? callInit(plan, instance) : instance;
+    if (isThenable(init)) {
+      this.instances![plan.slot] = undefined;
+      Promise.resolve(init).catch(() => undefined);
+      throw unexpectedPromiseError(node);
+    }
+    return this.store(plan, instance);
+  }
+
+  /** A new instance of a factory module that needs this scope. */
+  produce(plan: Plan, args: readonly unknown[]): unknown {
+    if (this.disposal !== undefined) throw scopeDisposed(`module "${plan.node.id}"`);
+    const instance = this.construct(plan, args);
+    const init = plan.node.def.provider === undefined ? callInit(plan, instance) : instance;
+    if (isThenable(init)) {
+      Promise.resolve(init).catch(() => undefined);
+      throw unexpectedPromiseError(plan.node);
+    }
+    return instance;
+  }
+
+  /** Runs the constructor (or provider function) with this scope as the one dependencies come from. */
+  private construct(plan: Plan, args: readonly unknown[]): unknown {
+    const { node } = plan;
+    if (node.def.provider !== undefined && isScopeValue(node.def.provider.fn)) {
+      throw markStructural(valueMissing(node));
+    }
+    if (plan.slot >= 0) (this.instances ??= [])[plan.slot] = BUILDING;
+    try {
+      return inScope(this, () => node.def.create(plan.resolve, args));
+    } catch (error) {
+      if (plan.slot >= 0) this.instances![plan.slot] = undefined;
+      throw loadFailed(node, builderOf(node.def), error);
+    }
+  }
+
+  private store(plan: Plan, instance: unknown): unknown {
+    this.instances![plan.slot] = instance === undefined ? UNDEFINED : instance;
+    if (!plan.node.external) this.built.push(plan);
+    return instance;
+  }
+
+  /** Builds, before `plan` itself, the async modules its build edges reach (scoped ones here, the others in the container). */
+  private async prepare(plan: Plan, seen: Set<ModuleNode>): Promise<void> {
+    const { node } = plan;
+    for (let i = 0; i < node.def.deps.length; i++) {
+      if (!isBuildEdge(node.def.deps[i]!)) continue;
+      for (const target of node.targets[i]!) {
+        if (seen.has(target)) continue;
+        seen.add(target);
+        const inner = this.host.planOf(target);
+        if (inner === null) {
+          if (target.state === "pending" && target.def.scope !== "factory" && !target.def.internal)
+            await this.host.container.resolve(target.def.handle);
+          else if (target.def.scope === "factory") await this.prepareShared(target, seen);
+        } else {
+          await this.prepare(inner, seen);
+          if (inner.slot >= 0) await this.instanceAsync(inner);
+        }
+      }
+    }
+  }
+
+  /** The async singleton and lazy modules a factory module outside any scope needs. */
+  private async prepareShared(node: ModuleNode, seen: Set<ModuleNode>): Promise<void> {
+    for (let i = 0; i < node.def.deps.length; i++) {
+      if (!isBuildEdge(node.def.deps[i]!)) continue;
+      for (const target of node.targets[i]!) {
+        if (seen.has(target)) continue;
+        seen.add(target);
+        if (target.def.scope === "factory") await this.prepareShared(target, seen);
+        else if (target.state === "pending" && !target.def.internal)
+          await this.host.container.resolve(target.def.handle);
+      }
+    }
+  }
+
+  /** `instance`, for a module whose provider function or `onInit` may be async (its dependencies prepared). */
+  private instanceAsync(plan: Plan): unknown {
+    const found = this.instances?.[plan.slot];
+    if (found !== undefined && found !== BUILDING) return found === UNDEFINED ? undefined : found;
+    const inflight = this.pending?.get(plan);
+    if (inflight !== undefined) return inflight;
+    if (!plan.node.def.asyncInit) return this.instance(plan);
+    const instance = this.construct(plan, NO_ARGS);
+    this.instances![plan.slot] = undefined;
+    const provided = plan.node.def.provider !== undefined;
+    const building = Promise.resolve(provided ? instance : callInit(plan, instance)).then(
+      (value) => {
+        this.pending!.delete(plan);
+        const built = provided ? value : instance;
+        if (this.disposal === undefined) return this.store(plan, built);
+        void Promise.resolve(disposeInstance(plan.node.def, built)).catch(() => undefined);
+        throw scopeDisposed(`module "${plan.node.id}"`);
+      },
+      (error: unknown) => {
+        this.pending!.delete(plan);
+        throw loadFailed(plan.node, provided ? builderOf(plan.node.def) : "onInit", error);
+      },
+    );
+    (this.pending ??= new Map()).set(plan, building);
+    return building;
+  }
+
+  dispose(): Promise<void> {
+    return (this.disposal ??= this.disposeBuilt());
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
+  private async disposeBuilt(): Promise<void> {
+    if (this.pending !== undefined) await Promise.allSettled(this.pending.values());
+    const failures: ModuleRegistryError[] = [];
+    for (let i = this.built.length - 1; i >= 0; i--) {
+      const { node, slot } = this.built[i]!;
+      const instance = this.instances![slot];
+      try {
+        await disposeInstance(node.def, instance === UNDEFINED ? undefined : instance);
+      } catch (error) {
+        failures.push(disposeFailed(node, error));
+      }
+    }
+    this.built.length = 0;
+    this.instances = undefined;
+    if (failures.length > 0) throw disposeFailures(failures);
+  }
+}
+
+function callInit(plan: Plan, instance: unknown): unknown {
+  if (plan.node.def.hasInit === false) return undefined;
+  const init = (instance as { onInit?: unknown } | null | undefined)?.onInit;
+  if (typeof init !== "function") return undefined;
+  try {
+    return (init as () => unknown).call(instance);
+  } catch (error) {
+    throw loadFailed(plan.node, "onInit", error);
+  }
+}
+
+function plainEntries(values: unknown): [string, unknown][] {
+  const proto: unknown =
+    typeof values === "object" && values !== null ? Object.getPrototypeOf(values) : undefined;
+  if (proto !== Object.prototype && proto !== null) {
+    throw new ModuleRegistryError(
+      "INVALID_ARGUMENT",
+      `scope({ values }): values must be a plain object (by id) or a Map (by class, provider, token or id), got ${describeValue(values)}.`,
+    );
+  }
+  return Object.entries(values as Record<string, unknown>);
+}
+
+function scopeDisposed(subject: string): ModuleRegistryError {
+  return markStructural(
+    new ModuleRegistryError(
+      "SCOPE_DISPOSED",
+      `${subject}: the scope was disposed. Open a new one with container.scope() for each request or job.`,
+    ),
+  );
+}
+
+function valueMissing(node: ModuleNode): ModuleRegistryError {
+  return new ModuleRegistryError(
+    "MODULE_SCOPE_VALUE_MISSING",
+    `scoped module "${node.id}" is a scopeValue(): this scope's values do not supply it. ` +
+      `Pass it when opening the scope: container.scope({ values: { "${node.id}": value } }).`,
+    { moduleId: node.id },
+  );
+}
+
+function asyncInScope(node: ModuleNode): ModuleRegistryError {
+  return new ModuleRegistryError(
+    "MODULE_ASYNC_INIT",
+    `scoped module "${node.id}" cannot be built synchronously: ${node.def.provider ? "it is an async provider" : "it has an async onInit"}. ` +
+      "Use `await scope.resolve(...)` instead of `get`.",
+    { moduleId: node.id, path: [node.id] },
+  );
+}
+
+function cycleInScope(node: ModuleNode): ModuleRegistryError {
+  return new ModuleRegistryError(
+    "MODULE_CIRCULAR_DEPENDENCY",
+    `scoped module "${node.id}" was needed while it was being built: ${formatPath([node.id, node.id])}. ` +
+      "A Lazy<T> was called from a constructor; call it later (for example in onInit or a method).",
+    { moduleId: node.id, path: [node.id, node.id] },
+  );
+}
+
+/** Opens a scope of a started container over its registry (see `Container.scope`). */
+export function openScope(container: Container, registry: Registry, options: ScopeOptions): ContainerScope {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new ModuleRegistryError(
+      "INVALID_ARGUMENT",
+      `scope(options): expected an object such as { values: { request } }, got ${describeValue(options)}.`,
+    );
+  }
+  let host = hosts.get(registry);
+  if (host === undefined) hosts.set(registry, (host = new ScopeHost(container, registry)));
+  const scope = new ScopeImpl(host);
+  const unknown = Object.keys(options).filter((key) => key !== "values");
+  if (unknown.length > 0) {
+    throw new ModuleRegistryError(
+      "INVALID_ARGUMENT",
+      `scope(options): unknown option ${unknown.map((k) => `"${k}"`).join(", ")}; the only option is values.`,
+    );
+  }
+  const { values } = options;
+  if (values !== undefined) scope.supply(values);
+  return scope;
+}

@@ -1,0 +1,307 @@
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { type ContainerScope, type Lazy, createContainer, provide, scopeValue, token } from "../src/index.js";
+import { Journal, manifestOf, mod, prov, tick } from "./support.js";
+
+class Config {
+  readonly name = "shop";
+}
+class Log {
+  readonly lines: string[] = [];
+}
+interface Request {
+  readonly url: string;
+}
+const request = provide({ id: "request", scope: "scoped" }, scopeValue<Request>());
+
+const journal = new Journal();
+
+class RequestContext {
+  constructor(
+    readonly config: Config,
+    readonly log: Log,
+    readonly request: Request,
+  ) {
+    journal.add(`build context ${request.url}`);
+  }
+  onDispose(): void {
+    journal.add(`dispose context ${this.request.url}`);
+  }
+}
+
+class Audit {
+  constructor(readonly context: RequestContext) {
+    journal.add("build audit");
+  }
+  async onDispose(): Promise<void> {
+    await tick();
+    journal.add("dispose audit");
+  }
+}
+
+/** A factory module that needs the scope (through RequestContext). */
+class Job {
+  constructor(
+    readonly context: RequestContext,
+    readonly name: string,
+  ) {}
+}
+
+const records = () => [
+  mod("config", Config),
+  mod("log", Log),
+  prov("request", request, { scope: "scoped" }),
+  mod("context", RequestContext, {
+    scope: "scoped",
+    deps: [{ id: "config" }, { id: "log" }, { id: "request" }],
+  }),
+  mod("audit", Audit, { scope: "scoped", deps: [{ id: "context" }] }),
+  mod("job", Job, { scope: "factory", args: 1, deps: [{ id: "context" }] }),
+];
+
+async function started() {
+  const app = createContainer(manifestOf(...records()));
+  await app.start();
+  return app;
+}
+
+describe("Container.scope", () => {
+  it("builds one instance of a scoped module per scope, sharing singletons", async () => {
+    const app = await started();
+    const a = app.scope({ values: { request: { url: "/a" } } });
+    const b = app.scope({ values: new Map([[request, { url: "/b" }]]) });
+    const ca = a.get(RequestContext);
+    expect(a.get(RequestContext)).toBe(ca);
+    expect(a.get("context")).toBe(ca);
+    const cb = b.get(RequestContext);
+    expect(cb).not.toBe(ca);
+    expect(ca.request.url).toBe("/a");
+    expect(cb.request.url).toBe("/b");
+    expect(ca.config).toBe(app.get(Config));
+    expect(cb.log).toBe(app.get(Log));
+    expect(a.get(Audit).context).toBe(ca);
+    expect(a.get(request)).toEqual({ url: "/a" });
+    expect(a.get(Config)).toBe(app.get(Config));
+    await a.dispose();
+    await b.dispose();
+    await app.dispose();
+  });
+
+  it("disposes what the scope built in reverse order, never its values", async () => {
+    const app = await started();
+    journal.entries.length = 0;
+    const req = { url: "/x", disposed: false, [Symbol.dispose]: () => (req.disposed = true) };
+    {
+      await using s = app.scope({ values: { request: req } });
+      s.get(Audit);
+    }
+    expect(journal.entries).toEqual([
+      "build context /x",
+      "build audit",
+      "dispose audit",
+      "dispose context /x",
+    ]);
+    expect(req.disposed).toBe(false);
+    await app.dispose();
+  });
+
+  it("builds a factory module that needs the scope in the scope, with its runtime arguments", async () => {
+    const app = await started();
+    const s = app.scope({ values: { request: { url: "/job" } } });
+    const job = s.create(Job, "nightly");
+    expect(job.name).toBe("nightly");
+    expect(job.context).toBe(s.get(RequestContext));
+    expect(s.create(Job, "other")).not.toBe(job);
+    expect(() => s.create(Job)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    await s.dispose();
+    await app.dispose();
+  });
+
+  it("refuses a scoped module, or a factory that needs one, outside a scope", async () => {
+    const app = await started();
+    expect(() => app.get(RequestContext)).toThrow(
+      expect.objectContaining({ code: "MODULE_SCOPE_REQUIRED", moduleId: "context" }),
+    );
+    await expect(app.resolve(Audit)).rejects.toMatchObject({ code: "MODULE_SCOPE_REQUIRED" });
+    expect(() => app.create(Job, "x")).toThrow(expect.objectContaining({ code: "MODULE_SCOPE_REQUIRED" }));
+    await app.dispose();
+  });
+
+  it("reports a scope value the scope does not supply", async () => {
+    const app = await started();
+    const s = app.scope();
+    expect(() => s.get(RequestContext)).toThrow(
+      expect.objectContaining({ code: "MODULE_SCOPE_VALUE_MISSING", moduleId: "request" }),
+    );
+    // nothing half-built stays behind: supplying it in another scope works
+    expect(app.scope({ values: { request: { url: "/ok" } } }).get(RequestContext).request.url).toBe("/ok");
+    await app.dispose();
+  });
+
+  it("rejects bad values: not a plain object or Map, an unknown key, a non-scoped module", async () => {
+    const app = await started();
+    for (const values of [[1, 2], "request", new (class Values {})()]) {
+      expect(() => app.scope({ values: values as never })).toThrow(
+        expect.objectContaining({ code: "INVALID_ARGUMENT", message: expect.stringMatching(/plain object/) }),
+      );
+    }
+    expect(() => app.scope({ values: { requst: {} } })).toThrow(
+      expect.objectContaining({ code: "INVALID_ARGUMENT", message: expect.stringMatching(/"requst"/) }),
+    );
+    expect(() => app.scope({ values: { config: new Config() } })).toThrow(
+      expect.objectContaining({
+        code: "INVALID_ARGUMENT",
+        message: expect.stringMatching(/singleton-scoped/),
+      }),
+    );
+    expect(() => app.scope({ value: {} } as never)).toThrow(
+      expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+    );
+    expect(() => app.scope(null as never)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    await app.dispose();
+  });
+
+  it("refuses a disposed scope, and a scope of a container not started", async () => {
+    const app = createContainer(manifestOf(...records()));
+    expect(() => app.scope()).toThrow(expect.objectContaining({ code: "CONTAINER_NOT_STARTED" }));
+    await app.start();
+    const s = app.scope({ values: { request: { url: "/" } } });
+    s.get(RequestContext);
+    await s.dispose();
+    await s.dispose(); // once
+    for (const use of [() => s.get(RequestContext), () => s.get(Config), () => s.getAll(token("x"))]) {
+      expect(use).toThrow(expect.objectContaining({ code: "SCOPE_DISPOSED" }));
+    }
+    await expect(s.resolve(RequestContext)).rejects.toMatchObject({ code: "SCOPE_DISPOSED" });
+    await app.dispose();
+  });
+
+  it("awaits async scoped modules with resolve, and refuses them in get", async () => {
+    const session = provide({ id: "session", scope: "scoped" }, async (req: Request) => {
+      await tick();
+      return { user: `user of ${req.url}` };
+    });
+    class Page {
+      constructor(readonly session: { user: string }) {}
+      async onInit(): Promise<void> {
+        await tick();
+      }
+    }
+    const app = createContainer(
+      manifestOf(
+        prov("request", request, { scope: "scoped" }),
+        prov("session", session, { scope: "scoped", asyncInit: true, deps: [{ id: "request" }] }),
+        mod("page", Page, { scope: "scoped", asyncInit: true, deps: [{ id: "session" }] }),
+      ),
+    );
+    await app.start();
+    const s = app.scope({ values: { request: { url: "/me" } } });
+    expect(() => s.get(Page)).toThrow(expect.objectContaining({ code: "MODULE_ASYNC_INIT" }));
+    const [p1, p2] = await Promise.all([s.resolve(Page), s.resolve(Page)]);
+    expect(p1).toBe(p2);
+    expect(p1.session.user).toBe("user of /me");
+    expect(s.get(Page)).toBe(p1);
+    await s.dispose();
+    await app.dispose();
+  });
+
+  it("gives Lazy<T> of a scoped module inside the scope, and wraps a failing constructor", async () => {
+    class Reader {
+      constructor(readonly context: Lazy<RequestContext>) {}
+    }
+    class Broken {
+      constructor() {
+        throw new Error("boom");
+      }
+    }
+    const app = createContainer(
+      manifestOf(
+        ...records(),
+        mod("reader", Reader, { scope: "scoped", deps: [{ id: "context", inject: "lazy" }] }),
+        mod("broken", Broken, { scope: "scoped" }),
+      ),
+    );
+    await app.start();
+    const s = app.scope({ values: { request: { url: "/lazy" } } });
+    expect(s.get(Reader).context()).toBe(s.get(RequestContext));
+    expect(() => s.get(Broken)).toThrow(
+      expect.objectContaining({ code: "MODULE_LOAD_FAILED", moduleId: "broken", cause: new Error("boom") }),
+    );
+    await s.dispose();
+    await app.dispose();
+  });
+
+  it("collects dispose failures into MODULE_DISPOSE_FAILED after disposing the rest", async () => {
+    const disposed: string[] = [];
+    const a = provide({ id: "a", scope: "scoped" }, () => "a", { dispose: () => void disposed.push("a") });
+    const b = provide({ id: "b", scope: "scoped" }, () => "b", {
+      dispose: () => {
+        throw new Error("b failed");
+      },
+    });
+    const app = createContainer(
+      manifestOf(prov("a", a, { scope: "scoped" }), prov("b", b, { scope: "scoped" })),
+    );
+    await app.start();
+    const s = app.scope();
+    s.get(a);
+    s.get(b);
+    await expect(s.dispose()).rejects.toMatchObject({ code: "MODULE_DISPOSE_FAILED", moduleId: "b" });
+    expect(disposed).toEqual(["a"]);
+    await app.dispose();
+  });
+
+  it("is typed like the container's instance APIs", async () => {
+    const app = await started();
+    const s = app.scope();
+    expectTypeOf(s).toEqualTypeOf<ContainerScope>();
+    expectTypeOf(() => s.get(RequestContext)).returns.toEqualTypeOf<RequestContext>();
+    expectTypeOf(() => s.get(request)).returns.toEqualTypeOf<Request>();
+    expectTypeOf(() => s.resolve(Audit)).returns.toEqualTypeOf<Promise<Audit>>();
+    await app.dispose();
+  });
+});
+
+describe("captive dependencies at start()", () => {
+  class Cache {
+    constructor(readonly context: unknown) {}
+  }
+
+  it("rejects a singleton with a build edge to a scoped module, with the path", async () => {
+    const app = createContainer(manifestOf(...records(), mod("cache", Cache, { deps: [{ id: "context" }] })));
+    await expect(app.start()).rejects.toMatchObject({
+      code: "MODULE_CAPTIVE_DEPENDENCY",
+      moduleId: "cache",
+      path: ["cache", "context"],
+    });
+  });
+
+  it("rejects one through a factory module, and a Lazy of a scoped module from a lazy module", async () => {
+    const through = createContainer(manifestOf(...records(), mod("cache", Cache, { deps: [{ id: "job" }] })));
+    await expect(through.start()).rejects.toMatchObject({
+      code: "MODULE_CAPTIVE_DEPENDENCY",
+      path: ["cache", "job", "context"],
+    });
+    const lazy = createContainer(
+      manifestOf(
+        ...records(),
+        mod("cache", Cache, { scope: "lazy", deps: [{ id: "audit", inject: "lazy" }] }),
+      ),
+    );
+    await expect(lazy.start()).rejects.toMatchObject({
+      code: "MODULE_CAPTIVE_DEPENDENCY",
+      message: expect.stringMatching(/through a Lazy\/Factory/),
+      path: ["cache", "audit"],
+    });
+  });
+
+  it("allows scoped and factory modules to depend on scoped ones", async () => {
+    const app = createContainer(
+      manifestOf(
+        ...records(),
+        mod("cache", Cache, { scope: "scoped", deps: [{ id: "job", inject: "factory" }] }),
+      ),
+    );
+    await expect(app.start()).resolves.toBeUndefined();
+    await app.dispose();
+  });
+});
