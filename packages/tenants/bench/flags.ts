@@ -11,14 +11,10 @@
 import { createClient } from "redis";
 import { startRedis } from "../../../test/support/servers.js";
 import { createFlags, createMemoryStore, type FlagValue, type TenantStore } from "../src/index.js";
+import { median, tenantFlags } from "./support.js";
 
 const quick = process.env["BENCH_QUICK"] === "1";
 const log = (line: string) => console.log(line);
-
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
 
 /** Median ns per call of `body` over `rounds` batches of `batch` calls. */
 function timeSync(rounds: number, batch: number, body: (i: number) => unknown): number {
@@ -45,14 +41,6 @@ async function timeAsync(
     perCall.push(Number(process.hrtime.bigint() - start) / batch);
   }
   return median(perCall);
-}
-
-function tenantFlags(i: number): Record<string, FlagValue> {
-  const flags: Record<string, FlagValue> = {};
-  for (let f = 0; f < 8; f++) flags[`feature-${f}`] = (i + f) % 3 === 0;
-  flags["plan"] = i % 2 === 0 ? "pro" : "free";
-  flags["seats"] = (i % 50) + 1;
-  return flags;
 }
 
 const fmt = (ns: number) => (ns >= 1000 ? `${(ns / 1000).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);

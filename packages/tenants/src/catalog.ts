@@ -6,6 +6,7 @@
 import {
   type Container,
   DependencyGraph,
+  type Manifest,
   type ModuleRecord,
   ModuleRegistryError,
   TENANT_CONTEXT_KEY,
@@ -25,6 +26,8 @@ interface TenantEdge {
 
 interface Entry {
   readonly record: ModuleRecord;
+  /** Index of the app manifest it comes from. */
+  readonly source: number;
   readonly edges: readonly TenantEdge[];
   /** Shared modules it uses (always there: the app's container has them). */
   readonly shared: readonly string[];
@@ -75,7 +78,16 @@ export class Catalog {
   private readonly entries = new Map<string, Entry>();
   private readonly sharedVersions = new Map<string, string>();
 
-  constructor(records: readonly ModuleRecord[], shared: ReturnType<Container["modules"]>) {
+  /** Which app manifests the codegen validated (version ranges between their own modules checked). */
+  private readonly validated: readonly boolean[];
+
+  constructor(manifests: readonly Manifest[], shared: ReturnType<Container["modules"]>) {
+    this.validated = manifests.map((m) => m.validated === true);
+    const sources = new Map<ModuleRecord, number>();
+    manifests.forEach((m, i) => {
+      for (const r of m.modules) if (r.tenant === true) sources.set(r, i);
+    });
+    const records = [...sources.keys()];
     const sharedProviders = new Set<string>();
     for (const info of shared) {
       if (info.tenant || !info.active) continue;
@@ -107,7 +119,13 @@ export class Catalog {
         if (candidates.length > 0) edges.push({ to: candidates, optional, range: dep.range, build });
         else if (!optional && !sharedProviders.has(dep.iface)) unknown.push(dep.iface);
       }
-      this.entries.set(record.id, { record, edges, shared: sharedDeps, unknown });
+      this.entries.set(record.id, {
+        record,
+        source: sources.get(record) ?? -1,
+        edges,
+        shared: sharedDeps,
+        unknown,
+      });
     }
   }
 
@@ -122,6 +140,18 @@ export class Catalog {
 
   record(id: string): ModuleRecord {
     return this.entry(id).record;
+  }
+
+  /**
+   * A manifest of these modules for a tenant's container. It keeps `validated` when they all
+   * come from one manifest the codegen validated, so the container skips the version ranges
+   * the codegen already checked between them (it still checks every other edge).
+   */
+  manifestOf(ids: readonly string[]): Manifest {
+    const entries = ids.map((id) => this.entry(id));
+    const source = entries[0]?.source ?? -1;
+    const validated = this.validated[source] === true && entries.every((e) => e.source === source);
+    return { formatVersion: 1, modules: entries.map((e) => e.record), ...(validated && { validated }) };
   }
 
   /** The entry of a tenant module; `MODULE_NOT_FOUND` naming the tenant modules there are. */

@@ -145,8 +145,10 @@ class Host implements TenantHost {
   private catalogNow(): Catalog {
     const manifests = this.app.manifests();
     if (this.catalogCache?.manifests !== manifests.length) {
-      const records = manifests.flatMap((m) => m.modules.filter((r) => r.tenant === true));
-      this.catalogCache = { manifests: manifests.length, catalog: new Catalog(records, this.app.modules()) };
+      this.catalogCache = {
+        manifests: manifests.length,
+        catalog: new Catalog(manifests, this.app.modules()),
+      };
     }
     return this.catalogCache.catalog;
   }
@@ -240,8 +242,7 @@ class Host implements TenantHost {
       await runtime.dispose().catch(() => undefined);
       throw error;
     }
-    for (const m of runtime.states()) {
-      if (m.state !== "failed") continue;
+    for (const m of runtime.takeFailures()) {
       this.counts.loadFailures++;
       this.warn(
         `tenant "${tenantId}": module "${m.id}" failed to load; its dependents are skipped.`,

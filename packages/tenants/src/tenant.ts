@@ -4,7 +4,6 @@
  */
 import {
   type Container,
-  type ModuleRecord,
   ModuleRegistryError,
   type TenantContext,
   compareIds,
@@ -33,6 +32,8 @@ export class TenantRuntime {
   private blocked = new Map<string, string>();
   /** Ids loaded into the child. */
   private readonly loaded = new Set<string>();
+  /** Modules that failed to build during `start` (the child's `failed` events), until taken. */
+  private failures: { readonly id: string; readonly error: unknown }[] = [];
 
   constructor(
     app: Container,
@@ -59,13 +60,10 @@ export class TenantRuntime {
   /** Loads and builds the enabled modules; with `isolate`, failures are left `failed` for this tenant. */
   async start(catalog: Catalog, isolate: boolean): Promise<void> {
     const ids = this.enabled.filter((id) => catalog.has(id));
-    this.child.load(manifestOf(ids.map((id) => catalog.record(id))));
+    this.child.load(catalog.manifestOf(ids));
     for (const id of ids) this.loaded.add(id);
-    const inactive = new Set(
-      this.states()
-        .filter((m) => m.state === "inactive")
-        .map((m) => m.id),
-    );
+    // `has` is false for a module whose `when` is off for this tenant (cheaper than `modules()`)
+    const inactive = new Set(ids.filter((id) => !this.child.has(id)));
     if (inactive.size > 0) {
       // what requires an inactive module cannot be validated, let alone built: leave it out
       const blocked = catalog.dependentsWithin(inactive, ids);
@@ -74,7 +72,12 @@ export class TenantRuntime {
       if (blocked.length > 0) await this.child.unload(blocked);
       for (const id of blocked) this.loaded.delete(id);
     }
-    await this.child.start({ isolateFailures: isolate });
+    const stop = this.child.on("failed", (failure) => this.failures.push(failure));
+    try {
+      await this.child.start({ isolateFailures: isolate });
+    } finally {
+      stop();
+    }
   }
 
   /**
@@ -86,13 +89,13 @@ export class TenantRuntime {
     if (rebuild.length > 0) await this.child.unload(rebuild);
     const all = catalog.loadOrder([...ids, ...rebuild]);
     try {
-      this.child.load(manifestOf(all.map((id) => catalog.record(id))));
+      this.child.load(catalog.manifestOf(all));
     } catch (error) {
       await this.restore(catalog, rebuild);
       throw error;
     }
     try {
-      await this.build(all);
+      await this.build(catalog, all);
     } catch (error) {
       await this.child.unload(all).catch(() => undefined);
       await this.restore(catalog, rebuild);
@@ -119,18 +122,24 @@ export class TenantRuntime {
   private async restore(catalog: Catalog, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     const order = catalog.loadOrder(ids);
-    this.child.load(manifestOf(order.map((id) => catalog.record(id))));
+    this.child.load(catalog.manifestOf(order));
     for (const id of order) this.loaded.add(id);
-    await this.build(order).catch(() => undefined);
+    await this.build(catalog, order).catch(() => undefined);
   }
 
-  private async build(order: readonly string[]): Promise<void> {
-    const info = new Map(this.child.modules().map((m) => [m.id, m]));
+  /** Builds the active singletons of `order` (lazy and factory modules are built when used). */
+  private async build(catalog: Catalog, order: readonly string[]): Promise<void> {
     for (const id of order) {
-      const m = info.get(id);
-      if (m === undefined || !m.active || m.scope !== "singleton") continue;
-      await this.child.resolve(id);
+      const scope = catalog.record(id).scope ?? "singleton";
+      if (scope === "singleton" && this.child.has(id)) await this.child.resolve(id);
     }
+  }
+
+  /** The modules that failed during `start`, once. */
+  takeFailures(): readonly { readonly id: string; readonly error: unknown }[] {
+    const taken = this.failures;
+    this.failures = [];
+    return taken;
   }
 
   isLoaded(id: string): boolean {
@@ -178,8 +187,4 @@ export class TenantRuntime {
 /** The flags that count as features for `when.feature`: those that are `true`. */
 export function featuresOf(flags: Readonly<Record<string, FlagValue>>): string[] {
   return Object.keys(flags).filter((flag) => flags[flag] === true);
-}
-
-function manifestOf(modules: readonly ModuleRecord[]) {
-  return { formatVersion: 1 as const, modules };
 }
