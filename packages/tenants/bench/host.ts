@@ -78,7 +78,6 @@ function moduleRecord(i: number): ModuleRecord {
     class: Class,
     tenant: true,
     deps,
-    hasInit: true,
     create: (r) =>
       new Class(
         r(0) as TenantContext,
