@@ -41,3 +41,55 @@ function sameBytes(fileName: string, bytes: Uint8Array): boolean {
     return false;
   }
 }
+
+/** One file to create or replace; `before` is what it must still hold (`undefined`: it must not exist). */
+export interface FileEdit {
+  readonly file: string;
+  readonly before: string | undefined;
+  readonly after: string;
+}
+
+/** Why {@link writeAllOrNone} wrote nothing: a file no longer held `before`, or a write failed. */
+export type WriteFailure =
+  { readonly kind: "stale"; readonly edit: FileEdit } | { readonly kind: "failed"; readonly error: unknown };
+
+/**
+ * Writes every edit or none: each file must still hold what was read (else `stale`, nothing
+ * written); the new texts go to temporary files first, then are renamed over the originals. A
+ * failure while renaming restores what was already replaced (`failed`), so every file is as it was.
+ * With `createDirectories`, missing parent directories of new files are made (and removed again
+ * on failure); without, a new file in a missing directory is a failure.
+ */
+export function writeAllOrNone(
+  edits: readonly FileEdit[],
+  options: { readonly tag: string; readonly createDirectories?: boolean },
+): WriteFailure | undefined {
+  const stale = edits.find((edit) => readIfExists(edit.file) !== edit.before);
+  if (stale !== undefined) return { kind: "stale", edit: stale };
+  const temps = edits.map((edit, i) => `${edit.file}.modreg-${options.tag}.${process.pid}.${i}.tmp`);
+  const made: string[] = [];
+  const done: number[] = [];
+  try {
+    edits.forEach((edit, i) => {
+      if (options.createDirectories === true && edit.before === undefined) {
+        const first = mkdirSync(path.dirname(edit.file), { recursive: true });
+        if (first !== undefined) made.push(first);
+      }
+      writeFileSync(temps[i]!, edit.after);
+    });
+    edits.forEach((edit, i) => {
+      renameSync(temps[i]!, edit.file);
+      done.push(i);
+    });
+  } catch (error) {
+    for (const i of done) {
+      const { file, before } = edits[i]!;
+      if (before === undefined) rmSync(file, { force: true });
+      else writeFileSync(file, before);
+    }
+    for (const temp of temps) rmSync(temp, { force: true });
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+    return { kind: "failed", error };
+  }
+  return undefined;
+}

@@ -95,7 +95,7 @@ describe("the built CLI: usage errors and help", () => {
       "modreg graph --help",
     ],
     [["check", "--json", "x"], '--json does not apply to "modreg check"', "modreg check --help"],
-    [[], "missing command (generate, check, graph, migrate)", "modreg --help"],
+    [[], "missing command (generate, check, graph, migrate, init)", "modreg --help"],
     [["frobnicate"], 'unknown command "frobnicate"', "modreg --help"],
   ])("modreg %j: one line and a pointer to the help, exit 2", (argv, message, help) => {
     const run = runModreg(work, argv);

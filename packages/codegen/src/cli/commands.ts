@@ -4,7 +4,7 @@
  */
 
 /** A command the user can run. */
-export type CommandName = "generate" | "check" | "graph" | "migrate";
+export type CommandName = "generate" | "check" | "graph" | "migrate" | "init";
 
 /** An option's internal name (what `parseArgs` collects it under). */
 export type OptionName =
@@ -120,6 +120,17 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     ],
     notes:
       "Every edit is computed first and written all at once; a failed run writes nothing.\nWhat it cannot convert is listed with file:line and left as it was.",
+  },
+  init: {
+    summary: "add modreg's scripts, tsconfig settings and a first module to this project",
+    usage: "modreg init [options]",
+    options: [
+      ["project", "the tsconfig.json to add the settings to (default: ./tsconfig.json)"],
+      ["yes", "apply the changes without asking"],
+      ["dry-run", "print the changes and change nothing"],
+    ],
+    notes:
+      "Prints every change first; applies them with --yes, or after asking on a terminal.\nRun again, it finds nothing to change; it never replaces a file it did not create.",
   },
 };
 

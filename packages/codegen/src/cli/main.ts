@@ -16,6 +16,8 @@ export interface CliIO {
   readonly cwd: string;
   readonly stdout: { write(text: string | Uint8Array): unknown; isTTY?: boolean };
   readonly stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** Where `modreg init` asks before changing files (only on a TTY). */
+  readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   /** Environment variables (`NO_COLOR`, `FORCE_COLOR`, `TERM`); `process.env` by default. */
   readonly env?: ColorEnv;
   /** Stops `--watch`. */
@@ -48,6 +50,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   if (args.command === "version") {
     io.stdout.write(`${version()}\n`);
     return EXIT.ok;
+  }
+  if (args.command === "init") {
+    const { init } = await import("./init.js");
+    return init(args, io, (diagnostics, projectDir) => printDiagnostics(diagnostics, projectDir, io));
   }
   const graphviz = args.command === "graph" ? graphvizProblem(args.format) : undefined;
   if (graphviz !== undefined) {
@@ -155,5 +161,5 @@ function version(): string {
 }
 
 function processIO(): CliIO {
-  return { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
+  return { cwd: process.cwd(), stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 }

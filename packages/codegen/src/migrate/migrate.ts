@@ -2,10 +2,11 @@
  * `modreg migrate --from tsyringe|inversify`: reads the project with ts-morph, computes every
  * edit in memory, and returns the new texts; {@link writeMigration} writes them all or none.
  */
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { Node, Project, SyntaxKind, ts, type SourceFile } from "ts-morph";
 import { error, type Diagnostic } from "../diagnostics.js";
+import { writeAllOrNone, type FileEdit } from "../files.js";
 import type { Location } from "../records.js";
 import { convert, type Converted } from "./convert.js";
 import { applyEdits, importLines, relativeSpecifier, type Edit, type ProjectEdits } from "./edits.js";
@@ -24,13 +25,8 @@ export interface MigrateOptions {
   readonly out?: string;
 }
 
-/** One file the migration changes or creates. */
-export interface FileChange {
-  readonly file: string;
-  /** `undefined` for a new file. */
-  readonly before: string | undefined;
-  readonly after: string;
-}
+/** One file the migration changes or creates (`before` `undefined` for a new file). */
+export type FileChange = FileEdit;
 
 export interface MigrateResult {
   readonly projectDir: string;
@@ -120,46 +116,23 @@ export function migrate(options: MigrateOptions): MigrateResult {
  * the originals. A failure while renaming restores what was already replaced (`MR1006`).
  */
 export function writeMigration(result: MigrateResult): Diagnostic[] {
-  for (const change of result.changes) {
-    const now = existsSync(change.file) ? readFileSync(change.file, "utf8") : undefined;
-    if (now !== change.before) {
-      const what = change.before === undefined ? "was created" : "changed";
-      return [
-        error(
-          "MR1005",
-          `${path.relative(result.projectDir, change.file)} ${what} while the migration ran: nothing was written`,
-          undefined,
-          { hint: "run modreg migrate again" },
-        ),
-      ];
-    }
-  }
-  const temps = result.changes.map(
-    (change, i) => `${change.file}.modreg-migrate.${String(process.pid)}.${String(i)}.tmp`,
-  );
-  const done: number[] = [];
-  try {
-    result.changes.forEach((change, i) => writeFileSync(temps[i]!, change.after));
-    result.changes.forEach((change, i) => {
-      renameSync(temps[i]!, change.file);
-      done.push(i);
-    });
-  } catch (e) {
-    for (const i of done) {
-      const { file, before } = result.changes[i]!;
-      if (before === undefined) rmSync(file, { force: true });
-      else writeFileSync(file, before);
-    }
-    for (const temp of temps) rmSync(temp, { force: true });
+  const failure = writeAllOrNone(result.changes, { tag: "migrate" });
+  if (failure === undefined) return [];
+  if (failure.kind === "stale") {
+    const what = failure.edit.before === undefined ? "was created" : "changed";
     return [
       error(
-        "MR1006",
-        `the migration could not be written (${e instanceof Error ? e.message : String(e)}): every file is as it was`,
+        "MR1005",
+        `${path.relative(result.projectDir, failure.edit.file)} ${what} while the migration ran: nothing was written`,
         undefined,
+        { hint: "run modreg migrate again" },
       ),
     ];
   }
-  return [];
+  const cause = failure.error instanceof Error ? failure.error.message : String(failure.error);
+  return [
+    error("MR1006", `the migration could not be written (${cause}): every file is as it was`, undefined),
+  ];
 }
 
 /**
