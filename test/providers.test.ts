@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileAndRun, describeRun, modreg, tsc, tsx } from "./support/run.js";
+import { checkAndRunEverywhere, describeRun, modreg } from "./support/run.js";
 import { copyFixture, removeDir } from "./support/workdir.js";
 
 const EXPECTED = [
@@ -35,14 +35,9 @@ describe("provide() through modreg generate", () => {
   });
 
   it("type-checks, then runs under tsx and compiled by tsc: async provider awaited, disposed in reverse", () => {
-    const checked = tsc(["-p", "tsconfig.json"], { cwd: dir });
-    expect(checked.status, describeRun(checked)).toBe(0);
-    const underTsx = tsx(["src/main.ts"], { cwd: dir });
-    expect(underTsx.status, describeRun(underTsx)).toBe(0);
-    expect(underTsx.stdout.trim()).toBe(EXPECTED);
-    const underNode = compileAndRun(dir);
-    expect(underNode.status, describeRun(underNode)).toBe(0);
-    expect(underNode.stdout.trim()).toBe(EXPECTED);
+    const [checked, ...runs] = checkAndRunEverywhere(dir);
+    for (const run of [checked!, ...runs]) expect(run.status, describeRun(run)).toBe(0);
+    expect(runs.map((run) => run.stdout.trim())).toEqual([EXPECTED, EXPECTED]);
   });
 
   it("shows providers in --json and modreg graph", () => {

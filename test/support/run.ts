@@ -80,6 +80,24 @@ export function compileAndRun(dir: string, entry = "main", options: RunOptions =
   return node(`dist/${entry}.js`, [], { ...options, cwd: dir });
 }
 
+/**
+ * Type-checks the project in `dir`, then runs `src/main.ts` under tsx and compiled by tsc;
+ * stops at the first run that fails. Every result, in that order, for the caller to assert.
+ */
+export function checkAndRunEverywhere(dir: string): RunResult[] {
+  const runs: RunResult[] = [];
+  for (const run of [
+    () => tsc(["-p", "tsconfig.json"], { cwd: dir }),
+    () => tsx(["src/main.ts"], { cwd: dir }),
+    () => compileAndRun(dir),
+  ]) {
+    const result = run();
+    runs.push(result);
+    if (result.status !== 0) break;
+  }
+  return runs;
+}
+
 /** Output of a run, for assertion messages. */
 export function describeRun(result: RunResult): string {
   return `exit ${String(result.status)}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;

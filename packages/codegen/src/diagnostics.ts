@@ -33,6 +33,7 @@ export const DIAGNOSTIC_CODES = {
   MR2015: "syntax error (or a file that is not UTF-8)",
   MR2016: "provide() is not an exported top-level const",
   MR2017: "provider returns a type nothing can inject",
+  MR2018: "scopeValue() outside a scoped provide()",
   MR2020: "migrate: a library construct with no automatic conversion, left as it was",
   MR2021: "migrate: a token that names no class and no registration, left as it was",
   MR2022: "migrate: a registration or resolve call left as it was",
@@ -47,6 +48,9 @@ export const DIAGNOSTIC_CODES = {
   MR3007: "Factory of a non-factory module",
   MR3008: "injected module does not fit the parameter type",
   MR3009: "dependency class is not a module",
+  MR3010: "captive dependency: a singleton or lazy module builds a scoped one",
+  MR3011: "captive dependency through a factory module",
+  MR3012: "captive dependency through Lazy or Factory",
   MR3016: "shared module depends on a tenant module",
   MR3017: "shared module injects TenantContext",
 } as const;

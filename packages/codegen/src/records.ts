@@ -84,6 +84,8 @@ export interface ScannedProvider {
   readonly misplaced: "nested" | "not-const" | undefined;
   /** The provider function (or the `provide` call when the function cannot be read). */
   readonly functionLocation: Location;
+  /** The function is `scopeValue<T>()`: a per-scope input, supplied by each scope's `values`. */
+  readonly scopeValue: boolean;
 }
 
 /** One class decorated with `@Module` from `@modreg/core`, or one `provide()` export. */

@@ -142,14 +142,18 @@ class ProviderReader {
           uninjectable: false,
           misplaced: placement.misplaced,
           functionLocation,
+          scopeValue: false,
         },
       };
     }
     const { checker } = context;
-    const signature = checker.getSignatureFromDeclaration(fn);
+    // scopeValue<T>(): a function of no parameters returning T, whose value each scope supplies
+    const signature = isFunction(fn)
+      ? checker.getSignatureFromDeclaration(fn)
+      : checker.getTypeAtLocation(fn).getCallSignatures()[0];
     const returned = signature && checker.getReturnTypeOfSignature(signature);
     const async =
-      fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) === true ||
+      (isFunction(fn) && fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) === true) ||
       (returned !== undefined && isPromiseLike(returned));
     const provided = returned === undefined ? undefined : (checker.getAwaitedType(returned) ?? returned);
     const described =
@@ -159,7 +163,9 @@ class ProviderReader {
       ...base,
       heritage: [...new Set(heritage)].sort(),
       options,
-      params: this.classes.functionParams(fn.parameters, fn.typeParameters === undefined),
+      params: isFunction(fn)
+        ? this.classes.functionParams(fn.parameters, fn.typeParameters === undefined)
+        : [],
       asyncInit: async,
       provider: {
         typeText: provided === undefined ? "unknown" : checker.typeToString(provided),
@@ -168,6 +174,7 @@ class ProviderReader {
         uninjectable: provided === undefined || (provided.flags & UNINJECTABLE) !== 0,
         misplaced: placement.misplaced,
         functionLocation,
+        scopeValue: !isFunction(fn),
       },
     };
   }
@@ -179,10 +186,15 @@ class ProviderReader {
     return this.classes.heritage(declaration, () => type.symbol);
   }
 
-  /** The function an argument is or names: a literal, or a function declared in the project. */
-  private functionOf(argument: ts.Expression): ProviderFunction | undefined {
+  /**
+   * The function an argument is or names: a literal, or a function declared in the project;
+   * or a `scopeValue<T>()` call of `@modreg/core`.
+   */
+  private functionOf(argument: ts.Expression): ProviderFunction | ts.CallExpression | undefined {
     const expression = skipOuterExpressions(argument);
     if (ts.isArrowFunction(expression) || ts.isFunctionExpression(expression)) return expression;
+    if (ts.isCallExpression(expression) && isCoreCall(this.context, expression, "scopeValue", new Set()))
+      return expression;
     if (!ts.isIdentifier(expression)) return undefined;
     const found = this.context.checker.getSymbolAtLocation(expression);
     const symbol = found && resolveAlias(this.context, found);
@@ -198,6 +210,10 @@ class ProviderReader {
       ? initializer
       : undefined;
   }
+}
+
+function isFunction(fn: ProviderFunction | ts.CallExpression): fn is ProviderFunction {
+  return !ts.isCallExpression(fn);
 }
 
 function withError(

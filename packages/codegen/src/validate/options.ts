@@ -192,6 +192,16 @@ export function normalizeModule(scanned: ScannedModule): {
       );
     }
   }
+  if (provider?.scopeValue === true && scope !== "scoped") {
+    diagnostics.push(
+      error(
+        "MR2018",
+        `${id ?? label} is a scopeValue(), but its scope is ${typeof scope === "string" ? `"${scope}"` : "singleton (the default)"}: a scope value exists only in a scope`,
+        options.locations.get("scope") ?? provider.functionLocation,
+        { hint: 'give it scope: "scoped": provide({ id, scope: "scoped" }, scopeValue<T>())' },
+      ),
+    );
+  }
   if (scope === "factory" && scanned.asyncInit) {
     diagnostics.push(
       error(

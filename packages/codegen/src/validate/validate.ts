@@ -2,6 +2,7 @@ import { DependencyGraph, TENANT_CONTEXT_KEY, compareIds, formatPath } from "@mo
 import semver from "semver";
 import { compareDiagnostics, error, type Diagnostic } from "../diagnostics.js";
 import type { ManifestData, ModuleData, ScanResult, ScannedModule, TokenData } from "../records.js";
+import { checkCaptives } from "./captive.js";
 import { normalizeModule, type NormalizedModule } from "./options.js";
 import { ModuleIndex, resolveModule, type ResolvedModule } from "./resolve.js";
 import { checkDecoratorEmit } from "./toolchain.js";
@@ -78,6 +79,10 @@ export function validate(
   );
   checkVersions(resolved, index, diagnostics);
   checkTenantEdges(resolved, index, diagnostics);
+  checkCaptives(
+    resolved.filter((r) => index.isActive(r.module)),
+    diagnostics,
+  );
   checkCycles(
     resolved.filter((r) => index.isActive(r.module)),
     diagnostics,
