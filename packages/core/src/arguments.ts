@@ -195,17 +195,39 @@ export function checkQuery(where: string, query: unknown): void {
 }
 
 /** `getAll`'s argument: a token, or a query object. */
-export function checkGetAllQuery(query: unknown): void {
+export function checkGetAllQuery(query: unknown, where = "getAll"): void {
   if (isToken(query)) return;
   if (typeof query !== "object" || query === null || Array.isArray(query)) {
     fail(
       "INVALID_ARGUMENT",
-      "getAll(query)",
+      `${where}(query)`,
       `expected a token (tokens.X) or a query { capabilities?, optional? }, got ${describeValue(query)}. ` +
         "For one module by class or id, use get()",
     );
   }
-  checkQuery("getAll", query);
+  checkQuery(where, query);
+}
+
+/** `create(key, ...args)` of a module: it must be factory-scoped and get its number of runtime arguments. */
+export function checkCreate(
+  key: string,
+  node: { readonly id: string; readonly def: { readonly scope: string; readonly args: number } },
+  count: number,
+): void {
+  if (node.def.scope !== "factory") {
+    throw new ModuleRegistryError(
+      "INVALID_ARGUMENT",
+      `create(${key}): module "${node.id}" is ${node.def.scope}-scoped, not factory. Use get() for it.`,
+      { moduleId: node.id },
+    );
+  }
+  if (count !== node.def.args) {
+    throw new ModuleRegistryError(
+      "INVALID_ARGUMENT",
+      `create(${key}): module "${node.id}" takes ${node.def.args} runtime argument(s), got ${count}.`,
+      { moduleId: node.id },
+    );
+  }
 }
 
 /** `graph.dependenciesOf` / `dependentsOf`. */

@@ -24,6 +24,19 @@ export function disposeFailed(node: ModuleNode, error: unknown): ModuleRegistryE
   );
 }
 
+/** The error `dispose` and `unload` throw after disposing everything they could. */
+export function disposeFailures(failures: readonly ModuleRegistryError[]): ModuleRegistryError {
+  return new ModuleRegistryError(
+    "MODULE_DISPOSE_FAILED",
+    `${failures.length} module(s) failed to dispose: ${failures.map((f) => `"${f.moduleId}"`).join(", ")}. Every other module was disposed; see errors.`,
+    {
+      errors: failures,
+      cause: failures[0]!.cause,
+      ...(failures.length === 1 && { moduleId: failures[0]!.moduleId! }),
+    },
+  );
+}
+
 /** A factory-scoped module (or provider) handed back a promise where it must be synchronous. */
 export function factoryPromiseError(node: ModuleNode): ModuleRegistryError {
   return new ModuleRegistryError(
@@ -67,19 +80,6 @@ export function cycleError(
         "A Lazy<T> was called from a constructor; call it later (for example in onInit or a method).",
       { moduleId: node.id, path },
     ),
-  );
-}
-
-/** The error `dispose` and `unload` throw after disposing everything they could. */
-export function disposeFailures(failures: readonly ModuleRegistryError[]): ModuleRegistryError {
-  return new ModuleRegistryError(
-    "MODULE_DISPOSE_FAILED",
-    `${failures.length} module(s) failed to dispose: ${failures.map((f) => `"${f.moduleId}"`).join(", ")}. Every other module was disposed; see errors.`,
-    {
-      errors: failures,
-      cause: failures[0]!.cause,
-      ...(failures.length === 1 && { moduleId: failures[0]!.moduleId! }),
-    },
   );
 }
 

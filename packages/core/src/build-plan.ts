@@ -59,3 +59,21 @@ export function pathFromRoot(plan: BuildPlan, node: ModuleNode): string[] {
   for (let at: ModuleNode | undefined = node; at !== undefined; at = plan.parent.get(at)) path.push(at.id);
   return path.reverse();
 }
+
+/**
+ * Singletons and the non-singletons they need built first (lazy modules, and through
+ * factory modules their dependencies): marked walking the load order backwards.
+ */
+export function neededBySingletons(order: readonly ModuleNode[]): (node: ModuleNode) => boolean {
+  const extra = new Set<ModuleNode>();
+  if (order.every((node) => node.def.scope === "singleton")) return () => true;
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    if (node.def.scope !== "singleton" && !extra.has(node)) continue;
+    node.def.deps.forEach((dep, d) => {
+      if (!isBuildEdge(dep)) return;
+      for (const target of node.targets[d]!) if (target.def.scope !== "singleton") extra.add(target);
+    });
+  }
+  return (node) => node.def.scope === "singleton" || extra.has(node);
+}

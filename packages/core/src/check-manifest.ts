@@ -2,9 +2,10 @@ import { describeValue, isPlainObject, isTimeout } from "./arguments.js";
 import { ModuleRegistryError } from "./errors.js";
 import { MANIFEST_FORMAT_VERSION, type Manifest } from "./manifest.js";
 import { isProvider } from "./provider.js";
+import { RESOLVER_KEY } from "./resolver-key.js";
 
 const SCOPES = new Set(["singleton", "lazy", "factory", "scoped"]);
-const INJECTIONS = new Set(["value", "lazy", "factory", "none"]);
+const INJECTIONS = new Set(["value", "lazy", "factory", "none", "resolver"]);
 
 function isStringArray(value: unknown): boolean {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
@@ -47,7 +48,9 @@ function depProblems(deps: unknown, problems: string[]): void {
       problems.push("must have exactly one of id and iface");
     }
     if (dep["inject"] !== undefined && !INJECTIONS.has(dep["inject"] as string)) {
-      problems.push(`inject ${JSON.stringify(dep["inject"])} is not value, lazy, factory or none`);
+      problems.push(`inject ${JSON.stringify(dep["inject"])} is not value, lazy, factory, none or resolver`);
+    } else if ((dep["inject"] === "resolver") !== (dep["iface"] === RESOLVER_KEY)) {
+      problems.push(`must have inject "resolver" exactly when iface is "${RESOLVER_KEY}"`);
     }
     optional(problems, dep, "range", isString, "a string");
     optional(problems, dep, "param", isString, "a string");
@@ -90,6 +93,7 @@ function recordProblems(record: Record<string, unknown>): string[] {
   optional(problems, record, "provides", isStringArray, "a string array");
   optional(problems, record, "asyncInit", isBoolean, "a boolean");
   optional(problems, record, "tenant", isBoolean, "a boolean");
+  optional(problems, record, "primary", isBoolean, "a boolean");
   optional(problems, record, "args", (v) => Number.isInteger(v) && (v as number) >= 0, "a whole number");
   optional(problems, record, "initTimeoutMs", isTimeout, "a positive number of milliseconds");
   optional(problems, record, "source", isSource, "{ file: string, line: number, column?: number }");

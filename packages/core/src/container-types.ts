@@ -9,10 +9,11 @@ import type {
   SourceLocation,
 } from "./manifest.js";
 import type { ModuleState } from "./node.js";
-import type { Provider } from "./provider.js";
+import type { Resolver } from "./resolver.js";
 import type { ContainerScope, ScopeOptions } from "./scope.js";
+import type { ShutdownOptions } from "./shutdown.js";
 import type { Token } from "./tokens.js";
-import type { InstanceOf, ModuleId, ModuleKey, UntypedId } from "./types.js";
+import type { ModuleKey } from "./types.js";
 
 export type { ModuleState } from "./node.js";
 
@@ -153,22 +154,14 @@ export interface ContainerStats {
   readonly timings?: readonly { readonly id: string; readonly buildMs: number; readonly initMs: number }[];
 }
 
-/** A dependency-injection container built from one or more manifests. */
-export interface Container extends AsyncDisposable {
+/**
+ * A dependency-injection container built from one or more manifests: the instance APIs of
+ * `Resolver` (what a module's `Resolver` parameter receives) plus loading, lifecycle and metadata.
+ */
+export interface Container extends Resolver, AsyncDisposable {
   readonly graph: ContainerGraph;
   /** Validates the graph, then builds singletons one at a time in load order, awaiting each `onInit`. */
   start(options?: StartOptions): Promise<void>;
-  /** The instance, synchronously. Throws `MODULE_ASYNC_INIT` when building it needs an async `onInit`. */
-  get<K extends ModuleId>(id: K): InstanceOf<K>;
-  get<T>(key: Constructor<T> | Provider<T> | Token<T> | UntypedId): T;
-  /** The instance; also builds lazy modules whose `onInit` is async. */
-  resolve<K extends ModuleId>(id: K): Promise<InstanceOf<K>>;
-  resolve<T>(key: Constructor<T> | Provider<T> | Token<T> | UntypedId): Promise<T>;
-  /** A new instance of a factory-scoped module with its runtime arguments. */
-  create<K extends ModuleId>(id: K, ...args: unknown[]): InstanceOf<K>;
-  create<T>(key: Constructor<T> | Provider<T> | Token<T> | UntypedId, ...args: unknown[]): T;
-  /** True exactly when `get` would not throw `MODULE_NOT_FOUND`. Works before `start`. */
-  has(key: ModuleKey): boolean;
   /**
    * Opens a scope (one request, one job): scoped modules get one instance per scope, built on
    * first use; `values` supplies per-scope inputs. Cheap: no copy of the registry.
@@ -178,8 +171,6 @@ export interface Container extends AsyncDisposable {
    * s.get(RequestContext);
    */
   scope(options?: ScopeOptions): ContainerScope;
-  /** Instances of every active provider of a token, or of every module `discover` returns. */
-  getAll<T>(query: Token<T> | DiscoverQuery): T[];
   /** Active modules with every required capability, most optional ones first, then by id. */
   discover(query?: DiscoverQuery): ModuleInfo[];
   /** Every module, by id. */
@@ -214,8 +205,18 @@ export interface Container extends AsyncDisposable {
   /** Subscribes; returns the unsubscribe function. */
   on<E extends keyof ContainerEvents>(event: E, handler: (event: ContainerEvents[E]) => void): () => void;
   stats(): ContainerStats;
-  /** Disposes every built module in reverse build order; failures are thrown together afterwards. */
+  /**
+   * Calls `onShutdown` of every module whose `onReady` ran (reverse order, children first), then
+   * disposes every built module in reverse build order; failures are thrown together afterwards.
+   */
   dispose(): Promise<void>;
+  /**
+   * Disposes the container once, on the first of these signals (`"SIGTERM"`, `"SIGINT"`, ...),
+   * then exits with code 0, or 1 when disposal failed or outlasted `timeoutMs`. Later signals
+   * are ignored while it disposes. Returns the function that removes the listeners. Needs a
+   * Node-like `process` (`UNSUPPORTED_RUNTIME` without one).
+   */
+  shutdownOn(signals: string | readonly string[], options?: ShutdownOptions): () => void;
 }
 
 // `await using app = createContainer(…)` needs TypeScript's `esnext.disposable` lib. These

@@ -1,6 +1,7 @@
 import {
   checkChildOptions,
   checkContainerOptions,
+  checkCreate,
   checkGetAllQuery,
   checkKey,
   checkOverrides,
@@ -23,6 +24,7 @@ import type {
   StartOptions,
 } from "./container-types.js";
 import { disposeFailures } from "./build-errors.js";
+import { neededBySingletons } from "./build-plan.js";
 import { definitionForClass, describeKey } from "./definitions.js";
 import { ModuleRegistryError } from "./errors.js";
 import { createGraphView, discover, infoOf, statsOf } from "./info.js";
@@ -35,6 +37,8 @@ import type { ModuleKey } from "./types.js";
 import { Registrations } from "./registrations.js";
 import { requestPathError, withRequestPath } from "./request-path.js";
 import { type ContainerScope, type ScopeOptions, openScope } from "./scope.js";
+import { resolveEach } from "./resolver.js";
+import { type ShutdownOptions, shutdownOn } from "./shutdown.js";
 import { missingModuleWarnings, staleManifestError } from "./stale.js";
 import { validateAndOrder } from "./validate.js";
 import { defaultWarningSink } from "./warnings.js";
@@ -176,12 +180,19 @@ class ContainerImpl extends Lifecycle implements Container {
       this.warn(warning);
     }
     this.startWants = wanted;
+    const isolate = options.isolateFailures === true;
     try {
-      await this.buildInOrder(order, wanted, options.isolateFailures === true);
+      await this.buildInOrder(order, wanted, isolate);
     } finally {
       this.startWants = undefined;
     }
     this.startFinished = true;
+    await this.phases
+      .ready([...this.built], isolate ? (node, e) => this.fail(node, e) : undefined)
+      .catch(async (error: unknown) => {
+        if (this.tree === undefined && !this.disposed) await this.rollBack();
+        throw error;
+      });
     this.startMs = performance.now() - t0;
   }
 
@@ -232,10 +243,12 @@ class ContainerImpl extends Lifecycle implements Container {
 
   /** Begins (or joins) the disposal; `get` fails from this moment on. */
   private async disposeAll(): Promise<ModuleRegistryError[]> {
+    this.interrupt();
+    const early = await this.phases.shutdown();
     this.instances = new Map();
     const failures = await this.beginDisposal();
     this.close();
-    return failures;
+    return [...early, ...failures];
   }
 
   private close(): void {
@@ -277,42 +290,42 @@ class ContainerImpl extends Lifecycle implements Container {
   async resolve(key: unknown): Promise<never> {
     checkKey("resolve", key);
     this.assertStarted("resolve", key);
-    const node = this.find(key as ModuleKey);
-    if (node.state === "ready") return node.instance as never;
+    return (await this.resolveNode(this.find(key as ModuleKey), `resolve(${describeKey(key)})`)) as never;
+  }
+
+  private async resolveNode(node: ModuleNode, subject: string): Promise<unknown> {
+    if (node.state === "ready") return node.instance;
     if (node.def.scope === "factory")
-      return withRequestPath(node, () => (node.owner as Lifecycle).produce(node, [])) as never;
-    return (await this.buildAsync(node, `resolve(${describeKey(key)})`).catch((error: unknown) => {
+      return withRequestPath(node, () => (node.owner as Lifecycle).produce(node, []));
+    return this.buildAsync(node, subject).catch((error: unknown) => {
       throw requestPathError(node, error);
-    })) as never;
+    });
   }
 
   create(key: unknown, ...args: unknown[]): never {
     checkKey("create", key);
     this.assertStarted("create", key);
     const node = this.find(key as ModuleKey);
-    if (node.def.scope !== "factory") {
-      throw new ModuleRegistryError(
-        "INVALID_ARGUMENT",
-        `create(${describeKey(key)}): module "${node.id}" is ${node.def.scope}-scoped, not factory. Use get() for it.`,
-        { moduleId: node.id },
-      );
-    }
-    if (args.length !== node.def.args) {
-      throw new ModuleRegistryError(
-        "INVALID_ARGUMENT",
-        `create(${describeKey(key)}): module "${node.id}" takes ${node.def.args} runtime argument(s), got ${args.length}.`,
-        { moduleId: node.id },
-      );
-    }
+    checkCreate(describeKey(key), node, args.length);
     return withRequestPath(node, () => (node.owner as Lifecycle).produce(node, args)) as never;
   }
 
   getAll<T>(query: Token<T> | DiscoverQuery): T[] {
     checkGetAllQuery(query);
     this.assertStarted("getAll");
+    return this.allOf(query).map((node) => (node.owner as Lifecycle).instanceFor(node) as T);
+  }
+
+  async resolveAll<T>(query: Token<T> | DiscoverQuery): Promise<T[]> {
+    checkGetAllQuery(query, "resolveAll");
+    this.assertStarted("resolveAll");
+    return (await resolveEach(this.allOf(query), (node) => this.resolveNode(node, "resolveAll()"))) as T[];
+  }
+
+  /** What `getAll`/`resolveAll` return instances of. */
+  private allOf(query: Token<unknown> | DiscoverQuery): readonly ModuleNode[] {
     const registry = this.registry();
-    const nodes = isToken(query) ? (registry.providers.get(query.key) ?? []) : discover(registry, query);
-    return nodes.map((node) => (node.owner as Lifecycle).instanceFor(node) as T);
+    return isToken(query) ? (registry.providers.get(query.key) ?? []) : discover(registry, query);
   }
 
   scope(options: ScopeOptions = {}): ContainerScope {
@@ -391,7 +404,7 @@ class ContainerImpl extends Lifecycle implements Container {
   /** This container's one disposal, children first (newest first: they may use its instances). */
   private disposeTree(): Promise<ModuleRegistryError[]> {
     return (this.tree ??= (async () => {
-      const failures: ModuleRegistryError[] = [];
+      const failures = await this.shutdownTree();
       for (const child of [...this.children].reverse()) failures.push(...(await child.disposeTree()));
       failures.push(...(await this.disposeAll()));
       this.parent?.children.delete(this);
@@ -399,27 +412,27 @@ class ContainerImpl extends Lifecycle implements Container {
     })());
   }
 
+  /** The shutdown phase of this container and its children (children first), before anything is disposed. */
+  private async shutdownTree(): Promise<ModuleRegistryError[]> {
+    this.interruptTree();
+    const failures: ModuleRegistryError[] = [];
+    for (const child of [...this.children].reverse()) failures.push(...(await child.shutdownTree()));
+    failures.push(...(await this.phases.shutdown()));
+    return failures;
+  }
+
+  private interruptTree(): void {
+    this.interrupt();
+    for (const child of this.children) child.interruptTree();
+  }
+
+  shutdownOn(signals: string | readonly string[], options?: ShutdownOptions): () => void {
+    return shutdownOn(this, signals, options);
+  }
+
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
   }
-}
-
-/**
- * Singletons and the non-singletons they need built first (lazy modules, and through
- * factory modules their dependencies): marked walking the load order backwards.
- */
-function neededBySingletons(order: readonly ModuleNode[]): (node: ModuleNode) => boolean {
-  const extra = new Set<ModuleNode>();
-  if (order.every((node) => node.def.scope === "singleton")) return () => true;
-  for (let i = order.length - 1; i >= 0; i--) {
-    const node = order[i]!;
-    if (node.def.scope !== "singleton" && !extra.has(node)) continue;
-    node.def.deps.forEach((dep, d) => {
-      if (!isBuildEdge(dep)) return;
-      for (const target of node.targets[d]!) if (target.def.scope !== "singleton") extra.add(target);
-    });
-  }
-  return (node) => node.def.scope === "singleton" || extra.has(node);
 }
 
 /**

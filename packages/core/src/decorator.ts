@@ -39,6 +39,11 @@ export interface ModuleOptions {
    * shared modules and other tenant modules; a shared module depending on it is a build error.
    */
   readonly tenant?: boolean;
+  /**
+   * Chosen when a single-valued parameter (or `get(token)`) of an interface has several
+   * active providers; two active primaries are still ambiguous.
+   */
+  readonly primary?: boolean;
 }
 
 /** Every class decorated in this process (weakly), so `start()` can spot one missing from the manifest. */
@@ -74,6 +79,7 @@ const KEYS = new Set([
   "args",
   "initTimeoutMs",
   "tenant",
+  "primary",
 ]);
 
 function isStringList(value: unknown): boolean {
@@ -150,6 +156,8 @@ export function checkModuleOptions(options: unknown): string[] {
   }
   if (o["tenant"] !== undefined && typeof o["tenant"] !== "boolean")
     problems.push("tenant must be a boolean");
+  if (o["primary"] !== undefined && typeof o["primary"] !== "boolean")
+    problems.push("primary must be a boolean");
   if (o["args"] !== undefined && (o["scope"] ?? "singleton") !== "factory") {
     problems.push('args is only valid with scope "factory"');
   }

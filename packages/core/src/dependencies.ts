@@ -88,6 +88,8 @@ export function readDependency(node: ModuleNode, i: number): unknown {
     return target.make !== undefined ? target.make() : (target.owner as Lifecycle).instanceFor(target, dep);
   }
   if (inject === "none") return undefined;
+  // `Resolver`: the container that builds this module (a child's own copy gets the child)
+  if (inject === "resolver") return node.owner;
   if (dep.multi) return () => instancesOf(targets);
   const target = targets[0];
   if (target === undefined) return undefined;

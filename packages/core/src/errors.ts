@@ -15,6 +15,8 @@ export type ModuleRegistryErrorCode =
   | "CONTAINER_DISPOSED"
   | "INVALID_ARGUMENT"
   | "INVALID_MANIFEST"
+  /** What was asked needs something this JavaScript realm lacks (`shutdownOn` without a Node-like `process`). */
+  | "UNSUPPORTED_RUNTIME"
   /** `unload` (or a tenant's `disable`) refused: other modules still depend on it; see `modules`. */
   | "MODULE_IN_USE"
   /** A tenant module that is not enabled for the tenant asking for it (`@modreg/tenants`). */

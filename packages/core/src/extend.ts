@@ -7,6 +7,7 @@
 import { duplicateClassError } from "./duplicates.js";
 import { ModuleRegistryError } from "./errors.js";
 import { type Definition, ModuleNode } from "./node.js";
+import { choosePrimary } from "./primary.js";
 import { type ActivationContext, Registry, unmetCondition } from "./registry.js";
 import { edgeProblems, orderOrCycle, throwProblems } from "./validate.js";
 
@@ -105,12 +106,16 @@ export function extendRegistry(
     node.def.deps.forEach((dep, i) => {
       if (dep.iface === undefined || dep.multi || !newKeys.has(dep.iface)) return;
       const before = node.targets[i] ?? [];
-      const now = next.providers.get(dep.iface) ?? [];
-      if (before.length === 0 || now.length < 2) return;
+      const now = choosePrimary(next.providers.get(dep.iface) ?? []);
+      if (before.length === 0 || (now.length === 1 && now[0] === before[0])) return;
+      const change =
+        now.length === 1
+          ? `would put the primary "${now[0]!.id}" in its place`
+          : `would make it one of ${now.length}: ${now.map((p) => `"${p.id}"`).join(", ")}`;
       problems.push(
         new ModuleRegistryError(
           "MODULE_AMBIGUOUS_PROVIDER",
-          `module "${node.id}" uses "${before[0]!.id}" for ${dep.iface}, and the modules being added would make it one of ${now.length}: ${now.map((p) => `"${p.id}"`).join(", ")}. ` +
+          `module "${node.id}" uses "${before[0]!.id}" for ${dep.iface}, and the modules being added ${change}. ` +
             "Give the new provider a `when` condition, or load it in a child container.",
           { moduleId: node.id, modules: now.map((p) => p.id) },
         ),

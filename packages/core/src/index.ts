@@ -46,7 +46,22 @@ export { isToken, token } from "./tokens.js";
 export { TENANT_CONTEXT_KEY, tenantContext } from "./tenant-context.js";
 export type { TenantContext } from "./tenant-context.js";
 export type { Token } from "./tokens.js";
-export type { Factory, InstanceOf, Lazy, ModuleId, ModuleKey, ModuleRegistry, UntypedId } from "./types.js";
+export type {
+  ArgsOf,
+  ClassArgs,
+  Factory,
+  InstanceOf,
+  Lazy,
+  ModuleArgs,
+  ModuleId,
+  ModuleKey,
+  ModuleRegistry,
+  RuntimeArgs,
+  UntypedId,
+} from "./types.js";
+export { RESOLVER_KEY } from "./resolver.js";
+export type { Resolver } from "./resolver.js";
+export type { ShutdownOptions } from "./shutdown.js";
 export { createContainer } from "./container.js";
 export type {
   ChildOptions,

@@ -1,3 +1,4 @@
+import { AppPhases } from "./app-phases.js";
 import { planBuild } from "./build-plan.js";
 import {
   cycleError,
@@ -74,14 +75,22 @@ export abstract class Lifecycle {
   private readonly aborts = new Set<() => void>();
   /** The one disposal of this container, once begun; resolves to the dispose failures. */
   private disposal: Promise<ModuleRegistryError[]> | undefined;
+  /** Disposal was asked for (`interrupt`): nobody waits on a build any more. */
+  private closing = false;
   /** The disposal has disposed everything built: a build finishing later disposes itself. */
   private swept = false;
 
   /** The `on(event, handler)` listeners. */
   protected readonly events: EventHub;
+  /** `onReady` after start, `onShutdown` before disposal. */
+  protected readonly phases: AppPhases;
 
   protected constructor(private readonly settings: LifecycleSettings) {
     this.events = new EventHub((message) => this.warn(message));
+    this.phases = new AppPhases(
+      (node) => this.timeoutOf(node),
+      () => this.disposedError("start()"),
+    );
   }
 
   protected get timings(): boolean {
@@ -189,7 +198,7 @@ export abstract class Lifecycle {
    * constructing anything when an async `onInit` (or one in flight) is in the way.
    */
   protected buildSync(node: ModuleNode): unknown {
-    if (this.disposed) throw this.disposedError(`module "${node.id}"`);
+    if (this.disposed || this.closing) throw this.disposedError(`module "${node.id}"`);
     const plan = planBuild(node);
     const blocker = plan.order.find((n) => n.building !== undefined || (n.def.asyncInit && !n.external));
     if (blocker !== undefined) throw this.blockedError(node, blocker);
@@ -264,7 +273,7 @@ export abstract class Lifecycle {
 
   /** `pending`, unless this container's disposal begins first: then `CONTAINER_DISPOSED`. */
   protected untilDisposed<T>(pending: PromiseLike<T>, subject: string): Promise<T> {
-    if (this.disposed) return Promise.reject(this.disposedError(subject));
+    if (this.disposed || this.closing) return Promise.reject(this.disposedError(subject));
     return new Promise<T>((resolve, reject) => {
       const abort = (): void => reject(this.disposedError(subject));
       this.aborts.add(abort);
@@ -289,7 +298,7 @@ export abstract class Lifecycle {
    * failed is marked `skipped` and its error thrown.
    */
   protected buildBuiltDeps(node: ModuleNode): Promise<void> | undefined {
-    if (this.disposed) throw this.disposedError(`module "${node.id}"`);
+    if (this.disposed || this.closing) throw this.disposedError(`module "${node.id}"`);
     if (node.def.scope === "scoped") throw scopeRequiredError(node);
     const broken = this.failures > 0 ? requiredFailure(node) : undefined;
     if (broken !== undefined) {
@@ -394,7 +403,7 @@ export abstract class Lifecycle {
     this.events.emit("initialized", { id: node.id, ms: node.initMs });
   }
 
-  private fail(node: ModuleNode, error: ModuleRegistryError): ModuleRegistryError {
+  protected fail(node: ModuleNode, error: ModuleRegistryError): ModuleRegistryError {
     this.failures++;
     node.state = "failed";
     node.error = error;
@@ -444,10 +453,19 @@ export abstract class Lifecycle {
   protected beginDisposal(): Promise<ModuleRegistryError[]> {
     if (this.disposal !== undefined) return this.disposal;
     this.disposed = true;
-    for (const abort of this.aborts) abort();
-    this.aborts.clear();
+    this.interrupt();
     this.disposal = this.sweep();
     return this.disposal;
+  }
+
+  /**
+   * Disposal has been asked for: callers waiting on a build get `CONTAINER_DISPOSED` now, and
+   * so does every later wait, while the shutdown phase still sees the built instances.
+   */
+  protected interrupt(): void {
+    this.closing = true;
+    for (const abort of this.aborts) abort();
+    this.aborts.clear();
   }
 
   private async sweep(): Promise<ModuleRegistryError[]> {
@@ -473,10 +491,10 @@ export abstract class Lifecycle {
    * alive; resolves to the dispose failures.
    */
   protected async disposeSome(which: ReadonlySet<ModuleNode>): Promise<ModuleRegistryError[]> {
+    const failures = await this.phases.shutdownSome(which);
     const doomed = this.built.filter((node) => which.has(node));
     const kept = this.built.filter((node) => !which.has(node));
     this.built.splice(0, this.built.length, ...kept);
-    const failures: ModuleRegistryError[] = [];
     for (const node of doomed.reverse()) await this.disposeOne(node, failures);
     return failures;
   }

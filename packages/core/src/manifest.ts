@@ -32,9 +32,10 @@ export interface ConditionRecord {
  * - `value`: the instance itself (or, with `multi`, an array of instances);
  * - `lazy`: a `Lazy<T>` function, built on first call (a deferred edge);
  * - `factory`: a `Factory<T, A>` function, a new instance per call (a deferred edge);
- * - `none`: not injected; an ordering edge from `dependencies`/`optionalDependencies`.
+ * - `none`: not injected; an ordering edge from `dependencies`/`optionalDependencies`;
+ * - `resolver`: the container that builds the module (`iface: RESOLVER_KEY`), a deferred edge.
  */
-export type InjectionKind = "value" | "lazy" | "factory" | "none";
+export type InjectionKind = "value" | "lazy" | "factory" | "none" | "resolver";
 
 /**
  * One edge of the graph. Exactly one of `id` and `iface` is set.
@@ -94,6 +95,8 @@ export interface RecordFields {
   readonly initTimeoutMs?: number;
   /** A per-tenant module: inactive in a root container, built in the tenant containers that load it. */
   readonly tenant?: boolean;
+  /** `primary: true`: chosen among several active providers of a single-valued interface dependency. */
+  readonly primary?: boolean;
   readonly source?: SourceLocation;
 }
 

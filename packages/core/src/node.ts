@@ -55,6 +55,8 @@ export interface Definition {
   readonly initTimeoutMs: number | undefined;
   /** A per-tenant module: inactive in a root container. */
   readonly tenant: boolean;
+  /** `primary: true`: chosen among several active providers of a single-valued dependency. */
+  readonly primary: boolean;
   readonly source: SourceLocation | undefined;
   /** Which manifest it came from (its position in load order), or -1 for `register`. */
   readonly origin: number;
@@ -153,6 +155,7 @@ function definitionOf(record: ModuleRecord, origin: number, validated: boolean):
     args: record.args ?? 0,
     initTimeoutMs: record.initTimeoutMs,
     tenant: record.tenant === true,
+    primary: record.primary === true,
     source: record.source,
     origin,
     validated,

@@ -17,6 +17,10 @@ export interface ProviderHooks<T> {
    * value is not the container's to dispose at all.
    */
   readonly dispose?: ((value: T) => unknown) | false;
+  /** Called with the value once every module of `start()` is initialized, in load order, like `onReady`. */
+  readonly onReady?: (value: T) => unknown;
+  /** Called with the value before any module is disposed, in reverse order, like `onShutdown`. */
+  readonly onShutdown?: (value: T) => unknown;
 }
 
 const PROVIDER = Symbol.for("modreg.provider");
@@ -78,6 +82,13 @@ export function provide<A extends any[], R>(
   if (typeof hooks !== "object" || hooks === null) problems.push("hooks must be an object");
   else if (dispose !== undefined && dispose !== false && typeof dispose !== "function") {
     problems.push("hooks.dispose must be a function or false");
+  }
+  for (const [key, value] of Object.entries(typeof hooks === "object" && hooks !== null ? hooks : {})) {
+    if (key !== "dispose" && key !== "onReady" && key !== "onShutdown") {
+      problems.push(`unknown hook "${key}" (known: dispose, onReady, onShutdown)`);
+    } else if (key !== "dispose" && value !== undefined && typeof value !== "function") {
+      problems.push(`hooks.${key} must be a function`);
+    }
   }
   if (problems.length > 0) {
     const id = (options as { id?: unknown } | null)?.id;

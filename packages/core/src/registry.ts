@@ -6,6 +6,7 @@ import { isToken } from "./tokens.js";
 import type { ModuleKey } from "./types.js";
 import type { ConditionRecord } from "./manifest.js";
 import type { InternalDep, ModuleHandle, ModuleNode } from "./node.js";
+import { ambiguityText, choosePrimary } from "./primary.js";
 
 /** What conditions are matched against. */
 export interface ActivationContext {
@@ -90,9 +91,13 @@ export class Registry {
     return dep.id === undefined ? undefined : this.byId.get(dep.id);
   }
 
-  /** Active nodes a dependency can resolve to, sorted by id. */
+  /** Active nodes a dependency can resolve to, sorted by id; a single-valued one prefers its primary. */
   targetsOf(dep: InternalDep): readonly ModuleNode[] {
-    if (dep.iface !== undefined) return this.providers.get(dep.iface) ?? NO_NODES;
+    if (dep.inject === "resolver") return NO_NODES;
+    if (dep.iface !== undefined) {
+      const providers = this.providers.get(dep.iface) ?? NO_NODES;
+      return dep.multi ? providers : choosePrimary(providers);
+    }
     const node = this.named(dep);
     return node?.active ? node.asTarget : NO_NODES;
   }
@@ -100,12 +105,12 @@ export class Registry {
   /** The active node a key names; throws `MODULE_NOT_FOUND` or `MODULE_AMBIGUOUS_PROVIDER`. */
   find(key: ModuleKey): ModuleNode {
     if (isToken(key)) {
-      const providers = this.providers.get(key.key) ?? [];
+      const providers = choosePrimary(this.providers.get(key.key) ?? []);
       if (providers.length === 1) return providers[0]!;
       if (providers.length > 1) {
         throw new ModuleRegistryError(
           "MODULE_AMBIGUOUS_PROVIDER",
-          `${providers.length} active modules provide ${key.key}: ${providers.map((p) => `"${p.id}"`).join(", ")}. Get one by id, or use getAll().`,
+          `${ambiguityText(providers)} provide ${key.key}: ${providers.map((p) => `"${p.id}"`).join(", ")}. Get one by id, mark one \`primary: true\`, or use getAll().`,
         );
       }
       const inactive = this.allProviders.get(key.key) ?? [];
@@ -147,9 +152,9 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** A build edge is built first and part of cycle detection; `Lazy`/`Factory` edges are not. */
+/** A build edge is built first and part of cycle detection; `Lazy`/`Factory`/`Resolver` edges are not. */
 export function isBuildEdge(dep: InternalDep): boolean {
-  return dep.inject !== "lazy" && dep.inject !== "factory";
+  return dep.inject !== "lazy" && dep.inject !== "factory" && dep.inject !== "resolver";
 }
 
 /** How a dependency reads in a message: `"config"`, `interface my-app#Logger`, with its parameter. */

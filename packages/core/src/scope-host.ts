@@ -130,6 +130,8 @@ export class ScopeHost {
         return (s) =>
           (...args: unknown[]) =>
             s.produce(plans[0]!, args);
+      case "resolver": // no targets: handled above (the container that builds the module)
+        return () => readDependency(node, i);
     }
   }
 }

@@ -48,3 +48,51 @@ export type InstanceOf<K> = K extends keyof ModuleRegistry ? ModuleRegistry[K] :
 
 /** Anything that names a module or an interface: a class, a provider, an id or a token. */
 export type ModuleKey<T = unknown> = Constructor<T> | Provider<T> | Token<T> | string;
+
+/**
+ * Maps factory-scoped module ids to their runtime argument types, so `create` is typed. Empty
+ * here; the generated manifest augments it:
+ *
+ * @example
+ * declare module "@modreg/core" {
+ *   interface ModuleArgs { "export-job": RuntimeArgs<typeof ExportJob, 1> }
+ * }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface ModuleArgs {}
+
+/** The parameter list of a class's constructor or a provider's function. */
+type ParametersOf<F> = F extends abstract new (...args: infer A) => unknown
+  ? A
+  : F extends { readonly fn: (...args: infer A) => unknown }
+    ? A
+    : unknown[];
+
+/** The last `N` elements of a tuple (labels kept); `unknown[]` when that cannot be told. */
+type LastOf<T extends readonly unknown[], N extends number> = T["length"] extends N
+  ? T
+  : T extends readonly [unknown, ...infer Rest]
+    ? LastOf<Rest, N>
+    : unknown[];
+
+/** The runtime arguments of a factory module: the last `N` parameters of its constructor or provider function. */
+export type RuntimeArgs<F, N extends number> = LastOf<ParametersOf<F>, N>;
+
+/** The runtime arguments `create(id, ...)` takes: from the generated `ModuleArgs`, else anything. */
+export type ArgsOf<K> = K extends keyof ModuleArgs ? ModuleArgs[K] : unknown[];
+
+type Same<A, B> = (<G>() => G extends A ? 1 : 2) extends <G>() => G extends B ? 1 : 2 ? true : false;
+
+/** The id of the factory module whose instance type is exactly `T`. */
+type FactoryIdOf<T> = {
+  [K in keyof ModuleArgs]: K extends keyof ModuleRegistry
+    ? Same<ModuleRegistry[K], T> extends true
+      ? K
+      : never
+    : never;
+}[keyof ModuleArgs];
+
+/** The runtime arguments `create(Class, ...)` takes: those of the class's module in `ModuleArgs`, else anything. */
+export type ClassArgs<C extends Constructor> = [FactoryIdOf<InstanceType<C>>] extends [never]
+  ? unknown[]
+  : ModuleArgs[FactoryIdOf<InstanceType<C>>];

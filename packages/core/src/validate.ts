@@ -3,6 +3,7 @@ import { satisfiesRange } from "./versions.js";
 import { ModuleRegistryError, formatPath } from "./errors.js";
 import { topologicalOrder } from "./graph.js";
 import type { ModuleNode } from "./node.js";
+import { ambiguityText } from "./primary.js";
 import { type Registry, describeDep, isBuildEdge } from "./registry.js";
 
 /** Why no active provider was found for dependency `i` of `node`. */
@@ -27,7 +28,7 @@ function checkEdge(registry: Registry, node: ModuleNode, i: number): ModuleRegis
   const dep = node.def.deps[i]!;
   const targets = node.targets[i]!;
   if (targets.length === 0) {
-    if (dep.optional || dep.multi) return undefined;
+    if (dep.optional || dep.multi || dep.inject === "resolver") return undefined;
     return new ModuleRegistryError(
       "MODULE_DEPENDENCY_MISSING",
       `${edgeText(node, i)}, but ${missingReason(registry, node, i)}. Add or activate a provider, or make the dependency optional.`,
@@ -37,8 +38,8 @@ function checkEdge(registry: Registry, node: ModuleNode, i: number): ModuleRegis
   if (targets.length > 1 && !dep.multi) {
     return new ModuleRegistryError(
       "MODULE_AMBIGUOUS_PROVIDER",
-      `${edgeText(node, i)}, which ${targets.length} active modules provide: ${targets.map((t) => `"${t.id}"`).join(", ")}. ` +
-        `Choose one with \`inject: { ${dep.param ?? "param"}: "<id>" }\`, deactivate the others with \`when\`, or inject an array.`,
+      `${edgeText(node, i)}, which ${ambiguityText(targets)} provide: ${targets.map((t) => `"${t.id}"`).join(", ")}. ` +
+        `Choose one with \`inject: { ${dep.param ?? "param"}: "<id>" }\`, mark one \`primary: true\` (only one), deactivate the others with \`when\`, or inject an array.`,
       { moduleId: node.id },
     );
   }

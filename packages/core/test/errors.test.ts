@@ -327,7 +327,12 @@ describe("createContainer with a malformed manifest", () => {
     [
       "an unknown inject kind",
       { deps: [{ id: "a", inject: "eager" }] },
-      'deps[0].inject "eager" is not value, lazy, factory or none',
+      'deps[0].inject "eager" is not value, lazy, factory, none or resolver',
+    ],
+    [
+      "a resolver edge without the Resolver key",
+      { deps: [{ id: "a", inject: "resolver" }] },
+      'deps[0] must have inject "resolver" exactly when iface is "@modreg/core#Resolver"',
     ],
     ["a non-string range", { deps: [{ id: "a", range: 1 }] }, "deps[0].range must be a string"],
   ])("names the record index and id for %s", (_, fields, problem) => {

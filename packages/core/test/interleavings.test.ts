@@ -30,7 +30,7 @@ interface Spec {
 }
 
 type Op =
-  | { readonly kind: "start" | "dispose" | "child" }
+  | { readonly kind: "start" | "dispose" | "child" | "resolveAll" }
   | { readonly kind: "resolve" | "get"; readonly target: number };
 
 const specs = fc.integer({ min: 1, max: 5 }).chain((n) =>
@@ -56,7 +56,7 @@ const specs = fc.integer({ min: 1, max: 5 }).chain((n) =>
 const ops = (n: number): fc.Arbitrary<Op[]> =>
   fc.array(
     fc.oneof(
-      fc.constantFrom<Op>({ kind: "start" }, { kind: "dispose" }, { kind: "child" }),
+      fc.constantFrom<Op>({ kind: "start" }, { kind: "dispose" }, { kind: "child" }, { kind: "resolveAll" }),
       fc.record({
         kind: fc.constantFrom("resolve" as const, "get" as const),
         target: fc.nat({ max: n - 1 }),
@@ -70,6 +70,8 @@ interface Count {
   init: number;
   initOk: number;
   disposed: number;
+  ready: number;
+  shutdown: number;
   /** Logical time the last onInit finished, -1 before. */
   initDoneAt: number;
 }
@@ -88,6 +90,8 @@ describe("lifecycle under random interleavings", () => {
             init: 0,
             initOk: 0,
             disposed: 0,
+            ready: 0,
+            shutdown: 0,
             initDoneAt: -1,
           }));
           const records: ModuleRecord[] = modules.map((spec, i) => {
@@ -105,6 +109,15 @@ describe("lifecycle under random interleavings", () => {
                 };
                 if (!spec.asyncInit) return finish();
                 return scheduler.schedule(Promise.resolve(), `init m${i}`).then(finish);
+              }
+              onReady(): Promise<void> {
+                count.ready++;
+                if (count.initOk !== 1) problems.push(`m${i}: onReady before its onInit finished`);
+                return scheduler.schedule(Promise.resolve(), `ready m${i}`);
+              }
+              onShutdown(): void {
+                count.shutdown++;
+                if (count.disposed > 0) problems.push(`m${i}: onShutdown after onDispose`);
               }
               onDispose(): Promise<void> | void {
                 count.disposed++;
@@ -144,6 +157,8 @@ describe("lifecycle under random interleavings", () => {
                 return succeeded(op.target, app.get(`m${op.target}`));
               case "resolve":
                 return succeeded(op.target, await app.resolve(`m${op.target}`));
+              case "resolveAll":
+                return (await app.resolveAll({})).forEach((value, i) => succeeded(i, value));
             }
           };
           const settled = plan.map((op) =>
@@ -169,6 +184,8 @@ describe("lifecycle under random interleavings", () => {
               problems.push(`${name}: initialized ${count.initOk}, disposed ${count.disposed}`);
             }
             if ((disposedEvents.get(name) ?? 0) > 1) problems.push(`${name}: two "disposed" events`);
+            if (count.ready > 1) problems.push(`${name}: onReady ${count.ready} times`);
+            if (count.shutdown > count.ready) problems.push(`${name}: onShutdown without onReady`);
           });
           expect(
             problems,
