@@ -224,7 +224,7 @@ class ContainerImpl extends Lifecycle implements Container {
   /** `roots` and every module they need built first. */
   private closureOf(roots: readonly ModuleKey[]): (node: ModuleNode) => boolean {
     const wanted = new Set<ModuleNode>();
-    const stack = roots.map((root) => this.find(root));
+    const stack = roots.map((root) => this.registry().find(root));
     while (stack.length > 0) {
       const node = stack.pop()!;
       if (wanted.has(node)) continue;
@@ -274,7 +274,7 @@ class ContainerImpl extends Lifecycle implements Container {
   private getSlow(key: ModuleKey): unknown {
     checkKey("get", key);
     this.assertStarted("get", key);
-    const node = this.find(key);
+    const node = this.registry().find(key);
     if (node.make !== undefined) {
       if (node.owner === this) this.instances.set(key, node.make);
       return withRequestPath(node, node.make);
@@ -290,7 +290,10 @@ class ContainerImpl extends Lifecycle implements Container {
   async resolve(key: unknown): Promise<never> {
     checkKey("resolve", key);
     this.assertStarted("resolve", key);
-    return (await this.resolveNode(this.find(key as ModuleKey), `resolve(${describeKey(key)})`)) as never;
+    return (await this.resolveNode(
+      this.registry().find(key as ModuleKey),
+      `resolve(${describeKey(key)})`,
+    )) as never;
   }
 
   private async resolveNode(node: ModuleNode, subject: string): Promise<unknown> {
@@ -305,7 +308,7 @@ class ContainerImpl extends Lifecycle implements Container {
   create(key: unknown, ...args: unknown[]): never {
     checkKey("create", key);
     this.assertStarted("create", key);
-    const node = this.find(key as ModuleKey);
+    const node = this.registry().find(key as ModuleKey);
     checkCreate(describeKey(key), node, args.length);
     return withRequestPath(node, () => (node.owner as Lifecycle).produce(node, args)) as never;
   }
@@ -339,11 +342,6 @@ class ContainerImpl extends Lifecycle implements Container {
     const registry = this.registry();
     const node = typeof key === "string" ? registry.byId.get(key) : registry.byHandle.get(key);
     return node?.active === true;
-  }
-
-  /** The active node a key names; throws `MODULE_NOT_FOUND` or `MODULE_AMBIGUOUS_PROVIDER`. */
-  private find(key: ModuleKey): ModuleNode {
-    return this.registry().find(key);
   }
 
   private assertStarted(what: string, key?: unknown): void {
