@@ -71,7 +71,7 @@ function checkOptions(options: unknown): ShutdownOptions {
   if (exit !== undefined && typeof exit !== "boolean") {
     throw invalid(`exit must be a boolean, got ${describeValue(exit)}`);
   }
-  return options as ShutdownOptions;
+  return options;
 }
 
 /** `dispose()`, or a rejection once `ms` have passed. */

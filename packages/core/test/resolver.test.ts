@@ -145,7 +145,7 @@ describe("resolveAll", () => {
       app.resolveAll(exporters),
     ]);
     expect(all[0]).toEqual(all[2]);
-    expect(all[0]![1]).toBe(all[1]);
+    expect(all[0][1]).toBe(all[1]);
     expect([...counts]).toEqual([
       ["csv", 1],
       ["json", 1],

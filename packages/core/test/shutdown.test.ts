@@ -18,7 +18,7 @@ function run(mode: string): {
   const output: string[] = [];
   const waiting: { line: string; resolve: () => void }[] = [];
   let buffer = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
+  child.stdout.on("data", (chunk: Buffer) => {
     buffer += chunk.toString();
     const lines = buffer.split("\n");
     buffer = lines.pop()!;
@@ -27,7 +27,7 @@ function run(mode: string): {
       for (const w of waiting.filter((w) => w.line === line)) w.resolve();
     }
   });
-  child.stderr!.on("data", (chunk: Buffer) => output.push(`stderr: ${chunk.toString().trim()}`));
+  child.stderr.on("data", (chunk: Buffer) => output.push(`stderr: ${chunk.toString().trim()}`));
   const printed = (line: string): Promise<void> =>
     output.includes(line) ? Promise.resolve() : new Promise((resolve) => waiting.push({ line, resolve }));
   return { child, output, printed };
