@@ -301,3 +301,13 @@ export function checkRegisterParams(name: string, options: unknown): void {
     );
   }
 }
+
+/** `unload(ids)`: one id or an array of ids. */
+export function checkUnloadIds(ids: unknown): string[] {
+  const list: unknown[] =
+    typeof ids === "string" ? [ids] : Array.isArray(ids) ? [...(ids as unknown[])] : [ids];
+  if (list.some((id) => typeof id !== "string")) {
+    throw new ModuleRegistryError("INVALID_ARGUMENT", "unload() takes a module id or an array of ids.");
+  }
+  return list as string[];
+}

@@ -77,3 +77,18 @@ export function neededBySingletons(order: readonly ModuleNode[]): (node: ModuleN
   }
   return (node) => node.def.scope === "singleton" || extra.has(node);
 }
+
+/** `roots` and every module they need built first. */
+export function closureOf(roots: readonly ModuleNode[]): (node: ModuleNode) => boolean {
+  const wanted = new Set<ModuleNode>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (wanted.has(node)) continue;
+    wanted.add(node);
+    node.def.deps.forEach((dep, i) => {
+      if (isBuildEdge(dep)) stack.push(...(node.targets[i] ?? []));
+    });
+  }
+  return (node) => wanted.has(node);
+}

@@ -2,6 +2,7 @@ import {
   checkChildOptions,
   checkContainerOptions,
   checkCreate,
+  checkUnloadIds,
   checkGetAllQuery,
   checkKey,
   checkOverrides,
@@ -24,7 +25,7 @@ import type {
   StartOptions,
 } from "./container-types.js";
 import { disposeFailures } from "./build-errors.js";
-import { neededBySingletons } from "./build-plan.js";
+import { closureOf, neededBySingletons } from "./build-plan.js";
 import { definitionForClass, describeKey } from "./definitions.js";
 import { ModuleRegistryError } from "./errors.js";
 import { createGraphView, discover, infoOf, statsOf } from "./info.js";
@@ -114,14 +115,10 @@ class ContainerImpl extends Lifecycle implements Container {
 
   async unload(ids: string | readonly string[]): Promise<void> {
     if (this.disposed) throw this.disposedError("unload()");
-    const list: unknown[] =
-      typeof ids === "string" ? [ids] : Array.isArray(ids) ? [...(ids as unknown[])] : [ids];
-    if (list.some((id) => typeof id !== "string")) {
-      throw new ModuleRegistryError("INVALID_ARGUMENT", "unload() takes a module id or an array of ids.");
-    }
+    const list = checkUnloadIds(ids);
     if (this.starting !== undefined && !this.startFinished) await this.starting.catch(() => undefined);
     if (this.disposed) throw this.disposedError("unload()");
-    const { removed, commit } = this.regs.planUnload(list as string[]);
+    const { removed, commit } = this.regs.planUnload(list);
     await Promise.all([...removed].map((node) => node.building?.catch(() => undefined) ?? Promise.resolve()));
     commit();
     if (!this.started) return;
@@ -171,7 +168,9 @@ class ContainerImpl extends Lifecycle implements Container {
     const registry = this.registry();
     const order = validateAndOrder(registry, registry.sorted, this);
     // Singletons (or the roots) and every module they need built first, e.g. lazy ones.
-    const wanted = options.roots ? this.closureOf(options.roots) : neededBySingletons(order);
+    const wanted = options.roots
+      ? closureOf(options.roots.map((root) => registry.find(root)))
+      : neededBySingletons(order);
     this.bind(registry.nodes.filter((node) => node.owner === this && node.active));
     this.started = true;
     for (const warning of missingModuleWarnings(this.regs.firstManifest, (cls) =>
@@ -219,21 +218,6 @@ class ContainerImpl extends Lifecycle implements Container {
         throw error;
       }
     }
-  }
-
-  /** `roots` and every module they need built first. */
-  private closureOf(roots: readonly ModuleKey[]): (node: ModuleNode) => boolean {
-    const wanted = new Set<ModuleNode>();
-    const stack = roots.map((root) => this.registry().find(root));
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      if (wanted.has(node)) continue;
-      wanted.add(node);
-      node.def.deps.forEach((dep, i) => {
-        if (isBuildEdge(dep)) stack.push(...(node.targets[i] ?? []));
-      });
-    }
-    return (node) => wanted.has(node);
   }
 
   private async rollBack(): Promise<void> {
