@@ -32,7 +32,7 @@ import { createGraphView, discover, infoOf, statsOf } from "./info.js";
 import { Lifecycle } from "./lifecycle.js";
 import type { Constructor, Manifest } from "./manifest.js";
 import type { ModuleNode } from "./node.js";
-import { type ActivationContext, type Registry, activationOf, isBuildEdge } from "./registry.js";
+import { type ActivationContext, type Registry, activationOf } from "./registry.js";
 import { type Token, isToken } from "./tokens.js";
 import type { ModuleKey } from "./types.js";
 import { Registrations } from "./registrations.js";
