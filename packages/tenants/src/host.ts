@@ -24,6 +24,8 @@ import { checkTenantId } from "./validate.js";
  */
 export interface TenantHostFlags {
   onChange(listener: (tenantId: string) => void): () => void;
+  /** Changes may have been missed (Redis back after an outage): the host refreshes every loaded tenant. */
+  onResync?(listener: () => void): () => void;
   invalidate?(tenantId: string): Promise<void>;
   stats?(): unknown;
 }
@@ -113,7 +115,7 @@ class Host implements TenantHost {
   /** One change at a time per tenant. */
   private readonly queues = new Map<string, Promise<unknown>>();
   private catalogCache: { manifests: number; catalog: Catalog } | undefined;
-  private readonly unsubscribe: (() => void) | undefined;
+  private readonly unsubscribe: (() => void)[] = [];
   private counts = { enables: 0, disables: 0, loadFailures: 0, refreshes: 0 };
   private disposed = false;
 
@@ -129,12 +131,25 @@ class Host implements TenantHost {
     }
     this.store = options.store ?? createMemoryStore();
     this.isolate = options.isolateFailures ?? true;
-    this.unsubscribe = options.flags?.onChange((tenantId) => {
-      if (!this.tenants.has(tenantId)) return;
-      this.refresh(tenantId).catch((error: unknown) =>
-        this.warn(`refreshing tenant "${tenantId}" after a change failed: ${String(error)}`, error),
+    const flags = options.flags;
+    if (flags === undefined) return;
+    this.unsubscribe.push(flags.onChange((tenantId) => this.follow(tenantId, "a change")));
+    const onResync = flags.onResync?.bind(flags);
+    if (onResync !== undefined) {
+      this.unsubscribe.push(
+        onResync(() => {
+          for (const tenantId of this.tenants.keys()) this.follow(tenantId, "missed changes");
+        }),
       );
-    });
+    }
+  }
+
+  /** Refreshes a loaded tenant in the background after another instance may have changed it. */
+  private follow(tenantId: string, why: string): void {
+    if (!this.tenants.has(tenantId)) return;
+    this.refresh(tenantId).catch((error: unknown) =>
+      this.warn(`refreshing tenant "${tenantId}" after ${why} failed: ${String(error)}`, error),
+    );
   }
 
   private warn(message: string, error?: unknown): void {
@@ -521,7 +536,7 @@ class Host implements TenantHost {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    this.unsubscribe?.();
+    for (const stop of this.unsubscribe.splice(0)) stop();
     await Promise.allSettled([...this.loading.values()]);
     const failures: unknown[] = [];
     for (const id of this.loaded().reverse()) {

@@ -6,7 +6,7 @@ import {
   provide,
   tenantContext,
 } from "@modreg/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type TenantStore, createMemoryStore, createTenantHost } from "../src/index.js";
 import {
   CONTEXT,
@@ -314,6 +314,30 @@ describe("flags and other instances", () => {
     expect(tenants.isEnabled("globex", "hr-core")).toBe(true);
     expect(tenants.get("globex", HrCore)).toBeInstanceOf(HrCore);
     expect(tenants.stats().flags).toEqual({ hitRate: 1 });
+  });
+
+  it("refreshes every loaded tenant when the flag service may have missed changes (onResync)", async () => {
+    const resyncs: (() => void)[] = [];
+    const flags = {
+      onChange: () => () => undefined,
+      onResync: (l: () => void) => {
+        resyncs.push(l);
+        return () => undefined;
+      },
+    };
+    const store = seed();
+    const { tenants } = await setUp(store, { flags });
+    await tenants.load("acme");
+    await tenants.load("globex");
+    // other instances changed both while this one could not hear them
+    await store.update("globex", (s) => ({ modules: [...s.modules, "email-service"] }));
+    await store.update("acme", (s) => ({ modules: s.modules.filter((m) => m !== "clinic") }));
+    for (const l of resyncs) l();
+    await vi.waitFor(() => {
+      expect(tenants.isEnabled("globex", "email-service")).toBe(true);
+      expect(tenants.isEnabled("acme", "clinic")).toBe(false);
+    });
+    expect(tenants.stats().refreshes).toBe(2);
   });
 });
 

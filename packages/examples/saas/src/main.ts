@@ -1,8 +1,11 @@
 /**
  * `pnpm --filter @modreg/example-saas start`: the SaaS server with two tenants.
- * Embedded defaults (memory store) unless DATABASE_URL (Postgres store) is set; PORT (default 3000).
+ * Embedded defaults (memory store, flags cached in this process) unless DATABASE_URL (Postgres
+ * store) and REDIS_URL (the flags' shared Redis tier and pub/sub, so other instances follow
+ * every change) are set; PORT (default 3000).
  */
-import { createMemoryStore, type TenantStore } from "@modreg/tenants";
+import { ModuleRegistryError } from "@modreg/core";
+import { createFlags, createMemoryStore, type TenantStore } from "@modreg/tenants";
 import { startSaas } from "./server.js";
 
 async function storeFromEnv(): Promise<TenantStore> {
@@ -13,20 +16,29 @@ async function storeFromEnv(): Promise<TenantStore> {
 }
 
 const store = await storeFromEnv();
-const server = await startSaas({ store, port: Number(process.env["PORT"] ?? 3000) });
+const redis = process.env["REDIS_URL"];
+const flags = createFlags({ store, ...(redis && { redis }) });
+const server = await startSaas({ store, flags, port: Number(process.env["PORT"] ?? 3000) });
 const { tenants } = server;
-if ((await store.read("acme")) === undefined) {
-  await tenants.create("acme", {
-    modules: ["hr-core", "clinic", "email-service"],
-    flags: { "advanced-reporting": true },
-  });
+
+/** Creates a demo tenant once; another instance starting at the same time may have done it. */
+async function seed(tenantId: string, init: Parameters<typeof tenants.create>[1]): Promise<void> {
+  if ((await store.read(tenantId)) !== undefined) return;
+  try {
+    await tenants.create(tenantId, init);
+  } catch (error) {
+    if (!(ModuleRegistryError.is(error, "INVALID_ARGUMENT") && (await store.read(tenantId)) !== undefined))
+      throw error;
+  }
 }
-if ((await store.read("globex")) === undefined) {
-  await tenants.create("globex", { modules: ["tasks"], flags: { "bulk-import": false } });
-}
-console.log(
-  `SaaS example listening on ${server.url} (store: ${process.env["DATABASE_URL"] ? "postgres" : "memory"})`,
-);
+await seed("acme", {
+  modules: ["hr-core", "clinic", "email-service"],
+  flags: { "advanced-reporting": true },
+});
+await seed("globex", { modules: ["tasks"], flags: { "bulk-import": false } });
+
+const using = `store: ${process.env["DATABASE_URL"] ? "postgres" : "memory"}, flags: ${redis ? "memory + redis" : "memory"}`;
+console.log(`SaaS example listening on ${server.url} (${using})`);
 console.log(`  curl -H 'x-tenant-id: acme' ${server.url}/api/clinic/appointments`);
 console.log(`  curl -X POST ${server.url}/admin/tenants/globex/modules/clinic?withDependencies=true`);
 

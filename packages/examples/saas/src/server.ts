@@ -14,8 +14,11 @@ import { manifest } from "./modules.generated.js";
 export interface SaasFlags extends FeatureSource {
   update(tenantId: string, patch: Record<string, boolean | string | number | null>): Promise<unknown>;
   onChange?(listener: (tenantId: string) => void): () => void;
+  onResync?(listener: () => void): () => void;
   invalidate?(tenantId: string): Promise<void>;
   stats?(): unknown;
+  /** Called by `close()` (the flag service's Redis connections). */
+  close?(): Promise<void>;
 }
 
 export interface SaasOptions {
@@ -175,6 +178,7 @@ export async function startSaas(options: SaasOptions = {}): Promise<SaasServer> 
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await tenants.dispose();
       await app.dispose();
+      await flags.close?.();
       await store.close?.();
     },
   };
@@ -183,6 +187,7 @@ export async function startSaas(options: SaasOptions = {}): Promise<SaasServer> 
 function hostFlagExtras(flags: SaasFlags) {
   return {
     ...(flags.invalidate && { invalidate: flags.invalidate.bind(flags) }),
+    ...(flags.onResync && { onResync: flags.onResync.bind(flags) }),
     ...(flags.stats && { stats: flags.stats.bind(flags) }),
   };
 }

@@ -1,6 +1,7 @@
 import { createMemoryStore } from "@modreg/tenants";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SaasServer, startSaas } from "../src/server.js";
+import { request } from "./http.js";
 
 let server: SaasServer;
 
@@ -13,17 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function call(method: string, path: string, tenant?: string, body?: unknown) {
-  const response = await fetch(server.url + path, {
-    method,
-    headers: {
-      ...(tenant !== undefined && { "x-tenant-id": tenant }),
-      ...(body !== undefined && { "content-type": "application/json" }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const call = (method: string, path: string, tenant?: string, body?: unknown) =>
+  request(server.url, method, path, tenant, body);
 
 describe("the SaaS example over HTTP", () => {
   it("serves each tenant the routes of the modules it enabled, and no others", async () => {

@@ -1,21 +1,33 @@
-/** `onChange` listeners: a throwing listener is reported, never breaks the caller. */
-export class Listeners {
-  private readonly listeners = new Set<(tenantId: string) => void>();
+import { ModuleRegistryError } from "@modreg/core";
 
-  constructor(private readonly warn: (message: string) => void) {}
+/** `onChange` / `onResync` listeners: a throwing listener is reported, never breaks the caller. */
+export class Listeners<A extends unknown[] = [tenantId: string]> {
+  private readonly listeners = new Set<(...args: A) => void>();
 
-  add(listener: (tenantId: string) => void): () => void {
-    const own = (tenantId: string) => listener(tenantId); // the same function may be added twice
+  constructor(
+    private readonly warn: (message: string) => void,
+    private readonly event = "onChange",
+  ) {}
+
+  add(listener: (...args: A) => void): () => void {
+    if (typeof listener !== "function") {
+      throw new ModuleRegistryError(
+        "INVALID_ARGUMENT",
+        `flags.${this.event}(listener): listener must be a function`,
+      );
+    }
+    const own = (...args: A) => listener(...args); // the same function may be added twice
     this.listeners.add(own);
     return () => void this.listeners.delete(own);
   }
 
-  emit(tenantId: string): void {
+  emit(...args: A): void {
     for (const listener of this.listeners) {
       try {
-        listener(tenantId);
+        listener(...args);
       } catch (error) {
-        this.warn(`modreg flags: an onChange listener threw for tenant "${tenantId}": ${String(error)}`);
+        const tenant = args.length > 0 ? ` for tenant "${String(args[0])}"` : "";
+        this.warn(`modreg flags: an ${this.event} listener threw${tenant}: ${String(error)}`);
       }
     }
   }

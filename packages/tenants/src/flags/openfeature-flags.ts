@@ -16,6 +16,7 @@ const SEP = "\u0000";
 export function createOpenFeatureFlags(client: OpenFeatureClientLike, o: CheckedOptions): Flags {
   const memory = new MemoryTier<FlagValue>(o.memoryTtlMs, o.memoryMaxEntries);
   const listeners = new Listeners(o.warn);
+  const resyncs = new Listeners<[]>(o.warn, "onResync");
   let sourceReads = 0;
   let closed = false;
 
@@ -88,15 +89,8 @@ export function createOpenFeatureFlags(client: OpenFeatureClientLike, o: Checked
       listeners.emit(tenantId);
       return Promise.resolve();
     },
-    onChange(listener) {
-      if (typeof listener !== "function") {
-        throw new ModuleRegistryError(
-          "INVALID_ARGUMENT",
-          "flags.onChange(listener): listener must be a function",
-        );
-      }
-      return listeners.add(listener);
-    },
+    onChange: (listener) => listeners.add(listener),
+    onResync: (listener) => resyncs.add(listener),
     ready: () => Promise.resolve(),
     stats(): FlagStats {
       const lookups = memory.hits + memory.misses;
@@ -112,6 +106,7 @@ export function createOpenFeatureFlags(client: OpenFeatureClientLike, o: Checked
     close() {
       closed = true;
       listeners.clear();
+      resyncs.clear();
       return Promise.resolve();
     },
   };

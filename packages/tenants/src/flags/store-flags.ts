@@ -47,6 +47,7 @@ async function redisClient(
 export function createStoreFlags(store: TenantStore, o: CheckedOptions): Flags {
   const memory = new MemoryTier<CachedFlags>(o.memoryTtlMs, o.memoryMaxEntries);
   const listeners = new Listeners(o.warn);
+  const resyncs = new Listeners<[]>(o.warn, "onResync");
   const inflight = new Map<string, Promise<CachedFlags>>();
   // Bumped by every invalidation: a load that started before one must not cache what it read.
   let epoch = 0;
@@ -81,6 +82,7 @@ export function createStoreFlags(store: TenantStore, o: CheckedOptions): Flags {
               epoch++;
               memory.clear();
               inflight.clear();
+              resyncs.emit();
             },
           });
           return tier;
@@ -197,15 +199,8 @@ export function createStoreFlags(store: TenantStore, o: CheckedOptions): Flags {
       listeners.emit(tenantId);
     },
 
-    onChange(listener) {
-      if (typeof listener !== "function") {
-        throw new ModuleRegistryError(
-          "INVALID_ARGUMENT",
-          "flags.onChange(listener): listener must be a function",
-        );
-      }
-      return listeners.add(listener);
-    },
+    onChange: (listener) => listeners.add(listener),
+    onResync: (listener) => resyncs.add(listener),
 
     async ready() {
       await (await tierReady)?.ready();
@@ -232,6 +227,7 @@ export function createStoreFlags(store: TenantStore, o: CheckedOptions): Flags {
       if (closed) return;
       closed = true;
       listeners.clear();
+      resyncs.clear();
       await (await tierReady.catch(() => undefined))?.close();
     },
   };

@@ -115,6 +115,13 @@ export interface Flags {
   invalidate(tenantId: string): Promise<void>;
   /** Called with the tenant id whenever its flags change, on this instance or another. Returns an unsubscribe function. */
   onChange(listener: (tenantId: string) => void): () => void;
+  /**
+   * Called when this instance may have missed other instances' changes: Redis is back after an
+   * outage (pub/sub messages sent meanwhile are lost; the memory tier is already cleared). Re-read
+   * what you keep per tenant — the tenant host refreshes its loaded tenants. Returns an
+   * unsubscribe function.
+   */
+  onResync(listener: () => void): () => void;
   /** Resolves once the Redis tier (when configured) is connected and subscribed. */
   ready(): Promise<void>;
   stats(): FlagStats;
