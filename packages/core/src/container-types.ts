@@ -13,7 +13,7 @@ import type { Resolver } from "./resolver.js";
 import type { ContainerScope, ScopeOptions } from "./scope.js";
 import type { ShutdownOptions } from "./shutdown.js";
 import type { Token } from "./tokens.js";
-import type { ModuleKey } from "./types.js";
+import type { ModuleKey, ModuleRegistry } from "./types.js";
 
 export type { ModuleState } from "./node.js";
 
@@ -156,9 +156,11 @@ export interface ContainerStats {
 
 /**
  * A dependency-injection container built from one or more manifests: the instance APIs of
- * `Resolver` (what a module's `Resolver` parameter receives) plus loading, lifecycle and metadata.
+ * `Resolver` (what a module's `Resolver` parameter receives) plus loading, lifecycle and
+ * metadata. `R` types the ids `get`, `resolve` and `create` accept: the global
+ * `ModuleRegistry`, or a manifest's own `Registry`.
  */
-export interface Container extends Resolver, AsyncDisposable {
+export interface Container<R extends object = ModuleRegistry> extends Resolver<R>, AsyncDisposable {
   readonly graph: ContainerGraph;
   /** Validates the graph, then builds singletons one at a time in load order, awaiting each `onInit`. */
   start(options?: StartOptions): Promise<void>;
@@ -180,7 +182,7 @@ export interface Container extends Resolver, AsyncDisposable {
    * Modules it loads or registers itself are seen only by it and its descendants. Disposing
    * this container disposes its live children first.
    */
-  child(options?: ChildOptions): Container;
+  child(options?: ChildOptions): Container<R>;
   /**
    * Adds a class. Before `start` it joins the graph `start` validates; after `start` it is
    * validated against the running graph and built on first use (see `load`).

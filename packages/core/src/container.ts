@@ -34,7 +34,7 @@ import type { Constructor, Manifest } from "./manifest.js";
 import type { ModuleNode } from "./node.js";
 import { type ActivationContext, type Registry, activationOf } from "./registry.js";
 import { type Token, isToken } from "./tokens.js";
-import type { ModuleKey } from "./types.js";
+import type { ModuleKey, RegistryOf } from "./types.js";
 import { Registrations } from "./registrations.js";
 import { requestPathError, withRequestPath } from "./request-path.js";
 import { type ContainerScope, type ScopeOptions, openScope } from "./scope.js";
@@ -426,8 +426,13 @@ class ContainerImpl extends Lifecycle implements Container {
  * app.get(Database).query("select 1");
  * await app.dispose();
  */
-export function createContainer(manifest: Manifest, options: ContainerOptions = {}): Container {
+export function createContainer<R extends object = object>(
+  manifest: Manifest<R>,
+  options: ContainerOptions = {},
+): Container<RegistryOf<R>> {
   checkContainerOptions(options);
   checkOverrides("createContainer(manifest, options)", options.overrides);
-  return new ContainerImpl(options, activationOf(options)).load(manifest);
+  // the registry is a type only: one implementation serves every registry
+  const container: Container = new ContainerImpl(options, activationOf(options)).load(manifest);
+  return container as unknown as Container<RegistryOf<R>>;
 }

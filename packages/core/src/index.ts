@@ -56,6 +56,7 @@ export type {
   ModuleId,
   ModuleKey,
   ModuleRegistry,
+  RegistryOf,
   RuntimeArgs,
   UntypedId,
 } from "./types.js";

@@ -121,8 +121,18 @@ export interface ProviderRecord<T = unknown> extends RecordFields {
 /** One module of a manifest: a class, or a provider function. */
 export type ModuleRecord<T = unknown> = ClassRecord<T> | ProviderRecord<T>;
 
-/** What `modreg generate` writes, and what `createContainer` and `load` take. */
-export interface Manifest {
+/** Carries a manifest's registry type; never present at run time. */
+declare const registryType: unique symbol;
+
+/**
+ * What `modreg generate` writes, and what `createContainer` and `load` take. `R` types the ids
+ * of the container `createContainer` builds from it: a manifest generated as one of several
+ * outputs of one program is a `Manifest<Registry>` with its own `Registry` (instead of
+ * augmenting the global `ModuleRegistry`, where two outputs' ids would clash).
+ */
+export interface Manifest<R extends object = object> {
+  /** Type only: the registry `createContainer` types its container with. */
+  readonly [registryType]?: R;
   readonly formatVersion: typeof MANIFEST_FORMAT_VERSION;
   /** Package that produced the manifest (plugins), for messages. */
   readonly package?: string;

@@ -7,7 +7,15 @@ import type { Constructor } from "./manifest.js";
 import type { ModuleNode } from "./node.js";
 import type { Provider } from "./provider.js";
 import type { Token } from "./tokens.js";
-import type { ArgsOf, ClassArgs, InstanceOf, ModuleId, ModuleKey, UntypedId } from "./types.js";
+import type {
+  ArgsOf,
+  ClassArgs,
+  InstanceOf,
+  ModuleId,
+  ModuleKey,
+  ModuleRegistry,
+  UntypedId,
+} from "./types.js";
 
 export { RESOLVER_KEY } from "./resolver-key.js";
 
@@ -26,20 +34,20 @@ export { RESOLVER_KEY } from "./resolver-key.js";
  *   }
  * }
  */
-export interface Resolver {
+export interface Resolver<R extends object = ModuleRegistry> {
   /** The instance, synchronously. Throws `MODULE_ASYNC_INIT` when building it needs an async `onInit`. */
-  get<K extends ModuleId>(id: K): InstanceOf<K>;
-  get<T>(key: Constructor<T> | Provider<T> | Token<T> | UntypedId): T;
+  get<K extends ModuleId<R>>(id: K): InstanceOf<K, R>;
+  get<T>(key: Constructor<T> | Provider<T> | Token<T> | UntypedId<R>): T;
   /** The instance; also builds lazy modules whose `onInit` is async. */
-  resolve<K extends ModuleId>(id: K): Promise<InstanceOf<K>>;
-  resolve<T>(key: Constructor<T> | Provider<T> | Token<T> | UntypedId): Promise<T>;
+  resolve<K extends ModuleId<R>>(id: K): Promise<InstanceOf<K, R>>;
+  resolve<T>(key: Constructor<T> | Provider<T> | Token<T> | UntypedId<R>): Promise<T>;
   /**
    * A new instance of a factory-scoped module with its runtime arguments, typed from the
    * generated registry (`ModuleArgs`): `create(ExportJob, "tenant-42")`.
    */
-  create<K extends ModuleId>(id: K, ...args: ArgsOf<K>): InstanceOf<K>;
+  create<K extends ModuleId<R>>(id: K, ...args: ArgsOf<K>): InstanceOf<K, R>;
   create<C extends Constructor>(key: C, ...args: ClassArgs<C>): InstanceType<C>;
-  create<T>(key: Provider<T> | Token<T> | UntypedId, ...args: unknown[]): T;
+  create<T>(key: Provider<T> | Token<T> | UntypedId<R>, ...args: unknown[]): T;
   /** True exactly when `get` would not throw `MODULE_NOT_FOUND`. Works before `start`. */
   has(key: ModuleKey): boolean;
   /** Instances of every active provider of a token, or of every module `discover` returns. */

@@ -34,17 +34,29 @@ export interface Factory<T, A extends unknown[] = any[]> {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
 export interface ModuleRegistry {}
 
-/** Ids `get` accepts: those of the generated registry, or any string when there is none. */
-export type ModuleId = keyof ModuleRegistry extends never ? string : Extract<keyof ModuleRegistry, string>;
+/**
+ * Ids `get` accepts: those of the generated registry, or any string when there is none. `R`
+ * is the registry: the global `ModuleRegistry`, or the `Registry` a manifest generated as one
+ * of several outputs exports (see `Manifest`).
+ */
+export type ModuleId<R extends object = ModuleRegistry> = keyof R extends never
+  ? string
+  : Extract<keyof R, string>;
 
 /**
  * A plain string id with an explicit type (`get<Database>("database")`), allowed only while
  * no generated registry exists: once one does, ids are checked against it.
  */
-export type UntypedId = keyof ModuleRegistry extends never ? string : never;
+export type UntypedId<R extends object = ModuleRegistry> = keyof R extends never ? string : never;
 
 /** The instance type behind an id. */
-export type InstanceOf<K> = K extends keyof ModuleRegistry ? ModuleRegistry[K] : unknown;
+export type InstanceOf<K, R extends object = ModuleRegistry> = K extends keyof R ? R[K] : unknown;
+
+/**
+ * The registry a container built from a `Manifest<R>` is typed by: `R` when the manifest
+ * names one (an output with its own registry), else the global `ModuleRegistry`.
+ */
+export type RegistryOf<R extends object> = object extends R ? ModuleRegistry : R;
 
 /** Anything that names a module or an interface: a class, a provider, an id or a token. */
 export type ModuleKey<T = unknown> = Constructor<T> | Provider<T> | Token<T> | string;

@@ -125,6 +125,38 @@ describe("Container.get", () => {
   });
 });
 
+describe("Manifest<Registry>", () => {
+  /** What a generated output with its own registry exports (one of several in one program). */
+  interface Registry {
+    database: Database;
+    logger: ConsoleLogger;
+  }
+
+  it("types the container's ids by the manifest's own registry", async () => {
+    const manifest = manifestOf(
+      mod("database", Database, { provides: [STORAGE] }),
+      mod("logger", ConsoleLogger, { provides: [LOGGER] }),
+    ) as Manifest<Registry>;
+    const app = createContainer(manifest);
+    expectTypeOf(app).toEqualTypeOf<Container<Registry>>();
+    await app.start();
+    expectTypeOf(app.get("database")).toEqualTypeOf<Database>();
+    expectTypeOf(() => app.child().get("logger")).returns.toEqualTypeOf<ConsoleLogger>();
+    expectTypeOf(await app.resolve("logger")).toEqualTypeOf<ConsoleLogger>();
+    // @ts-expect-error -- not an id of this registry
+    expectTypeOf<Container<Registry>["get"]>().toBeCallableWith("report");
+    expect(app.get("database")).toBeInstanceOf(Database);
+  });
+
+  it("is a Manifest: load and other manifests' containers take it", () => {
+    const manifest = manifestOf();
+    expectTypeOf(manifest).toMatchTypeOf<Manifest>();
+    const untyped = createContainer(manifestOf());
+    expectTypeOf(untyped).toEqualTypeOf<Container>();
+    expect(() => untyped.load(manifest)).not.toThrow();
+  });
+});
+
 describe("Container.resolve, create and getAll", () => {
   it("resolve returns a Promise of the instance type", async () => {
     const app = await startedApp();
