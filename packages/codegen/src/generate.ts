@@ -4,19 +4,16 @@ import type { Diagnostic } from "./diagnostics.js";
 import { writeIfChanged } from "./files.js";
 import { checkOutputs, type OutputRequest } from "./outputs.js";
 import type { ManifestData, ScanResult } from "./records.js";
-import { ProjectScanner } from "./scan/project.js";
+import { pathFilter } from "./scan/glob.js";
+import { ProjectScanner, type ScannerOptions } from "./scan/project.js";
 import { validate, type ActiveCondition, type Validation } from "./validate/validate.js";
 import { writeJson } from "./write/data.js";
-import { writeManifest } from "./write/typescript.js";
+import { writeManifest, type RegistryPlacement } from "./write/typescript.js";
 
-/** Options of `generate` and `createGenerator`. Relative paths resolve against the current directory. */
-export interface GenerateOptions {
-  /** The tsconfig file, or a directory holding `tsconfig.json`. */
-  readonly project: string;
+/** What one output of a program writes and which files it takes modules from. Relative paths resolve against the current directory. */
+export interface OutputOptions {
   /** The generated file; default `src/modules.generated.ts` in the project's directory. */
   readonly out?: string;
-  /** Write the file(s) when there are no errors; default `true`. */
-  readonly write?: boolean;
   /** Also write the graph as JSON data to this file. */
   readonly json?: string;
   /** Globs (relative to the project directory) of the files to look for modules in. */
@@ -29,6 +26,30 @@ export interface GenerateOptions {
    * their version ranges) when the manifest is loaded.
    */
   readonly external?: readonly string[];
+  /**
+   * `"global"` (default for one output) augments `@modreg/core`'s `ModuleRegistry`; `"local"`
+   * (default for each of several outputs) exports a `Registry` and a `Manifest<Registry>`.
+   */
+  readonly registry?: RegistryPlacement;
+  /** A name for messages (`modreg generate --entry <name>`); default: the `out` path. */
+  readonly name?: string;
+}
+
+/** Options of `generate` and `createGenerator`: one output of a project. */
+export interface GenerateOptions extends OutputOptions {
+  /** The tsconfig file, or a directory holding `tsconfig.json`. */
+  readonly project: string;
+  /** Write the file(s) when there are no errors; default `true`. */
+  readonly write?: boolean;
+}
+
+/** Options of `createGenerators`: several outputs of one program, each with its own files. */
+export interface GenerateAllOptions {
+  /** The tsconfig file, or a directory holding `tsconfig.json`. */
+  readonly project: string;
+  readonly outputs: readonly OutputOptions[];
+  /** Write the files when there are no errors; default `true`. */
+  readonly write?: boolean;
 }
 
 /** What one generation produced. */
@@ -79,20 +100,101 @@ export function resolveTsconfig(project: string): string {
  * generator.run(); // only what the edit affects is read again
  */
 export function createGenerator(options: GenerateOptions): Generator {
+  const { project, write, ...output } = options;
+  return createGenerators({ project, outputs: [output], ...(write !== undefined && { write }) })[0]!;
+}
+
+/**
+ * Creates one generator per output, all over one TypeScript program (one tsconfig): each
+ * takes the modules of its own `include`/`exclude` files and writes its own manifest, whose
+ * registry is its own (`registry: "local"`) so the manifests type-check together.
+ *
+ * @example
+ * const [background, content] = createGenerators({
+ *   project: "tsconfig.json",
+ *   outputs: [
+ *     { out: "src/background/modules.generated.ts", include: ["src/background", "src/shared"] },
+ *     { out: "src/content/modules.generated.ts", include: ["src/content", "src/shared"] },
+ *   ],
+ * });
+ */
+export function createGenerators(options: GenerateAllOptions): Generator[] {
   const tsconfig = resolveTsconfig(options.project);
   const projectDir = path.dirname(tsconfig);
-  const out =
-    options.out === undefined
-      ? path.join(projectDir, "src", "modules.generated.ts")
-      : path.resolve(options.out);
-  const json = options.json === undefined ? undefined : path.resolve(options.json);
-  const external = new Set(options.external ?? []);
-  const scannerOptions = { tsconfig, out, include: options.include ?? [], exclude: options.exclude ?? [] };
-  const outputs: OutputRequest[] = [
-    { file: out, kind: "manifest", option: "--out" },
-    ...(json !== undefined ? [{ file: json, kind: "json" as const, option: "--json" }] : []),
-  ];
-  let scanner: ProjectScanner | undefined;
+  const several = options.outputs.length > 1;
+  const outs = options.outputs.map((o) =>
+    o.out === undefined ? path.join(projectDir, "src", "modules.generated.ts") : path.resolve(o.out),
+  );
+  // one walk for every output: the union of their files (each output filters its own)
+  const include = options.outputs.some((o) => (o.include ?? []).length === 0)
+    ? []
+    : options.outputs.flatMap((o) => o.include ?? []);
+  const shared = new SharedScanner({
+    tsconfig,
+    out: outs[0]!,
+    otherOutputs: outs.slice(1),
+    include,
+    exclude: several ? [] : (options.outputs[0]?.exclude ?? []),
+  });
+  const requests: OutputRequest[][] = [];
+  return options.outputs.map((output, i) => {
+    const label = several
+      ? `entry ${JSON.stringify(output.name ?? path.relative(projectDir, outs[i]!))} `
+      : "--";
+    const json = output.json === undefined ? undefined : path.resolve(output.json);
+    const own: OutputRequest[] = [
+      { file: outs[i]!, kind: "manifest", option: `${label}out` },
+      ...(json !== undefined ? [{ file: json, kind: "json" as const, option: `${label}json` }] : []),
+    ];
+    const earlier = requests.flat();
+    requests.push(own);
+    return outputGenerator(shared, {
+      out: outs[i]!,
+      json,
+      requests: own,
+      earlier,
+      projectDir,
+      write: options.write !== false,
+      external: new Set(output.external ?? []),
+      registry: output.registry ?? (several ? "local" : "global"),
+      walkable: several ? pathFilter(output.include ?? [], output.exclude ?? []) : undefined,
+    });
+  });
+}
+
+/** One scanner (one program) that every output's generator shares; reopened when the tsconfig changes. */
+class SharedScanner {
+  private scanner: ProjectScanner | undefined;
+  constructor(private readonly options: ScannerOptions) {}
+
+  open(): { scanner?: ProjectScanner; diagnostics: readonly Diagnostic[] } {
+    if (this.scanner) return { scanner: this.scanner, diagnostics: [] };
+    const opened = ProjectScanner.open(this.options);
+    this.scanner = opened.scanner;
+    return opened;
+  }
+
+  update(changedFiles: readonly string[]): void {
+    if (this.scanner && !this.scanner.update(changedFiles)) this.scanner = undefined;
+  }
+}
+
+interface OutputPlan {
+  readonly out: string;
+  readonly json: string | undefined;
+  readonly requests: readonly OutputRequest[];
+  /** Outputs of the generators before this one (a path two outputs name is refused). */
+  readonly earlier: readonly OutputRequest[];
+  readonly projectDir: string;
+  readonly write: boolean;
+  readonly external: ReadonlySet<string>;
+  readonly registry: RegistryPlacement;
+  /** Which (project-relative) files this output takes modules from, when it shares the scan. */
+  readonly walkable: ((file: string) => boolean) | undefined;
+}
+
+function outputGenerator(shared: SharedScanner, plan: OutputPlan): Generator {
+  const { out, json, projectDir, external } = plan;
   let lastScan: ScanResult | undefined;
   const empty: ManifestData = { formatVersion: 1, package: undefined, modules: [], tokens: [] };
   return {
@@ -100,7 +202,7 @@ export function createGenerator(options: GenerateOptions): Generator {
       return lastScan;
     },
     update(changedFiles) {
-      if (scanner && !scanner.update(changedFiles)) scanner = undefined;
+      shared.update(changedFiles);
     },
     run(active) {
       const t0 = performance.now();
@@ -113,27 +215,24 @@ export function createGenerator(options: GenerateOptions): Generator {
         written: [],
         timings: { load: performance.now() - t0, scan: 0, validate: 0, write: 0 },
       });
-      if (scanner === undefined) {
-        const opened = ProjectScanner.open(scannerOptions);
-        if (!opened.scanner) return stopped(opened.diagnostics);
-        scanner = opened.scanner;
-      }
+      const { scanner, diagnostics: problems } = shared.open();
+      if (!scanner) return stopped(problems);
       // before anything is read: an output that would replace a user's file stops the run
-      if (options.write !== false) {
-        const refused = checkOutputs(outputs, scanner.projectFiles(), projectDir);
+      if (plan.write) {
+        const refused = checkOutputs(plan.requests, scanner.projectFiles(), projectDir, plan.earlier);
         if (refused.length > 0) return stopped(refused);
       }
       const t1 = performance.now();
-      const scanned = scanner.scan();
+      const scanned = ownPart(scanner.scan(), plan.walkable);
       const t2 = performance.now();
       const { scan, validation } = validateExplained(scanner, scanned, active, external);
       const { manifest, diagnostics } = validation;
       lastScan = scan;
       const t3 = performance.now();
-      const code = writeManifest(manifest, { out, importStyle: scan.importStyle });
+      const code = writeManifest(manifest, { out, importStyle: scan.importStyle, registry: plan.registry });
       const jsonText = json === undefined ? undefined : writeJson(manifest);
       const written: string[] = [];
-      if (options.write !== false && !diagnostics.some((d) => d.severity === "error")) {
+      if (plan.write && !diagnostics.some((d) => d.severity === "error")) {
         if (writeIfChanged(out, code)) written.push(out);
         if (json !== undefined && writeIfChanged(json, jsonText!)) written.push(json);
       }
@@ -148,6 +247,18 @@ export function createGenerator(options: GenerateOptions): Generator {
         timings: { load: t1 - t0, scan: t2 - t1, validate: t3 - t2, write: performance.now() - t3 },
       };
     },
+  };
+}
+
+/** The modules (and file problems) of one output's files, out of a scan shared by several outputs. */
+function ownPart(scan: ScanResult, walkable: ((file: string) => boolean) | undefined): ScanResult {
+  if (walkable === undefined) return scan;
+  return {
+    ...scan,
+    modules: scan.modules.filter((m) => walkable(m.location.file)),
+    diagnostics: (scan.diagnostics ?? []).filter(
+      (d) => d.location === undefined || walkable(d.location.file),
+    ),
   };
 }
 

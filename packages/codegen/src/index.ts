@@ -1,5 +1,11 @@
-export { createGenerator, generate, resolveTsconfig } from "./generate.js";
-export type { GenerateOptions, GenerateResult, Generator } from "./generate.js";
+export { createGenerator, createGenerators, generate, resolveTsconfig } from "./generate.js";
+export type {
+  GenerateAllOptions,
+  GenerateOptions,
+  GenerateResult,
+  Generator,
+  OutputOptions,
+} from "./generate.js";
 export { DIAGNOSTIC_CODES, compareDiagnostics, isConfigDiagnostic } from "./diagnostics.js";
 export type { Diagnostic, DiagnosticCode, DiagnosticSeverity, RelatedLocation } from "./diagnostics.js";
 export { formatDiagnostic, formatDiagnostics, formatSummary } from "./cli/format.js";
@@ -8,7 +14,7 @@ export type { ScannerOptions } from "./scan/project.js";
 export { validate } from "./validate/validate.js";
 export type { ActiveCondition, Validation } from "./validate/validate.js";
 export { GENERATED_HEADER, writeManifest } from "./write/typescript.js";
-export type { WriteOptions } from "./write/typescript.js";
+export type { RegistryPlacement, WriteOptions } from "./write/typescript.js";
 export { graphEdges, writeJson } from "./write/data.js";
 export type { GraphEdge } from "./write/data.js";
 export { graphLayout, writeDot, writeMermaid } from "./write/graph.js";

@@ -118,15 +118,18 @@ export function refusal(request: OutputRequest, project: ProjectFiles | undefine
 
 /**
  * Checks every output of one run together: `MR1004` for each refused path (nothing is
- * written when there is one), including two outputs resolving to one file.
+ * written when there is one), including two outputs resolving to one file. `earlier` are
+ * outputs other generators of the same program write (several entries): only `requests`
+ * are reported, but one naming the same file as an earlier one is refused.
  */
 export function checkOutputs(
   requests: readonly OutputRequest[],
   project: ProjectFiles | undefined,
   base: string,
+  earlier: readonly OutputRequest[] = [],
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const seen = new Map<string, OutputRequest>();
+  const seen = new Map<string, OutputRequest>(earlier.map((r) => [realPath(r.file), r]));
   for (const request of requests) {
     const real = realPath(request.file);
     const other = seen.get(real);

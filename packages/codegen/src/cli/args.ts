@@ -21,6 +21,10 @@ export interface CommandLine {
   /** With `help`: the command whose help to print (`modreg generate --help`, `modreg help generate`). */
   readonly helpFor: CommandName | undefined;
   readonly project: string | undefined;
+  /** `--config`: a modreg.config.json listing several outputs. */
+  readonly config: string | undefined;
+  /** `--entry`: the config entries to run, by name. */
+  readonly entries: string[];
   readonly out: string | undefined;
   readonly json: string | undefined;
   readonly include: string[];
@@ -161,6 +165,8 @@ function build(
     command,
     helpFor: undefined,
     project: values.project?.[0],
+    config: values.config?.[0],
+    entries: values.entry ?? [],
     out: values.out?.[0],
     json: values.json?.[0],
     include: values.include ?? [],

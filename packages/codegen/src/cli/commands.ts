@@ -9,6 +9,8 @@ export type CommandName = "generate" | "check" | "graph" | "migrate" | "init";
 /** An option's internal name (what `parseArgs` collects it under). */
 export type OptionName =
   | "project"
+  | "config"
+  | "entry"
   | "out"
   | "json"
   | "include"
@@ -35,6 +37,8 @@ interface OptionSpec {
 
 export const OPTIONS: Readonly<Record<OptionName, OptionSpec>> = {
   project: { long: "--project", short: "-p", value: "<file>" },
+  config: { long: "--config", short: "-c", value: "<file>" },
+  entry: { long: "--entry", value: "<name>", repeatable: true },
   out: { long: "--out", short: "-o", value: "<file>" },
   json: { long: "--json", value: "<file>" },
   include: { long: "--include", value: "<glob>", repeatable: true },
@@ -71,6 +75,14 @@ const SCAN_OPTIONS = [
 
 const PROJECT = ["project", "tsconfig.json of the project (default: ./tsconfig.json)"] as const;
 
+const ENTRIES = [
+  [
+    "config",
+    "a modreg.config.json listing several outputs of the project (default:\nmodreg.config.json beside the tsconfig, when no --out/--json/--include/--exclude)",
+  ],
+  ["entry", "only this entry of the config, by name (repeatable)"],
+] as const;
+
 export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   generate: {
     summary: "scan the project, validate the graph and write the manifest",
@@ -79,6 +91,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       PROJECT,
       ["out", "the manifest file (default: src/modules.generated.ts in the project)"],
       ["json", "also write the graph as JSON data"],
+      ...ENTRIES,
       ...SCAN_OPTIONS,
       ["watch", "regenerate on every change"],
       ["check", "write nothing; exit 1 when the file on disk is stale or the graph invalid"],
@@ -90,6 +103,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     options: [
       PROJECT,
       ["out", "the manifest file, left out of the scan (default: src/modules.generated.ts)"],
+      ...ENTRIES,
       ...SCAN_OPTIONS,
       ["env", "validate the graph active in this environment"],
       ["feature", "with this feature on (repeatable)"],
@@ -101,6 +115,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     options: [
       PROJECT,
       ["out", "write the graph to this file instead of stdout"],
+      ...ENTRIES,
       ...SCAN_OPTIONS,
       [
         "format",

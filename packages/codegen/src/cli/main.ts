@@ -2,11 +2,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { isConfigDiagnostic, type Diagnostic } from "../diagnostics.js";
 import { readIfExists } from "../files.js";
-import type { GenerateResult, Generator } from "../generate.js";
+import type { GenerateResult, Generator, OutputOptions } from "../generate.js";
 import { validate } from "../validate/validate.js";
 import { parseArgs, UsageError, type CommandLine } from "./args.js";
 import { shouldColor, type ColorEnv } from "./color.js";
 import { commandHelp, overviewHelp } from "./commands.js";
+import { configuredOutputs } from "./config.js";
 import { formatDiagnostics } from "./format.js";
 import { graph, graphvizProblem } from "./graph.js";
 import { watch } from "./watch.js";
@@ -66,23 +67,67 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   }
   const at = (p: string) => path.resolve(io.cwd, p);
   // loaded only now: ts-morph takes a while to import, and --help should not wait for it
-  const { createGenerator } = await import("../generate.js");
-  const generator = createGenerator({
-    project: at(args.project ?? "tsconfig.json"),
-    ...(args.out !== undefined && args.command !== "graph" && { out: at(args.out) }),
-    ...(args.json !== undefined && { json: at(args.json) }),
-    include: args.include,
-    exclude: args.exclude,
-    external: args.external,
-    write: args.command === "generate" && !args.check,
-  });
-  if (args.command === "generate" && args.watch) return watch(generator, io, report);
-  const result = generator.run();
+  const { createGenerator, createGenerators, resolveTsconfig } = await import("../generate.js");
+  const project = at(args.project ?? "tsconfig.json");
+  let outputs: OutputOptions[] | undefined;
+  try {
+    outputs = configuredOutputs(args, resolveTsconfig(project), io.cwd);
+    if (outputs !== undefined && outputs.length > 1 && args.command === "graph")
+      throw new UsageError(
+        `the config has ${outputs.length} entries: draw one with --entry ${outputs.map((o) => o.name!).join("|")}`,
+        "graph",
+      );
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr.write(`modreg: ${e.message}\nRun \`modreg ${args.command} --help\` for usage.\n`);
+    return EXIT.usage;
+  }
+  const write = args.command === "generate" && !args.check;
+  const generators =
+    outputs === undefined
+      ? [
+          createGenerator({
+            project,
+            ...(args.out !== undefined && args.command !== "graph" && { out: at(args.out) }),
+            ...(args.json !== undefined && { json: at(args.json) }),
+            include: args.include,
+            exclude: args.exclude,
+            external: args.external,
+            write,
+          }),
+        ]
+      : createGenerators({
+          project,
+          outputs: outputs.map((o) => ({ ...o, external: [...(o.external ?? []), ...args.external] })),
+          write,
+        });
+  if (args.command === "generate" && args.watch) return watch(generators, io, report);
+  const results = generators.map((g) => g.run());
+  const first = results[0]!;
+  // a config problem (the tsconfig) is the same for every output: reported once
+  if (first.diagnostics.some(isConfigDiagnostic)) return report(first, io);
   if (args.command === "graph") {
     const printer = (diagnostics: readonly Diagnostic[]) =>
-      printDiagnostics(diagnostics, result.projectDir, io);
-    return graph(args, result, { ...io, color: colorOn(io), printDiagnostics: printer });
+      printDiagnostics(diagnostics, first.projectDir, io);
+    return graph(args, first, { ...io, color: colorOn(io), printDiagnostics: printer });
   }
+  let code: number = EXIT.ok;
+  results.forEach((result, i) => {
+    const json = outputs === undefined ? args.json && at(args.json) : outputs[i]!.json;
+    code = Math.max(code, finish(args, generators[i]!, result, io, json));
+  });
+  return code;
+}
+
+/** What `generate` or `check` says about one output, and its exit code. */
+function finish(
+  args: CommandLine,
+  generator: Generator,
+  result: GenerateResult,
+  io: CliIO,
+  /** The `--json` file (or the entry's `json`), checked with `--check`. */
+  json: string | undefined,
+): number {
   const code = report(result, io);
   if (code !== EXIT.ok) return code;
   if (args.command === "check") return check(args, generator.lastScan!, result, io);
@@ -91,7 +136,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   if (args.check) {
     const stale = [
       [result.out, result.code] as const,
-      ...(args.json ? [[at(args.json), result.json!] as const] : []),
+      ...(json ? [[json, result.json!] as const] : []),
     ].filter(([file, text]) => readIfExists(file) !== text);
     if (stale.length === 0) {
       io.stdout.write(`${shown} is up to date (${count})\n`);

@@ -19,6 +19,8 @@ export interface ScannerOptions {
   readonly tsconfig: string;
   /** The generated file: never scanned. */
   readonly out: string;
+  /** Other generated files of the same program (several outputs): never scanned either. */
+  readonly otherOutputs?: readonly string[];
   /** Globs (project-relative) of the files to look for modules in; all when empty. */
   readonly include?: readonly string[];
   readonly exclude?: readonly string[];
@@ -128,8 +130,10 @@ export class ProjectScanner {
   }
 
   private rootFiles(): string[] {
-    const out = path.resolve(this.options.out);
-    return this.parsed.fileNames.map((f) => path.resolve(f)).filter((f) => f !== out);
+    const outputs = new Set(
+      [this.options.out, ...(this.options.otherOutputs ?? [])].map((f) => path.resolve(f)),
+    );
+    return this.parsed.fileNames.map((f) => path.resolve(f)).filter((f) => !outputs.has(f));
   }
 
   /** Reads every module of the project. `order` reorders the files first (tests show it changes nothing). */

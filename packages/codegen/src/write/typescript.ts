@@ -10,7 +10,16 @@ export interface WriteOptions {
   /** Absolute path of the generated file. */
   readonly out: string;
   readonly importStyle: ImportStyle;
+  /**
+   * Where the ids' types go: `"global"` (default) augments `@modreg/core`'s `ModuleRegistry`;
+   * `"local"` exports a `Registry` interface and types `manifest` as `Manifest<Registry>`, so
+   * several manifests of one program (one per output) never declare the same id twice (TS2717).
+   */
+  readonly registry?: RegistryPlacement;
 }
+
+/** See `WriteOptions.registry`. */
+export type RegistryPlacement = "global" | "local";
 
 /** What the generated file imports from one specifier. */
 class Imports {
@@ -77,6 +86,7 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
     tokenType(t, names, imports, options, byId, classNames, classByExport),
   );
 
+  const local = options.registry === "local";
   const coreNames = [
     ...(data.tokens.length > 0 ? ["token"] : []),
     "type Manifest",
@@ -95,7 +105,7 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
     "  return record;",
     "}",
     "",
-    "export const manifest: Manifest = {",
+    `export const manifest: Manifest${local ? "<Registry>" : ""} = {`,
     "  formatVersion: 1,",
     "  validated: true,",
   );
@@ -113,14 +123,23 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
     data.tokens.forEach((t, i) => lines.push(`  ${t.name}: token<${tokenTypes[i]!}>(${str(t.key)}),`));
     lines.push("} as const;");
   }
-  if (data.modules.length > 0) {
+  const entries = [...data.modules]
+    .sort((a, b) => compare(a.id, b.id))
+    .map((m) => {
+      const name = classNames.get(m)!;
+      return `${str(m.id)}: ${m.kind === "provider" ? `Provided<typeof ${name}>` : name};`;
+    });
+  if (local) {
+    lines.push(
+      "",
+      "/** This manifest's modules by id: `createContainer(manifest).get(id)` is typed by it. */",
+      "export interface Registry {",
+      ...entries.map((e) => `  ${e}`),
+      "}",
+    );
+  } else if (entries.length > 0) {
     lines.push("", 'declare module "@modreg/core" {', "  interface ModuleRegistry {");
-    const registry = [...data.modules].sort((a, b) => compare(a.id, b.id));
-    for (const m of registry) {
-      const local = classNames.get(m)!;
-      lines.push(`    ${str(m.id)}: ${m.kind === "provider" ? `Provided<typeof ${local}>` : local};`);
-    }
-    lines.push("  }", "}");
+    lines.push(...entries.map((e) => `    ${e}`), "  }", "}");
   }
   return `${lines.join("\n")}\n`;
 }
