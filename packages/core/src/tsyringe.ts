@@ -6,6 +6,7 @@
  */
 import type { Container } from "./container-types.js";
 import { ModuleRegistryError } from "./errors.js";
+import { interfaceName } from "./keys.js";
 
 /** A class as tsyringe's `register` types it (not abstract). */
 export type TsyringeClassToken = new (...args: never[]) => unknown;
@@ -66,7 +67,7 @@ export function toTsyringe<C extends TsyringeContainerLike>(
       if (!names) continue;
       tsyringe.register(id, { useFactory });
       for (const key of record.provides ?? []) {
-        const name = key.slice(key.lastIndexOf("#") + 1);
+        const name = interfaceName(key);
         for (const alias of name === key ? [key] : [name, key]) {
           tsyringe.register(alias, { useFactory });
         }

@@ -78,6 +78,25 @@ describe("toTsyringe", () => {
     expect(tsyringe.resolveAll<Plugin>("Plugin").map((p) => p.name)).toEqual(["csv", "pdf"]);
   });
 
+  it("names a generic interface with its type arguments (keys by declaration: pkg:file#Name<...>)", async () => {
+    class UserRepo {}
+    class OrderRepo {}
+    const repo = (arg: string) => `app:src/repo#Repo<app:src/${arg.toLowerCase()}#${arg}>`;
+    const app = createContainer({
+      formatVersion: 1,
+      modules: [
+        mod("orders", OrderRepo, { provides: [repo("Order")] }),
+        mod("users", UserRepo, { provides: [repo("User")] }),
+      ],
+    });
+    await app.start();
+    const tsyringe = toTsyringe(app, globalTsyringe.createChildContainer());
+    expect(tsyringe.resolve("Repo<User>")).toBe(app.get(UserRepo));
+    expect(tsyringe.resolve("Repo<Order>")).toBe(app.get(OrderRepo));
+    expect(tsyringe.resolve(repo("User"))).toBe(app.get(UserRepo));
+    expect(tsyringe.isRegistered("User>")).toBe(false);
+  });
+
   it("keeps modreg's scopes: a factory module is a new instance per resolve", async () => {
     const { tsyringe } = await bridged();
     const before = Job.made;
