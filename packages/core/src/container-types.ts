@@ -172,7 +172,7 @@ export interface Container<R extends object = ModuleRegistry> extends Resolver<R
    * await using s = app.scope({ values: { request: req } });
    * s.get(RequestContext);
    */
-  scope(options?: ScopeOptions): ContainerScope;
+  scope(options?: ScopeOptions): ContainerScope<R>;
   /** Active modules with every required capability, most optional ones first, then by id. */
   discover(query?: DiscoverQuery): ModuleInfo[];
   /** Every module, by id. */

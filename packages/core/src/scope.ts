@@ -27,7 +27,7 @@ import {
 } from "./scope-host.js";
 import { isScopeValue } from "./scope-value.js";
 import { type Token, isToken } from "./tokens.js";
-import type { ModuleKey } from "./types.js";
+import type { ModuleKey, ModuleRegistry } from "./types.js";
 
 /** What `container.scope()` takes. */
 export interface ScopeOptions {
@@ -43,8 +43,8 @@ export interface ScopeOptions {
  * One scope of a container: the instance APIs of the container, where scoped modules have
  * one instance per scope. `await using s = app.scope(...)` disposes it at the end of a block.
  */
-export interface ContainerScope
-  extends Pick<Container, "get" | "resolve" | "create" | "has" | "getAll">, AsyncDisposable {
+export interface ContainerScope<R extends object = ModuleRegistry>
+  extends Pick<Container<R>, "get" | "resolve" | "create" | "has" | "getAll">, AsyncDisposable {
   /** Disposes what this scope built (never its `values`), in reverse build order. */
   dispose(): Promise<void>;
 }

@@ -143,6 +143,7 @@ describe("Manifest<Registry>", () => {
     expectTypeOf(app.get("database")).toEqualTypeOf<Database>();
     expectTypeOf(() => app.child().get("logger")).returns.toEqualTypeOf<ConsoleLogger>();
     expectTypeOf(await app.resolve("logger")).toEqualTypeOf<ConsoleLogger>();
+    expectTypeOf(() => app.scope().get("database")).returns.toEqualTypeOf<Database>();
     // @ts-expect-error -- not an id of this registry
     expectTypeOf<Container<Registry>["get"]>().toBeCallableWith("report");
     expect(app.get("database")).toBeInstanceOf(Database);
