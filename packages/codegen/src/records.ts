@@ -160,8 +160,13 @@ export interface ScanResult {
 
 /** What the program says about a type nothing provides. */
 export interface MissingExplanation {
-  /** The class is decorated with `@Module`, in this (project-relative) file the scan does not walk. */
+  /**
+   * A `@Module` class (the class itself, or for an interface a class declaring
+   * `implements` it) in this project-relative file, which the scan does not walk.
+   */
   readonly decoratedIn?: string;
+  /** For an interface: the name of that class. */
+  readonly decoratedClass?: string;
   /** Module classes with the interface's shape that do not declare it (`implements` is missing). */
   readonly lookalikes?: readonly string[];
 }

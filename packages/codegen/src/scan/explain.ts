@@ -28,6 +28,14 @@ export function explainMissing(
     const { checker } = context;
     const symbol = node.name && checker.getSymbolAtLocation(node.name);
     if (symbol === undefined) continue;
+    const outside = unscannedImplementer(context, scan, symbol);
+    if (outside !== undefined) {
+      explained.set(key, {
+        decoratedIn: relativeName(context, outside.getSourceFile().fileName),
+        decoratedClass: outside.name?.text ?? "default",
+      });
+      continue;
+    }
     const wanted = checker.getDeclaredTypeOfSymbol(symbol);
     // an empty interface has every class's shape: no nudge means anything then
     if (checker.getPropertiesOfType(wanted).length === 0) continue;
@@ -44,6 +52,36 @@ export function explainMissing(
     if (lookalikes.length > 0) explained.set(key, { lookalikes });
   }
   return explained;
+}
+
+/**
+ * A top-level `@Module` class of the project that names `wanted` in its `implements` or
+ * `extends` clause, in a file of the program the scan did not read modules from.
+ */
+function unscannedImplementer(
+  context: ScanContext,
+  scan: ScanResult,
+  wanted: ts.Symbol,
+): ts.ClassDeclaration | undefined {
+  const scanned = new Set(scan.modules.map((m) => m.fileName));
+  const { checker } = context;
+  const names = (node: ts.ExpressionWithTypeArguments): boolean => {
+    const found = checker.getSymbolAtLocation(node.expression);
+    const target = found && found.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(found) : found;
+    return target === wanted;
+  };
+  for (const sourceFile of context.program.getSourceFiles()) {
+    const { fileName } = sourceFile;
+    if (sourceFile.isDeclarationFile || scanned.has(fileName) || /[\\/]node_modules[\\/]/.test(fileName))
+      continue;
+    if (!sourceFile.text.includes("@")) continue;
+    for (const statement of sourceFile.statements) {
+      if (!ts.isClassDeclaration(statement)) continue;
+      const heritage = statement.heritageClauses?.flatMap((c) => [...c.types]) ?? [];
+      if (heritage.some(names) && hasModuleDecorator(context, statement)) return statement;
+    }
+  }
+  return undefined;
 }
 
 type Named = ts.ClassDeclaration | ts.InterfaceDeclaration | ts.TypeAliasDeclaration;

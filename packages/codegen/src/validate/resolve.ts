@@ -299,6 +299,9 @@ function missingHint(
 ): string {
   const { name } = target;
   const explained = index.facts.explained?.get(target.key);
+  if (explained?.decoratedClass !== undefined) {
+    return `${explained.decoratedClass} implements ${name} and is decorated with @Module, but ${explained.decoratedIn ?? "its file"} is not among the files modreg scans: add it to --include (or to the tsconfig's include), or drop the --exclude that leaves it out`;
+  }
   if (explained?.decoratedIn !== undefined) {
     return `${name} is decorated with @Module, but ${explained.decoratedIn} is not among the files modreg scans: add it to --include (or to the tsconfig's include), or drop the --exclude that leaves it out`;
   }
