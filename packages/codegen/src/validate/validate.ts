@@ -255,9 +255,9 @@ function tokensOf(scan: ScanResult, modules: readonly ModuleData[]): TokenData[]
       const declaration = scan.types.get(key);
       // `Repo<User>` → `Repo_User`: from the display name, never from the (longer) key
       const base = (declaration?.name ?? key.slice(key.lastIndexOf("#") + 1))
-        .replace(/[^A-Za-z0-9_$]+/g, "_")
+        .replace(/[^\p{ID_Continue}$\u200C\u200D]+/gu, "_")
         .replace(/_+$/, "");
-      const safe = /^[A-Za-z_$]/.test(base) ? base : `_${base}`;
+      const safe = /^[\p{ID_Start}_$]/u.test(base) ? base : `_${base}`;
       let name = safe;
       for (let n = 2; taken.has(name); n++) name = `${safe}_${n}`;
       taken.add(name);

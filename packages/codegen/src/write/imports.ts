@@ -20,14 +20,28 @@ export function importSpecifier(from: string, to: string, style: ImportStyle): s
   return relative;
 }
 
+/**
+ * Names the generated file uses itself, which an import must never shadow: its exports and
+ * helpers, what it imports from `@modreg/core`, the interface it augments, the parameters of
+ * the `create` functions (`(r, a) => new X(r(0), a[0])`) and the global types it spells
+ * tokens with. A user class of one of these names is imported under an alias (`r as r_2`).
+ */
 const RESERVED = new Set([
   "manifest",
   "tokens",
   "token",
   "Manifest",
   "ModuleRecord",
+  "ModuleRegistry",
   "moduleRecord",
   "Provided",
+  "r",
+  "a",
+  "_r",
+  "NonNullable",
+  "ConstructorParameters",
+  "Parameters",
+  "ReturnType",
 ]);
 
 /** Hands out unique local names: `Config`, then `Config_2` for a second `Config`. */
@@ -42,9 +56,16 @@ export class LocalNames {
   }
 }
 
-/** A PascalCase identifier from a file name, for anonymous default-exported classes. */
+/**
+ * A PascalCase identifier from a file name, for anonymous default-exported classes: every run
+ * of characters that cannot be in an identifier separates words (`odd~name` → `OddName`,
+ * `ünï-cödé` → `ÜnïCödé`).
+ */
 export function nameFromFile(fileName: string): string {
   const base = path.basename(fileName).replace(/\..*$/, "");
-  const name = base.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_, __: string, c: string) => c.toUpperCase());
-  return /^[A-Za-z_$]/.test(name) ? name : `Module${name}`;
+  const name = base
+    .split(/[^\p{ID_Continue}$\u200C\u200D]+/u)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("");
+  return /^[\p{ID_Start}_$]/u.test(name) ? name : `Module${name}`;
 }
