@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pack } from "./support/outside.js";
+import { installOutside, pack } from "./support/outside.js";
 import { describeRun, node, repoRoot, run } from "./support/run.js";
 
 // A user outside this repository follows the README's tutorial: install the packed
@@ -138,4 +138,92 @@ describe("modreg consumed from outside the repository", () => {
     expect(broken.stderr).toContain(tutorialDiagnostic());
     expect(readFileSync(join(dir, "src", "modules.generated.ts"), "utf8")).toBe(manifestBefore);
   }, 300_000);
+});
+
+// @modreg/tenants from its packed tarball, with none of its optional peers installed: the main
+// entry works (ESM and CommonJS), and each subpath whose peer is missing says so with a code.
+const tenantApp = (load: string) => `${load}
+class Database {}
+class Tasks {
+  constructor(tenant, db) { this.tenant = tenant; this.db = db; }
+}
+const manifest = {
+  formatVersion: 1,
+  modules: [
+    { id: "database", class: Database, create: () => new Database() },
+    {
+      id: "tasks",
+      class: Tasks,
+      tenant: true,
+      deps: [{ iface: core.TENANT_CONTEXT_KEY }, { id: "database" }],
+      create: (r) => new Tasks(r(0), r(1)),
+    },
+  ],
+};
+async function main() {
+  const app = core.createContainer(manifest);
+  await app.start();
+  const host = tenants.createTenantHost(app); // the memory store: no server, no peer
+  await host.create("acme", { modules: ["tasks"] });
+  await host.load("acme");
+  const t = host.get("acme", Tasks);
+  console.log(t.tenant.tenantId, t.db === app.get(Database), host.modulesOf("acme")[0].state);
+  for (const entry of ["postgres", "express", "openfeature"]) {
+    try {
+      await import("@modreg/tenants/" + entry);
+      console.log(entry, "loaded");
+    } catch (e) {
+      console.log(entry, e.code, e.message);
+    }
+  }
+  await app.dispose();
+}
+main();
+`;
+
+describe("@modreg/tenants consumed from outside the repository, without its optional peers", () => {
+  let dir = "";
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "modreg-tenants-outside-"));
+    const core = pack("packages/core", dir);
+    const tenants = pack("packages/tenants", dir);
+    await installOutside({
+      dir,
+      dependencies: { "@modreg/core": `file:./${core}`, "@modreg/tenants": `file:./${tenants}` },
+    });
+    writeFileSync(
+      join(dir, "main.mjs"),
+      tenantApp('import * as core from "@modreg/core";\nimport * as tenants from "@modreg/tenants";'),
+    );
+    writeFileSync(
+      join(dir, "main.cjs"),
+      tenantApp('const core = require("@modreg/core");\nconst tenants = require("@modreg/tenants");'),
+    );
+  }, 300_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("installs none of the peers: they are optional", () => {
+    for (const peer of ["pg", "redis", "express", "@openfeature/server-sdk"]) {
+      expect(existsSync(join(dir, "node_modules", peer)), peer).toBe(false);
+    }
+  });
+
+  for (const file of ["main.mjs", "main.cjs"]) {
+    it(`runs a tenant host with the memory store (${file}), and a missing peer is PEER_DEPENDENCY_MISSING`, () => {
+      // pnpm's NODE_PATH (set for the test runner) would let require() find the workspace's peers
+      const result = node(file, [], { cwd: dir, env: { NODE_PATH: "" } });
+      expect(result.status, describeRun(result)).toBe(0);
+      const lines = result.stdout.trim().split("\n");
+      expect(lines[0]).toBe("acme true ready");
+      for (const [i, entry, peer] of [
+        [1, "postgres", "pg"],
+        [2, "express", "express"],
+        [3, "openfeature", "@openfeature/server-sdk"],
+      ] as const) {
+        expect(lines[i]).toContain(`${entry} PEER_DEPENDENCY_MISSING`);
+        expect(lines[i]).toContain(`@modreg/tenants/${entry} needs "${peer}"`);
+        expect(lines[i]).toContain(`npm install ${peer}`);
+      }
+    });
+  }
 });

@@ -33,6 +33,8 @@ export type ModuleRegistryErrorCode =
   | "STORE_CONFLICT"
   /** The flag source cannot be written (an OpenFeature client): change flags where they live. */
   | "FLAGS_READ_ONLY"
+  /** An optional peer dependency an entry needs (`pg`, `express`, `redis`, `@openfeature/server-sdk`) is not installed. */
+  | "PEER_DEPENDENCY_MISSING"
   /** A scoped module (or a factory needing one) asked of the container itself: use `container.scope()`. */
   | "MODULE_SCOPE_REQUIRED"
   /** A singleton or lazy module would hold on to a scoped module (a captive dependency); see `path`. */

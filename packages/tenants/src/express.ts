@@ -4,14 +4,12 @@
  * tenants that enabled them. The only file that imports `express` (an optional peer).
  */
 import { ModuleRegistryError, type ModuleRegistryErrorCode } from "@modreg/core";
-import express, {
-  type NextFunction,
-  type Request,
-  type RequestHandler,
-  type Response,
-  type Router,
-} from "express";
+import type * as ExpressModule from "express";
+import type { NextFunction, Request, RequestHandler, Response, Router } from "express";
 import type { TenantHost } from "./host.js";
+import { requirePeer } from "./peers.js";
+
+const express = requirePeer<typeof ExpressModule>("express", "@modreg/tenants/express");
 
 /** Where a request's tenant id comes from: a header name, the first label of the host name, or a function. */
 export type TenantResolver =

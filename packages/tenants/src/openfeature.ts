@@ -10,21 +10,25 @@
  * const client = OpenFeature.getClient();
  * await client.getBooleanValue("advanced-reporting", false, { targetingKey: "tenant_123" });
  */
-import {
+import type { EvaluationContext, JsonValue, Provider, ResolutionDetails } from "@openfeature/server-sdk";
+import { ModuleRegistryError } from "@modreg/core";
+import type { Flags } from "./flags/types.js";
+import { importPeer } from "./peers.js";
+import type { FlagValue } from "./store.js";
+
+// An ES import (the copy the app's OpenFeature API uses), so error classes and events match it.
+const {
   FlagNotFoundError,
   OpenFeatureEventEmitter,
   ProviderEvents,
   StandardResolutionReasons,
   TargetingKeyMissingError,
   TypeMismatchError,
-  type EvaluationContext,
-  type JsonValue,
-  type Provider,
-  type ResolutionDetails,
-} from "@openfeature/server-sdk";
-import { ModuleRegistryError } from "@modreg/core";
-import type { Flags } from "./flags/types.js";
-import type { FlagValue } from "./store.js";
+} = await importPeer(
+  "@openfeature/server-sdk",
+  "@modreg/tenants/openfeature",
+  () => import("@openfeature/server-sdk"),
+);
 
 type Primitive = "boolean" | "string" | "number";
 

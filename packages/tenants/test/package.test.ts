@@ -32,6 +32,19 @@ describe("@modreg/tenants packaging", () => {
     }
   });
 
+  it("loads peers only through peers.ts, so a missing one is PEER_DEPENDENCY_MISSING", () => {
+    const all = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? all(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+      );
+    for (const file of all(src)) {
+      const text = readFileSync(file, "utf8");
+      for (const peer of Object.keys(manifest.peerDependencies)) {
+        expect(text, file).not.toMatch(new RegExp(`^import (?!type )[^;]*from "${peer}"`, "m"));
+      }
+    }
+  });
+
   it("declares every peer optional and ships one subpath per peer-backed feature", () => {
     for (const peer of Object.keys(manifest.peerDependencies)) {
       expect(manifest.peerDependenciesMeta[peer]?.optional, peer).toBe(true);

@@ -6,6 +6,7 @@
 import { ModuleRegistryError } from "@modreg/core";
 import type { FlagValue, TenantState, TenantStore } from "../store.js";
 import { checkFlagName, checkTenantId } from "../validate.js";
+import { importPeer } from "../peers.js";
 import { Listeners } from "./listeners.js";
 import { MemoryTier } from "./memory-tier.js";
 import type { CheckedOptions } from "./options.js";
@@ -31,7 +32,7 @@ async function redisClient(
   redis: RedisClientLike | string,
 ): Promise<{ client: RedisClientLike; owned: boolean }> {
   if (typeof redis !== "string") return { client: redis, owned: false };
-  const { createClient } = await import("redis");
+  const { createClient } = await importPeer("redis", "createFlags({ redis: url })", () => import("redis"));
   const client = createClient({
     url: redis,
     // Fail fast while disconnected instead of queueing: a request must not wait for Redis.

@@ -1,11 +1,14 @@
 /** `createPostgresStore`: a `TenantStore` in a Postgres table, shared by every app instance. */
 import { compareIds, ModuleRegistryError } from "@modreg/core";
-import pg from "pg";
+import type * as PgModule from "pg";
 import type { Pool, PoolClient } from "pg";
+import { requirePeer } from "../peers.js";
 import type { TenantChange, TenantState, TenantStore } from "../store.js";
 import { emptyTenantState } from "../store.js";
 import { applyChange, checkTenantId, checkUpdate, stateOf } from "../validate.js";
 import { migrate, tablesOf, type Tables } from "./schema.js";
+
+const pg = requirePeer<typeof PgModule>("pg", "@modreg/tenants/postgres");
 
 /** Options of `createPostgresStore`: a connection string (the store owns its pool) or your pool. */
 export type PostgresStoreOptions = (
