@@ -93,6 +93,12 @@ describe("modreg consumed from outside the repository", () => {
       ["node_modules/@modreg/core", `file:${core}`],
     ]);
 
+    // Stack traces point to shipped files: the TypeScript sources the source maps name are in the package.
+    const coreDist = join(dir, "node_modules", "@modreg", "core", "dist");
+    const map = JSON.parse(readFileSync(join(coreDist, "index.js.map"), "utf8")) as { sources: string[] };
+    expect(map.sources).toEqual(["../src/index.ts"]);
+    expect(existsSync(join(coreDist, map.sources[0]!))).toBe(true);
+
     const bin = join(dir, "node_modules", ".bin");
     const generated = run(
       join(bin, "modreg"),
