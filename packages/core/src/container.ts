@@ -315,7 +315,7 @@ class ContainerImpl extends Lifecycle implements Container {
     return isToken(query) ? (registry.providers.get(query.key) ?? []) : discover(registry, query);
   }
 
-  scope(options: ScopeOptions = {}): ContainerScope {
+  scope(options?: ScopeOptions): ContainerScope {
     this.assertStarted("scope");
     return openScope(this, this.registry(), options);
   }

@@ -62,6 +62,8 @@ export class Registry {
   readonly allProviders = new Map<string, ModuleNode[]>();
   /** Nodes sorted by id. */
   readonly sorted: ModuleNode[];
+  /** What the scopes of this registry share (scope-host.ts), made by the first `scope()`. */
+  scopeHost: object | undefined = undefined;
 
   constructor(
     readonly nodes: readonly ModuleNode[],

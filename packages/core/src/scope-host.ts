@@ -33,15 +33,18 @@ export const BUILDING = Symbol("building");
 /** The scope whose module is being constructed: what every plan's `r(i)` reads through. */
 let current: ScopeRuntime | undefined;
 
-/** Runs `build` with `scope` as the one dependencies are read from (constructors are synchronous). */
-export function inScope<T>(scope: ScopeRuntime, build: () => T): T {
+/**
+ * Makes `scope` the one dependencies are read from while a constructor runs (constructors
+ * are synchronous); returns the scope to restore with `leaveScope` (in a `finally`).
+ */
+export function enterScope(scope: ScopeRuntime): ScopeRuntime | undefined {
   const outer = current;
   current = scope;
-  try {
-    return build();
-  } finally {
-    current = outer;
-  }
+  return outer;
+}
+
+export function leaveScope(outer: ScopeRuntime | undefined): void {
+  current = outer;
 }
 
 /** What a plan's readers ask of the scope being built. */
@@ -59,6 +62,8 @@ export class ScopeHost {
   private readonly plans = new Map<ModuleNode, Plan | null>();
   private readonly entries = new Map<unknown, Plan | null>();
   private slots = 0;
+  private lastKey: unknown = undefined;
+  private lastPlan: Plan | null | undefined = undefined;
 
   constructor(
     readonly container: Container,
@@ -67,7 +72,13 @@ export class ScopeHost {
 
   /** The plan of the module `key` names, or `null` for one the container gives as it is. */
   entry(key: unknown): Plan | null {
+    // a request handler asks for the same module in every scope: skip the map for it
+    if (key === this.lastKey && this.lastPlan !== undefined) return this.lastPlan;
     const known = this.entries.get(key);
+    if (known !== undefined) {
+      this.lastKey = key;
+      this.lastPlan = known;
+    }
     if (known !== undefined) return known;
     checkKey("get", key);
     const plan = this.planOf(this.registry.find(key as ModuleKey));

@@ -23,7 +23,8 @@ import {
   type ScopeRuntime,
   ScopeHost,
   UNDEFINED,
-  inScope,
+  enterScope,
+  leaveScope,
 } from "./scope-host.js";
 import { isScopeValue } from "./scope-value.js";
 import { type Token, isToken } from "./tokens.js";
@@ -49,8 +50,6 @@ export interface ContainerScope<R extends object = ModuleRegistry>
   dispose(): Promise<void>;
 }
 
-const hosts = new WeakMap<Registry, ScopeHost>();
-
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }
@@ -59,7 +58,7 @@ class ScopeImpl implements ContainerScope, ScopeRuntime {
   /** Instances by plan slot; allocated on first use. */
   private instances: unknown[] | undefined;
   /** What this scope built, in build order: disposed in reverse. */
-  private readonly built: Plan[] = [];
+  private built: Plan[] | undefined;
   /** Async builds in flight (`resolve`), shared by concurrent callers. */
   private pending: Map<Plan, Promise<unknown>> | undefined;
   private disposal: Promise<void> | undefined;
@@ -179,17 +178,20 @@ class ScopeImpl implements ContainerScope, ScopeRuntime {
       throw markStructural(valueMissing(node));
     }
     if (plan.slot >= 0) (this.instances ??= [])[plan.slot] = BUILDING;
+    const outer = enterScope(this);
     try {
-      return inScope(this, () => node.def.create(plan.resolve, args));
+      return node.def.create(plan.resolve, args);
     } catch (error) {
       if (plan.slot >= 0) this.instances![plan.slot] = undefined;
       throw loadFailed(node, builderOf(node.def), error);
+    } finally {
+      leaveScope(outer);
     }
   }
 
   private store(plan: Plan, instance: unknown): unknown {
     this.instances![plan.slot] = instance === undefined ? UNDEFINED : instance;
-    if (!plan.node.external) this.built.push(plan);
+    if (!plan.node.external) (this.built ??= []).push(plan);
     return instance;
   }
 
@@ -266,8 +268,9 @@ class ScopeImpl implements ContainerScope, ScopeRuntime {
   private async disposeBuilt(): Promise<void> {
     if (this.pending !== undefined) await Promise.allSettled(this.pending.values());
     const failures: ModuleRegistryError[] = [];
-    for (let i = this.built.length - 1; i >= 0; i--) {
-      const { node, slot } = this.built[i]!;
+    const built = this.built ?? [];
+    for (let i = built.length - 1; i >= 0; i--) {
+      const { node, slot } = built[i]!;
       const instance = this.instances![slot];
       try {
         await disposeInstance(node.def, instance === UNDEFINED ? undefined : instance);
@@ -275,7 +278,7 @@ class ScopeImpl implements ContainerScope, ScopeRuntime {
         failures.push(disposeFailed(node, error));
       }
     }
-    this.built.length = 0;
+    this.built = undefined;
     this.instances = undefined;
     if (failures.length > 0) throw disposeFailures(failures);
   }
@@ -341,17 +344,22 @@ function cycleInScope(node: ModuleNode): ModuleRegistryError {
 }
 
 /** Opens a scope of a started container over its registry (see `Container.scope`). */
-export function openScope(container: Container, registry: Registry, options: ScopeOptions): ContainerScope {
+export function openScope(
+  container: Container,
+  registry: Registry,
+  options: ScopeOptions | undefined,
+): ContainerScope {
+  const host = (registry.scopeHost ??= new ScopeHost(container, registry)) as ScopeHost;
+  const scope = new ScopeImpl(host);
+  if (options === undefined) return scope;
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new ModuleRegistryError(
       "INVALID_ARGUMENT",
       `scope(options): expected an object such as { values: { request } }, got ${describeValue(options)}.`,
     );
   }
-  let host = hosts.get(registry);
-  if (host === undefined) hosts.set(registry, (host = new ScopeHost(container, registry)));
-  const scope = new ScopeImpl(host);
-  const unknown = Object.keys(options).filter((key) => key !== "values");
+  const unknown: string[] = [];
+  for (const key in options) if (key !== "values") unknown.push(key);
   if (unknown.length > 0) {
     throw new ModuleRegistryError(
       "INVALID_ARGUMENT",
