@@ -69,7 +69,8 @@ describe("modreg graph on the shop", () => {
     });
     expect(result.status, describeRun(result)).toBe(0);
     expect(result.stdout).toMatch(/^flowchart/);
-    expect(result.stdout).toContain('["database@2.3.0<br/>singleton"]');
+    expect(result.stdout).toContain('(["database@2.3.0<br/>singleton<br/>provides Database"])');
+    expect(result.stdout).toContain('["export-run@0.0.0<br/>scoped"]');
     const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
     const block = /```mermaid\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block, "README.md has a mermaid block").toBeDefined();
@@ -117,9 +118,12 @@ describe("the main example (pnpm start)", () => {
     expect(found).toEqual(["csv-exporter@1.0.0", "json-exporter@1.0.0", "pdf-exporter@1.1.0"]);
   });
 
-  it("exports per tenant through a Factory and builds the lazy analytics on first report", () => {
+  it("exports per request in a scope (a scoped ExportRun, disposed with it), through a Factory, and builds the lazy analytics on first report", () => {
     const { stdout } = shop();
     expect(stdout).toContain("    | id,item,amount\n    | 1,keyboard,49\n    | 2,monitor,189");
+    expect(stdout).toContain("    | 4,cable,9\n  · export-run[acme/csv]: request finished\n");
+    expect(stdout).toMatch(/not built yet: export-run \(scoped\)/);
+    expect(stdout.match(/request finished/g)).toHaveLength(3);
     expect(stdout).toContain(
       '    | [{"id":3,"item":"desk","amount":320},{"id":5,"item":"chair","amount":140}]',
     );

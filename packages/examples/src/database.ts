@@ -1,4 +1,4 @@
-import { Module } from "@modreg/core";
+import { provide } from "@modreg/core";
 import type { Config } from "./config.js";
 import type { Logger } from "./logging/logger.js";
 
@@ -22,33 +22,27 @@ function delay(ms: number): Promise<void> {
 }
 
 /**
- * An in-memory stand-in for a real database, with the lifecycle of one: `onInit`
- * "connects" asynchronously (the container awaits it before building any dependent) and
- * `onDispose` closes the connection when the container is disposed.
+ * An in-memory stand-in for a real database client (think `pg.Pool`): a plain class, not a
+ * module — the `database` provider below puts it into the graph.
  */
-@Module({
-  id: "database",
-  version: "2.3.0",
-  capabilities: ["storage", "sql"],
-  metadata: { displayName: "Database", category: "infra" },
-})
 export class Database {
   private rows: OrderRow[] = [];
   private connected = false;
 
   constructor(
-    private readonly config: Config,
+    readonly url: string,
     private readonly log: Logger,
   ) {}
 
-  async onInit(): Promise<void> {
-    await delay(this.config.connectDelayMs);
+  /** "Connects" asynchronously: the container awaits the provider before building any dependent. */
+  async connect(delayMs: number): Promise<void> {
+    await delay(delayMs);
     this.rows = [...SEED];
     this.connected = true;
-    this.log.info(`database: connected to ${this.config.databaseUrl} (${this.rows.length} orders)`);
+    this.log.info(`database: connected to ${this.url} (${this.rows.length} orders)`);
   }
 
-  async onDispose(): Promise<void> {
+  async close(): Promise<void> {
     await delay(1);
     this.connected = false;
     this.log.info("database: connection closed");
@@ -63,3 +57,24 @@ export class Database {
     return this.rows.filter(where);
   }
 }
+
+/**
+ * The database client as a provider function: its parameters are injected like constructor
+ * parameters, its awaited return type (`Database`) is what it provides, so `OrderRepository`
+ * injects it by type. `start()` awaits it in load order; `dispose` closes the client in
+ * reverse build order.
+ */
+export const database = provide(
+  {
+    id: "database",
+    version: "2.3.0",
+    capabilities: ["storage", "sql"],
+    metadata: { displayName: "Database", category: "infra" },
+  },
+  async (config: Config, log: Logger): Promise<Database> => {
+    const db = new Database(config.databaseUrl, log);
+    await db.connect(config.connectDelayMs);
+    return db;
+  },
+  { dispose: (db) => db.close() },
+);

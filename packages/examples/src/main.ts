@@ -1,4 +1,5 @@
 import { createApp, optionsFromEnv } from "./app.js";
+import { ExportRun } from "./export-run.js";
 import { ExportService } from "./export-service.js";
 import { tokens } from "./modules.generated.js";
 
@@ -38,19 +39,22 @@ for (const info of app.discover({ capabilities: ["export"], optional: ["tabular"
   console.log(`  ${info.id}@${info.version} [${info.capabilities.join(", ")}]`);
 }
 
-const service = app.get(ExportService);
 for (const [tenant, format] of [
   ["acme", "csv"],
   ["globex", "json"],
   ["acme", "pdf"],
 ] as const) {
-  console.log(`\nExport for ${tenant} as ${format} (a new ExportJob from Factory<ExportJob, [tenant]>):`);
-  const document = service.exportFor(tenant, format);
+  console.log(
+    `\nExport for ${tenant} as ${format} (a scope per request: a scoped ExportRun, a new ExportJob):`,
+  );
+  // one scope per export request: the scoped ExportRun is built in it and disposed with it
+  await using scope = app.scope({ values: { "export-request": { tenant, format } } });
+  const document = scope.get(ExportRun).run();
   for (const line of document.split("\n").slice(0, 4)) console.log(`    | ${line}`);
 }
 
 console.log("\nReport (the lazy analytics module is built on first use):");
-for (const { tenant, orders, revenue } of service.report()) {
+for (const { tenant, orders, revenue } of app.get(ExportService).report()) {
   console.log(`    ${tenant}: ${orders} orders, ${revenue} EUR`);
 }
 

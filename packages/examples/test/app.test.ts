@@ -6,10 +6,10 @@ import { ModuleRegistryError, createContainer } from "@modreg/core";
 import { PdfExporter, manifest as pdfPlugin } from "@modreg/example-plugin-pdf";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
-import { Database, type OrderRow } from "../src/database.js";
+import { database, type OrderRow } from "../src/database.js";
 import { ExportService } from "../src/export-service.js";
-import type { Logger } from "../src/logging/logger.js";
 import { Metrics } from "../src/metrics.js";
+import { MemoryLogger } from "./memory-logger.js";
 
 const rows: OrderRow[] = [
   { id: 7, tenant: "initech", item: "stapler", amount: 12 },
@@ -22,24 +22,13 @@ const fakeDatabase = {
   select: (where: (row: OrderRow) => boolean = () => true) => rows.filter(where),
 };
 
-/** Collects log lines instead of printing them. */
-class MemoryLogger implements Logger {
-  readonly lines: string[] = [];
-  info(message: string): void {
-    this.lines.push(message);
-  }
-  warn(message: string): void {
-    this.lines.push(`warn: ${message}`);
-  }
-}
-
 describe("the shop with overrides", () => {
   it("exports a tenant's orders from a fake database", async () => {
     const log = new MemoryLogger();
     const app = createApp({
       env: "test",
       overrides: [
-        { provide: Database, useValue: fakeDatabase },
+        { provide: database, useValue: fakeDatabase },
         { provide: "pretty-logger", useValue: log },
       ],
     });
@@ -58,7 +47,7 @@ describe("the shop with overrides", () => {
     const app = createApp({
       env: "test",
       overrides: [
-        { provide: Database, useValue: fakeDatabase },
+        { provide: database, useValue: fakeDatabase },
         { provide: "pretty-logger", useValue: new MemoryLogger() },
       ],
     });
@@ -78,7 +67,7 @@ describe("the shop with overrides", () => {
 
   it("injects metrics only when the feature is on", async () => {
     const overrides = [
-      { provide: Database, useValue: fakeDatabase },
+      { provide: database, useValue: fakeDatabase },
       { provide: "pretty-logger", useValue: new MemoryLogger() },
     ];
     const off = createApp({ env: "test", overrides });
@@ -100,7 +89,7 @@ describe("the PDF plugin", () => {
     const app = createApp({
       env: "test",
       overrides: [
-        { provide: Database, useValue: fakeDatabase },
+        { provide: database, useValue: fakeDatabase },
         { provide: "pretty-logger", useValue: new MemoryLogger() },
       ],
     });
