@@ -11,10 +11,11 @@ import { load, machine } from "./machine.ts";
 import { loadModreg, modreg, MODREG_SETUP, PEERS, versionOf, type Peer } from "./peers.ts";
 import { table } from "./report.ts";
 import { runtimeRaces } from "./runtime.ts";
+import { scopedRaces } from "./scoped.ts";
 import { summarise } from "./targets.ts";
 
 const quick = process.env["BENCH_QUICK"] === "1";
-/** `BENCH_ONLY=boot,deep`: only these sections (races, boot, deep, codegen); the targets of the rest read "not measured". */
+/** `BENCH_ONLY=boot,deep`: only these sections (races, scoped, boot, deep, codegen); the targets of the rest read "not measured". */
 const only = process.env["BENCH_ONLY"]?.split(",").map((s) => s.trim());
 const runs = (section: string): boolean => only === undefined || only.includes(section);
 const log = (line: string) => console.log(line);
@@ -53,6 +54,16 @@ async function main(): Promise<void> {
         log,
       )
     : [];
+
+  if (runs("scoped") && typeof createContainer !== "string") {
+    log(`## Scoped lifetimes and provider functions\n\n_${load()}_\n`);
+    const scoped = await scopedRaces(
+      quick ? { minCpuTime: 100e6, rounds: 1 } : { minCpuTime: 300e6, rounds: 5 },
+      log,
+    );
+    if (scoped !== undefined)
+      log(`modreg scope + get: ${scoped.toFixed(1)}× hand-written \`new\` (target: within 3×)\n`);
+  }
 
   if (runs("boot")) log(`## Cold boot\n\n_${load()}_\n`);
   const bootContainers =
