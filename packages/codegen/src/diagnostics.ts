@@ -34,6 +34,7 @@ export const DIAGNOSTIC_CODES = {
   MR2016: "provide() is not an exported top-level const",
   MR2017: "provider returns a type nothing can inject",
   MR2018: "scopeValue() outside a scoped provide()",
+  MR2019: "Resolver parameter wrapped in Lazy/Factory, an array, or chosen by inject",
   MR2020: "migrate: a library construct with no automatic conversion, left as it was",
   MR2021: "migrate: a token that names no class and no registration, left as it was",
   MR2022: "migrate: a registration or resolve call left as it was",
@@ -53,6 +54,7 @@ export const DIAGNOSTIC_CODES = {
   MR3012: "captive dependency through Lazy or Factory",
   MR3016: "shared module depends on a tenant module",
   MR3017: "shared module injects TenantContext",
+  MR3018: "two active primary providers for one parameter",
 } as const;
 
 /** A stable diagnostic code, `MR` and four digits. */

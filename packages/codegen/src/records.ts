@@ -198,6 +198,8 @@ export interface ModuleData {
   readonly initTimeoutMs: number | undefined;
   /** `@Module({ tenant: true })`: a per-tenant module. */
   readonly tenant: boolean;
+  /** `primary: true`. */
+  readonly primary: boolean;
   readonly when: ConditionRecord | undefined;
   readonly metadata: Readonly<Record<string, MetadataValue>> | undefined;
   readonly asyncInit: boolean;

@@ -1,5 +1,5 @@
 import { ts } from "ts-morph";
-import { TENANT_CONTEXT_KEY } from "@modreg/core";
+import { RESOLVER_KEY, TENANT_CONTEXT_KEY } from "@modreg/core";
 import type { Location, ParamTarget, ScannedParam, TypeShape } from "../records.js";
 import { isFromCore, locate, type ScanContext } from "./context.js";
 import { declarationOf, injectableOf, typeArgumentsOf, type Substitution, type TypeKeys } from "./keys.js";
@@ -283,6 +283,7 @@ export class ClassReader {
     if (symbol?.name === "TenantContext" && declared && isFromCore(this.context, declared)) {
       return TENANT_CONTEXT;
     }
+    if (symbol?.name === "Resolver" && declared && isFromCore(this.context, declared)) return RESOLVER;
     const found = injectableOf(this.context.checker, type);
     const described = found && this.keys.describe(type);
     if (found === undefined || described === undefined) {
@@ -337,6 +338,9 @@ export class ClassReader {
 
 /** `TenantContext` from `@modreg/core`: provided by each tenant's container under this key. */
 const TENANT_CONTEXT: ParamTarget = { kind: "interface", key: TENANT_CONTEXT_KEY, name: "TenantContext" };
+
+/** `Resolver` from `@modreg/core`: the container that builds the module. */
+const RESOLVER: ParamTarget = { kind: "interface", key: RESOLVER_KEY, name: "Resolver" };
 
 /** Generic heritage chains deeper than this are not followed (F-bounded types could recurse forever). */
 const MAX_HERITAGE_DEPTH = 32;

@@ -34,6 +34,8 @@ export interface NormalizedModule {
   readonly initTimeoutMs: number | undefined;
   /** `tenant: true`: built per tenant, never by the app's container; shared modules cannot depend on it. */
   readonly tenant: boolean;
+  /** `primary: true`: chosen among several active providers of a single-valued parameter. */
+  readonly primary: boolean;
   /** Where an option was written, falling back to the whole argument. */
   where(path: string): Location;
 }
@@ -236,6 +238,7 @@ export function normalizeModule(scanned: ScannedModule): {
       args,
       initTimeoutMs: typeof value["initTimeoutMs"] === "number" ? value["initTimeoutMs"] : undefined,
       tenant: value["tenant"] === true,
+      primary: value["primary"] === true,
       where,
     },
   };

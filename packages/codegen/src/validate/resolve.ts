@@ -1,4 +1,5 @@
 import {
+  RESOLVER_KEY,
   TENANT_CONTEXT_KEY,
   parseDependencySpec,
   type DependencyRecord,
@@ -150,6 +151,9 @@ function resolveParam(
     param: param.name,
   };
   const build = inject === "value";
+  if (target.kind === "interface" && target.key === RESOLVER_KEY) {
+    return resolverParam(module, param, override !== undefined, owner, diagnostics);
+  }
   if (target.kind === "interface" && target.key === TENANT_CONTEXT_KEY) {
     return tenantContextParam(module, param, base, owner, diagnostics);
   }
@@ -268,22 +272,40 @@ function resolveParam(
     return undefined;
   }
   const certain = index.condition === undefined ? providers.filter((m) => m.when === undefined) : providers;
-  if (certain.length >= 2) {
+  const primaries = certain.filter((m) => m.primary);
+  if (primaries.length >= 2) {
+    diagnostics.push(
+      error(
+        "MR3018",
+        `${owner} is ambiguous: ${primaries.map((m) => m.id).join(", ")} are all marked primary and provide ${target.name}${index.condition ? ` ${index.condition}` : ""}`,
+        param.location,
+        {
+          hint: `keep \`primary: true\` on one of them, give the others a \`when\` condition, or choose one with inject: { ${param.name}: "${byParamName(param.name, primaries).id}" }`,
+          related: primaries.map((m) => ({
+            ...m.where("primary"),
+            message: `${m.id} is marked primary here`,
+          })),
+        },
+      ),
+    );
+  } else if (primaries.length === 0 && certain.length >= 2) {
     diagnostics.push(
       error(
         "MR3004",
         `${owner} is ambiguous: ${certain.map((m) => m.id).join(", ")} all provide ${target.name}${index.condition ? ` ${index.condition}` : ""}`,
         param.location,
         {
-          hint: `choose one with inject: { ${param.name}: "${byParamName(param.name, certain).id}" }, give the others a \`when\` condition, or inject ${target.name}[] to get them all`,
+          hint: `choose one with inject: { ${param.name}: "${byParamName(param.name, certain).id}" }, mark one \`primary: true\`, give the others a \`when\` condition, or inject ${target.name}[] to get them all`,
         },
       ),
     );
   }
-  checkFactory(module, param, providers, diagnostics);
+  // with one primary that is always active, only it is built for this parameter
+  const chosen = primaries.length === 1 ? primaries : providers;
+  checkFactory(module, param, chosen, diagnostics);
   return {
     dep: { iface: target.key, ...base },
-    edges: providers.map((m) => ({ to: m.id, build, range: undefined, location: param.location })),
+    edges: chosen.map((m) => ({ to: m.id, build, range: undefined, location: param.location })),
   };
 }
 
@@ -356,6 +378,38 @@ function tenantContextParam(
     return undefined;
   }
   return { dep: { iface: TENANT_CONTEXT_KEY, ...base }, edges: [] };
+}
+
+/** A `Resolver` parameter: the container that builds the module, injected as it is (a deferred edge). */
+function resolverParam(
+  module: NormalizedModule,
+  param: ScannedParam,
+  chosen: boolean,
+  owner: string,
+  diagnostics: Diagnostic[],
+): { dep: DependencyRecord; edges: Edge[] } | undefined {
+  const misuse =
+    param.wrapper !== "value"
+      ? `${param.wrapper === "lazy" ? "Lazy" : "Factory"}<Resolver>`
+      : param.multi
+        ? "Resolver[]"
+        : chosen
+          ? `inject.${param.name}`
+          : undefined;
+  if (misuse !== undefined) {
+    diagnostics.push(
+      error(
+        "MR2019",
+        `${owner} is ${chosen ? `a Resolver chosen by ${misuse}` : misuse}, but a Resolver is the container that builds ${module.id}: there is one, and nothing to choose`,
+        param.location,
+        {
+          hint: `type it \`${param.name}: Resolver\`${chosen ? ` and remove inject.${param.name}` : ""}: it is already deferred`,
+        },
+      ),
+    );
+    return undefined;
+  }
+  return { dep: { iface: RESOLVER_KEY, inject: "resolver", param: param.name }, edges: [] };
 }
 
 function resolveEntry(

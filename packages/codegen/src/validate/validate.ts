@@ -218,6 +218,7 @@ function toManifest(scan: ScanResult, resolved: readonly ResolvedModule[]): Mani
       args: module.args.length,
       initTimeoutMs: module.initTimeoutMs,
       tenant: module.tenant,
+      primary: module.primary,
       when: module.when,
       metadata: module.metadata,
       asyncInit: scanned.asyncInit,
@@ -238,7 +239,9 @@ function tokensOf(scan: ScanResult, modules: readonly ModuleData[]): TokenData[]
   for (const m of modules) {
     m.deps.slice(0, m.params).forEach((dep, param) => {
       // TenantContext has its token in core: `tenantContext`
-      if (dep.iface === undefined || dep.iface === TENANT_CONTEXT_KEY || byKey.has(dep.iface)) return;
+      // TenantContext has its token in core (`tenantContext`); a Resolver is the container itself
+      if (dep.iface === undefined || dep.iface === TENANT_CONTEXT_KEY || dep.inject === "resolver") return;
+      if (byKey.has(dep.iface)) return;
       byKey.set(dep.iface, {
         module: m.id,
         param,

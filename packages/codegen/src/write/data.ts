@@ -27,7 +27,7 @@ export function graphEdges(data: ManifestData): GraphEdge[] {
     for (const dep of m.deps) {
       const targets =
         dep.id !== undefined ? (ids.has(dep.id) ? [dep.id] : []) : (providers.get(dep.iface!) ?? []);
-      const deferred = dep.inject === "lazy" || dep.inject === "factory";
+      const deferred = dep.inject === "lazy" || dep.inject === "factory" || dep.inject === "resolver";
       for (const to of [...targets].sort()) {
         const key = `${m.id}\0${to}\0${deferred}`;
         if (seen.has(key)) continue;
@@ -53,7 +53,7 @@ export function writeJson(data: ManifestData): string {
       ...(d.iface !== undefined && { iface: d.iface }),
       ...(d.range !== undefined && { range: d.range }),
       optional: d.optional === true,
-      deferred: d.inject === "lazy" || d.inject === "factory",
+      deferred: d.inject === "lazy" || d.inject === "factory" || d.inject === "resolver",
       multi: d.multi === true,
       inject: d.inject ?? "value",
       ...(d.param !== undefined && { param: d.param }),

@@ -92,6 +92,7 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
     "type Manifest",
     "type ModuleRecord",
     ...(data.modules.some((m) => m.kind === "provider") ? ["type Provided"] : []),
+    ...(!local && data.modules.some((m) => m.scope === "factory") ? ["type RuntimeArgs"] : []),
   ];
   const core = coreNames.join(", ");
   const lines = [GENERATED_HEADER, `import { ${core} } from "@modreg/core";`, ...imports.lines(), ""];
@@ -139,7 +140,18 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
     );
   } else if (entries.length > 0) {
     lines.push("", 'declare module "@modreg/core" {', "  interface ModuleRegistry {");
-    lines.push(...entries.map((e) => `    ${e}`), "  }", "}");
+    lines.push(...entries.map((e) => `    ${e}`), "  }");
+    const factories = [...data.modules]
+      .filter((m) => m.scope === "factory")
+      .sort((a, b) => compare(a.id, b.id));
+    if (factories.length > 0) {
+      // the runtime arguments of `create`: the last `args` parameters of the constructor or function
+      lines.push("  interface ModuleArgs {");
+      for (const m of factories)
+        lines.push(`    ${str(m.id)}: RuntimeArgs<typeof ${classNames.get(m)!}, ${m.args}>;`);
+      lines.push("  }");
+    }
+    lines.push("}");
   }
   return `${lines.join("\n")}\n`;
 }
@@ -170,6 +182,7 @@ function moduleLines(m: ModuleData, local: string): string[] {
   if (m.args > 0) out.push(`      args: ${m.args},`);
   if (m.initTimeoutMs !== undefined) out.push(`      initTimeoutMs: ${m.initTimeoutMs},`);
   if (m.tenant) out.push("      tenant: true,");
+  if (m.primary) out.push("      primary: true,");
   out.push(
     `      source: { file: ${str(m.source.file)}, line: ${m.source.line}, column: ${m.source.column} },`,
   );
