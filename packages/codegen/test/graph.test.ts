@@ -30,6 +30,7 @@ function module(
     metadata: undefined,
     asyncInit: false,
     tenant: false,
+    primary: false,
     source: { file: `src/${id}.ts`, line: 1, column: 1 },
     class: { name: id.toUpperCase(), exportName: id.toUpperCase(), fileName: `/p/src/${id}.ts` },
     ...extra,
