@@ -16,7 +16,7 @@ const EXPECTED = [
 
 // Provider functions end to end: the real CLI reads provide() exports (an async client, a
 // third-party class injected by type, a string chosen by id), the generated manifest calls
-// them directly, and the app runs under tsx and as tsc output.
+// them through core's shared path, and the app runs under tsx and as tsc output.
 describe("provide() through modreg generate", () => {
   let dir = "";
   beforeAll(() => {
@@ -26,11 +26,12 @@ describe("provide() through modreg generate", () => {
   });
   afterAll(() => removeDir(dir));
 
-  it("writes one direct call per provider into the manifest", () => {
+  it("lists each provider in the packed manifest, built once through core's shared path", () => {
     const text = readFileSync(join(dir, "src", "modules.generated.ts"), "utf8");
-    expect(text).toContain("provider: database,");
-    expect(text).toContain("create: (r) => database.fn(r(0) as never),");
-    expect(text).toContain('provides: ["@types/node:events#events.EventEmitter<');
+    expect(text).toContain("    database as ModuleHandle,");
+    // built once: no direct call of its own (factory-scoped modules keep one)
+    expect(text).not.toContain("database.fn(");
+    expect(text).toContain('\n"@types/node:events#events.EventEmitter<');
     expect(text).toContain('"database": Provided<typeof database>;');
   });
 

@@ -109,7 +109,8 @@ export async function loadModreg(): Promise<CreateContainer | string> {
   }
 }
 
-export const MODREG_SETUP = "generated manifest: one `create: (r) => new X(r(0), …)` per module";
+export const MODREG_SETUP =
+  "generated packed manifest: classes + JSON data, one shared construction path; direct `create: (r) => new X(r(0), …)` for factory modules";
 
 /**
  * modreg from a manifest as `modreg generate` writes it. With `includeManifest`, boot also

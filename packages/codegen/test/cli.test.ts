@@ -155,7 +155,8 @@ describe("modreg check and graph", () => {
     expect(accepted.stderr).toBe("");
     expect(accepted.code).toBe(0);
     const written = readFileSync(path.join(dir, "src", "modules.generated.ts"), "utf8");
-    expect(written).toContain('{ id: "confg", inject: "none" }');
+    // packed: an id outside the manifest as a string, flags 12 = inject "none"
+    expect(written).toContain('["confg",null,12]');
     expect(modreg(dir, "generate", "--check", "--external", "confg").code).toBe(0);
   });
 

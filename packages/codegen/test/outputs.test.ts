@@ -94,7 +94,7 @@ describe("modreg never replaces a file it did not generate", () => {
     const through = await modreg(dir, "generate", "--out", "manifest-link.ts");
     expect(through.code, through.stderr).toBe(0);
     expect(lstatSync(path.join(dir, "manifest-link.ts")).isSymbolicLink()).toBe(true);
-    expect(readFileSync(path.join(dir, "src", "modules.generated.ts"), "utf8")).toContain('id: "extra"');
+    expect(readFileSync(path.join(dir, "src", "modules.generated.ts"), "utf8")).toContain('{"id":"extra"');
   });
 
   it("replaces its own outputs (manifest, --json, graph files) run after run, atomically", async () => {

@@ -40,7 +40,7 @@ describe("createGenerator reuse", () => {
     generator.update([path.join(dir, "src/config.ts")]);
     const third = generator.run();
     expect(third.diagnostics).toEqual([]);
-    expect(third.code).toBe(first.code.replace('version: "1.4.0"', 'version: "1.5.0"'));
+    expect(third.code).toBe(first.code.replace('"version":"1.4.0"', '"version":"1.5.0"'));
     // a new file joins the program
     writeFileSync(
       path.join(dir, "src/audit.ts"),
@@ -76,10 +76,10 @@ describe("modreg generate --watch", () => {
       edit(config, 'version: "1.2.0"', 'version: "3.0.0"');
       await waitFor(/MR3006/, () => stderr);
       await waitFor(/errors: nothing written/, () => stdout);
-      expect(readFileSync(path.join(dir, "src/modules.generated.ts"), "utf8")).toContain('version: "1.2.0"');
+      expect(readFileSync(path.join(dir, "src/modules.generated.ts"), "utf8")).toContain('"version":"1.2.0"');
       edit(config, 'version: "3.0.0"', 'version: "1.3.0"');
       await waitFor(/regenerated after src\/config\.ts in \d+ ms \(7 modules\): wrote/, () => stdout);
-      expect(readFileSync(path.join(dir, "src/modules.generated.ts"), "utf8")).toContain('version: "1.3.0"');
+      expect(readFileSync(path.join(dir, "src/modules.generated.ts"), "utf8")).toContain('"version":"1.3.0"');
     } finally {
       child.kill("SIGINT");
     }

@@ -84,7 +84,8 @@ function recordProblems(record: Record<string, unknown>): string[] {
     if (!isProvider(record["provider"])) problems.push("provider must be the result of provide()");
     if (record["class"] !== undefined) problems.push("a record has a class or a provider, not both");
   } else if (typeof record["class"] !== "function") problems.push("class must be a class");
-  if (typeof record["create"] !== "function") problems.push("create must be a function");
+  if (record["create"] !== undefined && typeof record["create"] !== "function")
+    problems.push("create must be a function");
   optional(problems, record, "version", isString, "a string");
   if (record["scope"] !== undefined && !SCOPES.has(record["scope"] as string)) {
     problems.push(`scope ${JSON.stringify(record["scope"])} is not singleton, lazy, factory or scoped`);

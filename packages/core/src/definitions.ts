@@ -4,6 +4,7 @@ import {
   moduleOptionsOf,
   parseDependencySpec,
 } from "./decorator.js";
+import { parameterCount, sharedCreate } from "./construct.js";
 import type { Container, Override, RegisterOptions } from "./container-types.js";
 import { ModuleRegistryError } from "./errors.js";
 import type { Constructor, ConditionRecord } from "./manifest.js";
@@ -13,19 +14,6 @@ import { type Token, isToken } from "./tokens.js";
 
 function toList(value: string | readonly string[] | undefined): readonly string[] | undefined {
   return value === undefined ? undefined : typeof value === "string" ? [value] : value;
-}
-
-/**
- * `create` for a class known only at run time (`register`, `useClass`): its first `count`
- * dependencies, then the runtime arguments. (Generated manifests carry a direct call instead.)
- */
-function spreadCreate(target: Constructor, count: number): Definition["create"] {
-  const Ctor = target as unknown as new (...args: unknown[]) => unknown;
-  return (r, a) => {
-    const values: unknown[] = [];
-    for (let i = 0; i < count; i++) values.push(r(i));
-    return new Ctor(...values, ...a);
-  };
 }
 
 /** What the lifecycle needs to know about a class's `onInit` method. */
@@ -110,7 +98,7 @@ export function definitionForClass(
     scope: merged.scope ?? "singleton",
     handle: target,
     provider: undefined,
-    create: spreadCreate(target, paramDeps.length),
+    create: sharedCreate(target, paramDeps.length),
     deps,
     provides: [],
     capabilities: merged.capabilities ?? [],
@@ -189,13 +177,13 @@ export function overriddenDefinition(
   if ("useClass" in override) {
     const replacement = override.useClass;
     if (typeof replacement !== "function") throw badOverride(key, "useClass must be a class");
-    const count = base.deps.filter((d) => d.inject !== "none").length;
+    const count = parameterCount(base.deps);
     return {
       def: {
         ...base,
         validated: false,
         provider: undefined,
-        create: spreadCreate(replacement, count),
+        create: sharedCreate(replacement, count),
         ...initOf(replacement),
       },
       external: false,

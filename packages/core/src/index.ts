@@ -35,6 +35,9 @@ export type {
   Scope,
   SourceLocation,
 } from "./manifest.js";
+export { unpackManifest } from "./packed.js";
+export type { PackedManifest } from "./packed.js";
+export type { ModuleHandle } from "./node.js";
 export { isProvider, provide } from "./provider.js";
 export type { Provided, Provider, ProviderHooks, ProviderOptions } from "./provider.js";
 export { scopeValue } from "./scope-value.js";

@@ -105,8 +105,13 @@ export interface ClassRecord<T = unknown> extends RecordFields {
   /** The class, so `get(Class)` and overrides by class work. */
   readonly class: Constructor<T>;
   readonly provider?: undefined;
-  /** Builds one instance with a direct constructor call. */
-  readonly create: (r: Resolve, args: readonly unknown[]) => T;
+  /**
+   * Builds one instance with a direct constructor call. Optional: without it the container
+   * calls the constructor itself with the constructor dependencies (the `deps` not
+   * `inject: "none"`, in order), then the runtime arguments — one shared path, which is what
+   * the packed form uses for modules built once (see {@link PackedManifest}).
+   */
+  readonly create?: (r: Resolve, args: readonly unknown[]) => T;
 }
 
 /** A `provide()` export. */
@@ -114,8 +119,11 @@ export interface ProviderRecord<T = unknown> extends RecordFields {
   /** The provider, so `get(provider)` and overrides by provider work. */
   readonly provider: Provider<T>;
   readonly class?: undefined;
-  /** Calls the provider function directly; `asyncInit` says whether it returns a promise. */
-  readonly create: (r: Resolve, args: readonly unknown[]) => T | PromiseLike<T>;
+  /**
+   * Calls the provider function directly; `asyncInit` says whether it returns a promise.
+   * Optional, like a class record's: without it the container calls `provider.fn` itself.
+   */
+  readonly create?: (r: Resolve, args: readonly unknown[]) => T | PromiseLike<T>;
 }
 
 /** One module of a manifest: a class, or a provider function. */

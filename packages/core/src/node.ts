@@ -1,4 +1,5 @@
 import { assertManifest } from "./check-manifest.js";
+import { parameterCount, sharedCreate } from "./construct.js";
 import { assertUnique } from "./duplicates.js";
 import { compareIds } from "./graph.js";
 import { noteGeneratedManifest, type StaleRecord, staleRecord } from "./stale.js";
@@ -37,7 +38,7 @@ export interface Definition {
    * promise); it has no `onInit`, and its hooks say how the value is disposed.
    */
   readonly provider: Provider | undefined;
-  readonly create: ModuleRecord["create"];
+  readonly create: NonNullable<ModuleRecord["create"]>;
   readonly deps: readonly InternalDep[];
   readonly provides: readonly string[];
   readonly capabilities: readonly string[];
@@ -144,7 +145,8 @@ function definitionOf(record: ModuleRecord, origin: number, validated: boolean):
     scope: record.scope ?? "singleton",
     handle: record.provider ?? record.class,
     provider: record.provider,
-    create: record.create,
+    create:
+      record.create ?? sharedCreate(record.provider ?? record.class, parameterCount(record.deps ?? NONE)),
     deps: record.deps ?? NONE,
     provides: record.provides ?? NONE,
     capabilities: record.capabilities ?? NONE,

@@ -2,6 +2,7 @@
  * Telling a stale manifest (sources changed, `modreg generate` not re-run) from a broken
  * program, so the user is told to regenerate instead of meeting a `TypeError` later.
  */
+import { parameterCount } from "./construct.js";
 import { decoratedClasses, decorationCount } from "./decorator.js";
 import { ModuleRegistryError } from "./errors.js";
 import type { Constructor, ModuleRecord } from "./manifest.js";
@@ -26,8 +27,7 @@ export interface StaleRecord {
 export function staleRecord(record: ModuleRecord): StaleRecord | undefined {
   const fn = record.provider !== undefined ? record.provider.fn : record.class;
   const takes = typeof fn === "function" ? fn.length : 0;
-  let passes = record.args ?? 0;
-  for (const dep of record.deps ?? []) if (dep.inject !== "none") passes++;
+  const passes = (record.args ?? 0) + parameterCount(record.deps ?? []);
   if (takes <= passes) return undefined;
   const what =
     record.provider !== undefined

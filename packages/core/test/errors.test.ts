@@ -273,7 +273,7 @@ describe("createContainer with a malformed manifest", () => {
 
   it.each<[string, Record<string, unknown>, string]>([
     ["a non-string class", { class: "Database" }, "class must be a class"],
-    ["a missing create", { create: undefined }, "create must be a function"],
+    ["a create that is not a function", { create: "new Database()" }, "create must be a function"],
     ["a non-string version", { version: 1 }, "version must be a string"],
     ["an unknown scope", { scope: "eager" }, 'scope "eager" is not singleton, lazy, factory or scoped'],
     ["non-string capabilities", { capabilities: [1] }, "capabilities must be a string array"],

@@ -179,9 +179,9 @@ describe("INVALID_MANIFEST", () => {
     expect(() => createContainer({ formatVersion: 99, modules: [] } as never)).toThrow(
       /INVALID_MANIFEST.*formatVersion is 99/,
     );
-    expect(() => createContainer({ formatVersion: 1, modules: [{ id: "x", class: A }] } as never)).toThrow(
-      /modules\[0\] \("x"\): create must be a function/,
-    );
+    expect(() =>
+      createContainer({ formatVersion: 1, modules: [{ id: "x", class: A, create: 42 }] } as never),
+    ).toThrow(/modules\[0\] \("x"\): create must be a function/);
     expect(() => createContainer(manifestOf(mod("x", A, { deps: [{ id: "a", iface: "b" }] })))).toThrow(
       /exactly one of id and iface/,
     );

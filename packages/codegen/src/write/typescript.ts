@@ -89,35 +89,38 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
   const local = options.registry === "local";
   const coreNames = [
     ...(data.tokens.length > 0 ? ["token"] : []),
+    "unpackManifest",
     "type Manifest",
-    "type ModuleRecord",
+    "type ModuleHandle",
     ...(data.modules.some((m) => m.kind === "provider") ? ["type Provided"] : []),
     ...(!local && data.modules.some((m) => m.scope === "factory") ? ["type RuntimeArgs"] : []),
   ];
   const core = coreNames.join(", ");
   const lines = [GENERATED_HEADER, `import { ${core} } from "@modreg/core";`, ...imports.lines(), ""];
-  // Each record goes through `moduleRecord`, so tsc checks it against `ModuleRecord` on its
-  // own: one array literal of thousands of object literals is a union too complex to
-  // represent (TS2590), and thousands of typed constants referenced at the end cost tsc a
-  // flow-analysis walk per reference (quadratic).
+  // The packed form (see `PackedManifest` in @modreg/core): the classes in one array, each
+  // checked on its own (`as ModuleHandle`: one array of thousands of class types is a union
+  // too complex to represent, TS2590), the data as JSON text, which costs tsc and the
+  // JavaScript parser next to nothing, and a direct `create` only where it pays.
+  const packed = packRecords(data.modules);
   lines.push(
-    "/** Checks one record against `ModuleRecord`; keeps type-checking linear in the module count. */",
-    "function moduleRecord(record: ModuleRecord): ModuleRecord {",
-    "  return record;",
-    "}",
-    "",
-    `export const manifest: Manifest${local ? "<Registry>" : ""} = {`,
+    `export const manifest: Manifest${local ? "<Registry>" : ""} = unpackManifest({`,
     "  formatVersion: 1,",
     "  validated: true,",
   );
   if (data.package !== undefined) lines.push(`  package: ${str(data.package)},`);
-  if (data.modules.length === 0) lines.push("  modules: [],");
+  if (data.modules.length === 0) lines.push("  handles: [],");
   else {
-    lines.push("  modules: [");
-    for (const m of data.modules) lines.push(...moduleLines(m, classNames.get(m)!));
+    lines.push("  handles: [");
+    for (const m of data.modules) lines.push(`    ${classNames.get(m)!} as ModuleHandle,`);
     lines.push("  ],");
   }
-  lines.push("};", "");
+  const direct = data.modules.flatMap((m, i) => (needsCreate(m) ? [[i, m] as const] : []));
+  if (direct.length > 0) {
+    lines.push("  create: {");
+    for (const [i, m] of direct) lines.push(`    ${i}: ${createText(m, classNames.get(m)!)},`);
+    lines.push("  },");
+  }
+  lines.push(`  data: \`${templateText(packed)}\`,`, "});", "");
   if (data.tokens.length === 0) lines.push("export const tokens = {} as const;");
   else {
     lines.push("export const tokens = {");
@@ -156,54 +159,100 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
   return `${lines.join("\n")}\n`;
 }
 
-function moduleLines(m: ModuleData, local: string): string[] {
-  const out = ["    moduleRecord({", `      id: ${str(m.id)},`];
-  if (m.version !== "0.0.0") out.push(`      version: ${str(m.version)},`);
-  if (m.scope !== "singleton") out.push(`      scope: ${str(m.scope)},`);
-  out.push(`      ${m.kind === "provider" ? "provider" : "class"}: ${local},`);
-  if (m.capabilities.length > 0) out.push(`      capabilities: ${list(m.capabilities)},`);
-  if (m.provides.length > 0) out.push(`      provides: ${list(m.provides)},`);
-  if (m.deps.length > 0) {
-    out.push("      deps: [");
-    for (const dep of m.deps) out.push(`        ${depText(dep)},`);
-    out.push("      ],");
+/**
+ * A module built on every use (a factory) keeps a direct call, which V8 inlines into its
+ * callers; so does a record whose constructor parameters are not its leading non-`none`
+ * dependencies (the shared path's rule). Everything else is built once, by core's shared path.
+ */
+function needsCreate(m: ModuleData): boolean {
+  if (m.scope === "singleton" || m.scope === "lazy") {
+    return m.params !== m.deps.filter((d) => d.inject !== "none").length;
   }
-  if (m.when) {
-    const parts = [];
-    if (m.when.env) parts.push(`env: ${list(m.when.env)}`);
-    if (m.when.feature) parts.push(`feature: ${list(m.when.feature)}`);
-    out.push(`      when: { ${parts.join(", ")} },`);
-  }
-  if (m.metadata && Object.keys(m.metadata).length > 0) {
-    const entries = Object.entries(m.metadata).map(([k, v]) => `${propertyKey(k)}: ${JSON.stringify(v)}`);
-    out.push(`      metadata: { ${entries.join(", ")} },`);
-  }
-  if (m.asyncInit) out.push("      asyncInit: true,");
-  if (m.args > 0) out.push(`      args: ${m.args},`);
-  if (m.initTimeoutMs !== undefined) out.push(`      initTimeoutMs: ${m.initTimeoutMs},`);
-  if (m.tenant) out.push("      tenant: true,");
-  if (m.primary) out.push("      primary: true,");
-  out.push(
-    `      source: { file: ${str(m.source.file)}, line: ${m.source.line}, column: ${m.source.column} },`,
-  );
+  return true;
+}
+
+function createText(m: ModuleData, local: string): string {
   const params = Array.from({ length: m.params }, (_, i) => `r(${i}) as never`);
   const args = Array.from({ length: m.args }, (_, i) => `a[${i}] as never`);
   const signature = m.args > 0 ? (m.params > 0 ? "(r, a)" : "(_r, a)") : m.params > 0 ? "(r)" : "()";
   const call = m.kind === "provider" ? `${local}.fn` : `new ${local}`;
-  out.push(`      create: ${signature} => ${call}(${[...params, ...args].join(", ")}),`, "    }),");
-  return out;
+  return `${signature} => ${call}(${[...params, ...args].join(", ")})`;
 }
 
-function depText(dep: DependencyRecord): string {
-  const parts: string[] = [];
-  if (dep.id !== undefined) parts.push(`id: ${str(dep.id)}`);
-  if (dep.iface !== undefined) parts.push(`iface: ${str(dep.iface)}`);
-  if (dep.range !== undefined) parts.push(`range: ${str(dep.range)}`);
-  if (dep.multi) parts.push("multi: true");
-  if (dep.optional) parts.push("optional: true");
-  if (dep.inject !== undefined && dep.inject !== "value") parts.push(`inject: ${str(dep.inject)}`);
-  if (dep.param !== undefined) parts.push(`param: ${str(dep.param)}`);
-  return `{ ${parts.join(", ")} }`;
+/** Interns strings in order of first use: a table and each string's index. */
+class Table {
+  readonly entries: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  of(value: string): number {
+    let found = this.index.get(value);
+    if (found === undefined) {
+      found = this.entries.length;
+      this.index.set(value, found);
+      this.entries.push(value);
+    }
+    return found;
+  }
+}
+
+const INJECT_BITS: Readonly<Record<string, number>> = { value: 0, lazy: 1, factory: 2, none: 3, resolver: 4 };
+
+/**
+ * The JSON text of a packed manifest, one table entry or record per line. Layout in
+ * `@modreg/core`'s `packed.ts`: record fields under their own names, `deps`, `provides` and
+ * `at` (source) compacted through the tables. A new record field goes into `recordOf` as
+ * `record.field = value`, unchanged.
+ */
+function packRecords(modules: readonly ModuleData[]): string {
+  const files = new Table();
+  const keys = new Table();
+  const index = new Map(modules.map((m, i) => [m.id, i]));
+  const records = modules.map((m) => recordOf(m, files, keys, index));
+  const rows = (values: readonly unknown[]): string =>
+    values.length === 0 ? "[]" : `[\n${values.map((v) => JSON.stringify(v)).join(",\n")}\n]`;
+  return `{"files":${rows(files.entries)},\n"keys":${rows(keys.entries)},\n"modules":${rows(records)}}`;
+}
+
+function recordOf(
+  m: ModuleData,
+  files: Table,
+  keys: Table,
+  index: ReadonlyMap<string, number>,
+): Record<string, unknown> {
+  const record: Record<string, unknown> = { id: m.id };
+  if (m.version !== "0.0.0") record["version"] = m.version;
+  if (m.scope !== "singleton") record["scope"] = m.scope;
+  if (m.capabilities.length > 0) record["capabilities"] = m.capabilities;
+  if (m.provides.length > 0) record["provides"] = m.provides.map((k) => keys.of(k));
+  if (m.deps.length > 0) record["deps"] = m.deps.map((dep) => packedDep(dep, keys, index));
+  if (m.when) record["when"] = m.when;
+  if (m.metadata && Object.keys(m.metadata).length > 0) record["metadata"] = m.metadata;
+  if (m.asyncInit) record["asyncInit"] = true;
+  if (m.args > 0) record["args"] = m.args;
+  if (m.initTimeoutMs !== undefined) record["initTimeoutMs"] = m.initTimeoutMs;
+  if (m.tenant) record["tenant"] = true;
+  if (m.primary) record["primary"] = true;
+  record["at"] = [files.of(m.source.file), m.source.line, m.source.column];
+  return record;
+}
+
+/** `[target, param, flags, range]`, trailing defaults left out. */
+function packedDep(dep: DependencyRecord, keys: Table, index: ReadonlyMap<string, number>): unknown[] {
+  const target = dep.iface !== undefined ? -(keys.of(dep.iface) + 1) : (index.get(dep.id!) ?? dep.id!);
+  const flags =
+    (dep.optional ? 1 : 0) | (dep.multi ? 2 : 0) | ((INJECT_BITS[dep.inject ?? "value"] ?? 0) << 2);
+  const packed: unknown[] = [target, dep.param ?? null, flags, dep.range ?? null];
+  while (packed.length > 1 && (packed[packed.length - 1] === null || packed[packed.length - 1] === 0))
+    packed.pop();
+  return packed;
+}
+
+/**
+ * JSON as the text of a template literal: backslashes doubled, and the two characters a
+ * template gives meaning to (`` ` `` and `$`, only ever inside JSON strings) as `\u` escapes.
+ */
+function templateText(json: string): string {
+  return json.replace(/\\/g, "\\\\").replace(/`/g, "\\u0060").replace(/\$/g, "\\u0024");
 }
 
 /**
@@ -246,14 +295,6 @@ function tokenType(
 
 function str(value: string): string {
   return JSON.stringify(value);
-}
-
-function list(values: readonly string[]): string {
-  return `[${values.map(str).join(", ")}]`;
-}
-
-function propertyKey(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? key : str(key);
 }
 
 function compare(a: string, b: string): number {
