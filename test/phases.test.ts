@@ -32,8 +32,10 @@ describe("Resolver, phases and primary through modreg generate", () => {
 
   it("records the Resolver as a deferred edge, the primary flag and the factory's argument types", () => {
     const text = readFileSync(join(dir, "src", "modules.generated.ts"), "utf8");
-    expect(text).toContain('{ iface: "@modreg/core#Resolver", inject: "resolver", param: "resolver" }');
-    expect(text).toContain("primary: true,");
+    // packed: the Resolver key in the keys table, the dep by key index with flags 16 (inject "resolver")
+    expect(text).toContain('\n"@modreg/core#Resolver"');
+    expect(text).toMatch(/\[-\d+,"resolver",16\]/);
+    expect(text).toContain('"primary":true');
     expect(text).toContain('"export-job": RuntimeArgs<typeof ExportJob, 2>;');
     const json = JSON.parse(readFileSync(join(dir, "graph.json"), "utf8")) as {
       modules: { id: string; dependencies: { inject: string; deferred: boolean }[] }[];
