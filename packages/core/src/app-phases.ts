@@ -6,15 +6,11 @@
 import { loadFailed } from "./build-errors.js";
 import { ModuleRegistryError, describeError } from "./errors.js";
 import type { ModuleNode } from "./node.js";
-import { withTimeout } from "./timeouts.js";
+import { isThenable, withTimeout } from "./timeouts.js";
 
 type Phase = "onReady" | "onShutdown";
 
 const ignore = (): void => undefined;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
-}
 
 /** Calls the module's hook for `phase`, if it has one; returns what it returned. */
 function callPhase(node: ModuleNode, phase: Phase): unknown {

@@ -187,7 +187,7 @@ class ContainerImpl extends Lifecycle implements Container {
     }
     this.startFinished = true;
     await this.phases
-      .ready([...this.built], isolate ? (node, e) => this.fail(node, e) : undefined)
+      .ready([...this.disposal.built], isolate ? (node, e) => this.fail(node, e) : undefined)
       .catch(async (error: unknown) => {
         if (this.tree === undefined && !this.disposed) await this.rollBack();
         throw error;
@@ -227,7 +227,7 @@ class ContainerImpl extends Lifecycle implements Container {
 
   /** Begins (or joins) the disposal; `get` fails from this moment on. */
   private async disposeAll(): Promise<ModuleRegistryError[]> {
-    this.interrupt();
+    this.disposal.interrupt();
     const early = await this.phases.shutdown();
     this.instances = new Map();
     const failures = await this.beginDisposal();
@@ -373,7 +373,7 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 
   stats(): ContainerStats {
-    return statsOf(this.registry(), this, this.startMs, this.timings ? this.built : undefined);
+    return statsOf(this.registry(), this, this.startMs, this.timings ? this.disposal.built : undefined);
   }
 
   async dispose(): Promise<void> {
@@ -404,7 +404,7 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 
   private interruptTree(): void {
-    this.interrupt();
+    this.disposal.interrupt();
     for (const child of this.children) child.interruptTree();
   }
 

@@ -3,29 +3,25 @@ import { planBuild } from "./build-plan.js";
 import {
   cycleError,
   scopeRequiredError,
-  disposeFailed,
   factoryPromiseError,
   loadFailed,
   unexpectedPromiseError,
 } from "./build-errors.js";
 import { compiledResolve, readDependency } from "./dependencies.js";
+import { Disposal } from "./disposal.js";
 import { ModuleRegistryError } from "./errors.js";
 import { EventHub } from "./events.js";
 import { DEEP_CHAIN, measureChains, produceBottomUp } from "./factory-chain.js";
 import type { Resolve } from "./manifest.js";
 import type { ModuleNode } from "./node.js";
-import { builderOf, disposeInstance } from "./phases.js";
+import { builderOf } from "./phases.js";
 import { isBuildEdge } from "./registry.js";
-import { withTimeout } from "./timeouts.js";
+import { isThenable, withTimeout } from "./timeouts.js";
 
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
 interface Initializable {
   onInit?: () => unknown;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }
 
 /** `performance.now()` only when timings were asked for. */
@@ -65,28 +61,23 @@ export abstract class Lifecycle {
   /** Modules that failed so far: while none has, nobody needs checking for a failed dependency. */
   private failures = 0;
   protected disposed = false;
-  /** Tracked instances in build order; disposed in reverse. */
-  protected readonly built: ModuleNode[] = [];
   /** While `start()` runs: the modules it will build, so `get` can say start has not finished. */
   protected startWants: ((node: ModuleNode) => boolean) | undefined = undefined;
-  /** Modules whose async `onInit` is in flight. */
-  private readonly inflight = new Set<ModuleNode>();
-  /** Callers waiting on a build, interrupted with `CONTAINER_DISPOSED` when disposal begins. */
-  private readonly aborts = new Set<() => void>();
-  /** The one disposal of this container, once begun; resolves to the dispose failures. */
-  private disposal: Promise<ModuleRegistryError[]> | undefined;
-  /** Disposal was asked for (`interrupt`): nobody waits on a build any more. */
-  private closing = false;
-  /** The disposal has disposed everything built: a build finishing later disposes itself. */
-  private swept = false;
 
   /** The `on(event, handler)` listeners. */
   protected readonly events: EventHub;
   /** `onReady` after start, `onShutdown` before disposal. */
   protected readonly phases: AppPhases;
+  /** What was built, and its disposal. */
+  protected readonly disposal: Disposal;
 
   protected constructor(private readonly settings: LifecycleSettings) {
     this.events = new EventHub((message) => this.warn(message));
+    this.disposal = new Disposal({
+      events: this.events,
+      warn: (message) => this.warn(message),
+      timeoutOf: (node) => this.timeoutOf(node),
+    });
     this.phases = new AppPhases(
       (node) => this.timeoutOf(node),
       () => this.disposedError("start()"),
@@ -198,7 +189,7 @@ export abstract class Lifecycle {
    * constructing anything when an async `onInit` (or one in flight) is in the way.
    */
   protected buildSync(node: ModuleNode): unknown {
-    if (this.disposed || this.closing) throw this.disposedError(`module "${node.id}"`);
+    if (this.disposed || this.disposal.closing) throw this.disposedError(`module "${node.id}"`);
     const plan = planBuild(node);
     const blocker = plan.order.find((n) => n.building !== undefined || (n.def.asyncInit && !n.external));
     if (blocker !== undefined) throw this.blockedError(node, blocker);
@@ -273,22 +264,8 @@ export abstract class Lifecycle {
 
   /** `pending`, unless this container's disposal begins first: then `CONTAINER_DISPOSED`. */
   protected untilDisposed<T>(pending: PromiseLike<T>, subject: string): Promise<T> {
-    if (this.disposed || this.closing) return Promise.reject(this.disposedError(subject));
-    return new Promise<T>((resolve, reject) => {
-      const abort = (): void => reject(this.disposedError(subject));
-      this.aborts.add(abort);
-      pending.then(
-        (value) => {
-          this.aborts.delete(abort);
-          resolve(value);
-        },
-        (error: unknown) => {
-          this.aborts.delete(abort);
-          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the build's own error, as thrown
-          reject(error);
-        },
-      );
-    });
+    if (this.disposed || this.disposal.closing) return Promise.reject(this.disposedError(subject));
+    return this.disposal.until(pending, () => this.disposedError(subject));
   }
 
   /**
@@ -298,7 +275,7 @@ export abstract class Lifecycle {
    * failed is marked `skipped` and its error thrown.
    */
   protected buildBuiltDeps(node: ModuleNode): Promise<void> | undefined {
-    if (this.disposed || this.closing) throw this.disposedError(`module "${node.id}"`);
+    if (this.disposed || this.disposal.closing) throw this.disposedError(`module "${node.id}"`);
     if (node.def.scope === "scoped") throw scopeRequiredError(node);
     const broken = this.failures > 0 ? requiredFailure(node) : undefined;
     if (broken !== undefined) {
@@ -355,7 +332,7 @@ export abstract class Lifecycle {
             result,
             ms,
             `${provided ? "the provider function" : "onInit"} of module "${node.id}"`,
-            (value) => this.disposeLate(node, provided ? value : instance),
+            (value) => this.disposal.disposeLate(node, provided ? value : instance),
           );
     const building = settled.then(
       (value) => this.ready(node, provided ? value : instance, t0, t1),
@@ -364,10 +341,11 @@ export abstract class Lifecycle {
       },
     );
     node.building = building;
-    this.inflight.add(node);
+    const { inflight } = this.disposal;
+    inflight.add(node);
     const done = (): void => {
       node.building = undefined;
-      this.inflight.delete(node);
+      inflight.delete(node);
     };
     building.then(done, done);
     return building;
@@ -388,13 +366,13 @@ export abstract class Lifecycle {
   private ready(node: ModuleNode, instance: unknown, t0: number, t1: number): void {
     if (this.disposed) {
       // Built after disposal began: disposed in turn; its caller learns the container is gone.
-      this.adoptLate(node, instance);
+      this.disposal.adoptLate(node, instance);
       throw this.disposedError(`module "${node.id}"`);
     }
     node.instance = instance;
     node.state = "ready";
     if (node.external) return;
-    this.built.push(node);
+    this.disposal.built.push(node);
     if (this.timings) {
       node.buildMs = t1 - t0;
       node.initMs = performance.now() - t1;
@@ -411,104 +389,24 @@ export abstract class Lifecycle {
     return error;
   }
 
-  /** A module whose build finished after disposal began: disposed with the rest, or now. */
-  private adoptLate(node: ModuleNode, instance: unknown): void {
-    node.state = "disposed";
-    node.instance = undefined;
-    if (node.external) return;
-    if (this.swept) {
-      this.disposeLate(node, instance);
-      return;
-    }
-    node.instance = instance;
-    this.built.push(node);
-  }
-
-  /** Disposes an instance nobody will use (built too late), reporting failures as warnings. */
-  private disposeLate(node: ModuleNode, instance: unknown): void {
-    Promise.resolve()
-      .then(() => this.runDispose(node, instance))
-      .then(
-        () => this.events.emit("disposed", { id: node.id }),
-        (error: unknown) => this.warn(disposeFailed(node, error).message),
-      );
-  }
-
-  /** Disposes an instance (see `disposeInstance`); a promise when its hook returned one. */
-  private runDispose(node: ModuleNode, instance: unknown): Promise<unknown> | undefined {
-    const result = disposeInstance(node.def, instance);
-    if (!isThenable(result)) return undefined;
-    const ms = this.timeoutOf(node);
-    return ms === undefined
-      ? Promise.resolve(result)
-      : withTimeout(result, ms, `onDispose of module "${node.id}"`);
-  }
-
   /**
    * Begins this container's one disposal (again: the same one): from now on nothing is
    * built, waiting callers get `CONTAINER_DISPOSED`, and every built module is disposed in
-   * reverse build order. An `onInit` in flight is waited for only when a timeout bounds it;
-   * one that finishes later disposes its instance itself. Resolves to the dispose failures.
+   * reverse build order (see `Disposal.begin`). Resolves to the dispose failures.
    */
   protected beginDisposal(): Promise<ModuleRegistryError[]> {
-    if (this.disposal !== undefined) return this.disposal;
     this.disposed = true;
-    this.interrupt();
-    this.disposal = this.sweep();
-    return this.disposal;
+    return this.disposal.begin();
   }
 
   /**
-   * Disposal has been asked for: callers waiting on a build get `CONTAINER_DISPOSED` now, and
-   * so does every later wait, while the shutdown phase still sees the built instances.
-   */
-  protected interrupt(): void {
-    this.closing = true;
-    for (const abort of this.aborts) abort();
-    this.aborts.clear();
-  }
-
-  private async sweep(): Promise<ModuleRegistryError[]> {
-    const bounded: Promise<void>[] = [];
-    for (const node of this.inflight) {
-      if (node.building !== undefined && this.timeoutOf(node) !== undefined)
-        bounded.push(node.building.then(ignore, ignore));
-    }
-    if (bounded.length > 0) await Promise.all(bounded);
-    const failures: ModuleRegistryError[] = [];
-    for (;;) {
-      const node = this.built.pop();
-      if (node === undefined) break;
-      await this.disposeOne(node, failures);
-    }
-    // Set in the same turn as the last check of `built`: a later build disposes itself.
-    this.swept = true;
-    return failures;
-  }
-
-  /**
-   * Disposes some built modules (`unload`) in reverse build order, the container staying
-   * alive; resolves to the dispose failures.
+   * Disposes some built modules (`unload`) in reverse build order, their `onShutdown` first,
+   * the container staying alive; resolves to the failures.
    */
   protected async disposeSome(which: ReadonlySet<ModuleNode>): Promise<ModuleRegistryError[]> {
     const failures = await this.phases.shutdownSome(which);
-    const doomed = this.built.filter((node) => which.has(node));
-    const kept = this.built.filter((node) => !which.has(node));
-    this.built.splice(0, this.built.length, ...kept);
-    for (const node of doomed.reverse()) await this.disposeOne(node, failures);
+    await this.disposal.disposeSome(which, failures);
     return failures;
-  }
-
-  private async disposeOne(node: ModuleNode, failures: ModuleRegistryError[]): Promise<void> {
-    try {
-      const pending = this.runDispose(node, node.instance);
-      if (pending !== undefined) await pending;
-    } catch (error) {
-      failures.push(disposeFailed(node, error));
-    }
-    node.state = "disposed";
-    node.instance = undefined;
-    this.events.emit("disposed", { id: node.id });
   }
 }
 

@@ -27,6 +27,7 @@ import {
   leaveScope,
 } from "./scope-host.js";
 import { isScopeValue } from "./scope-value.js";
+import { isThenable } from "./timeouts.js";
 import { type Token, isToken } from "./tokens.js";
 import type { ModuleKey, ModuleRegistry } from "./types.js";
 
@@ -48,10 +49,6 @@ export interface ContainerScope<R extends object = ModuleRegistry>
   extends Pick<Container<R>, "get" | "resolve" | "create" | "has" | "getAll">, AsyncDisposable {
   /** Disposes what this scope built (never its `values`), in reverse build order. */
   dispose(): Promise<void>;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }
 
 class ScopeImpl implements ContainerScope, ScopeRuntime {

@@ -1,5 +1,10 @@
 /** Bounding a user's `onInit` / `onDispose` by `initTimeoutMs`. */
 
+/** True for a promise or any other thenable a user's hook returned. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
+}
+
 /** The `cause` of a hook that did not settle in time (named like the DOM's `TimeoutError`). */
 export function timeoutError(what: string, ms: number): Error {
   const error = new Error(`${what} did not settle within ${ms} ms (initTimeoutMs)`);
