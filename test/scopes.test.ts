@@ -28,8 +28,9 @@ describe("scoped modules through modreg generate", () => {
 
   it("records scoped modules and the scope value in the manifest", () => {
     const text = readFileSync(join(dir, "src", "modules.generated.ts"), "utf8");
-    expect(text).toMatch(/id: "request-context",\n\s+scope: "scoped",/);
-    expect(text).toContain("create: () => request.fn(),");
+    // the packed form: one JSON record per line of `data`, a direct create for the scope value
+    expect(text).toMatch(/^\{"id":"request-context","scope":"scoped",/m);
+    expect(text).toMatch(/\d+: \(\) => request\.fn\(\),/);
   });
 
   it("type-checks, then runs under tsx and compiled by tsc: one instance per scope, disposed with it", () => {
