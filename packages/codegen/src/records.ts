@@ -63,6 +63,8 @@ export interface ScannedParam {
   readonly rest: boolean;
   /** `?`, `| undefined` or a default value. */
   readonly optional: boolean;
+  /** It has a default value (`name = "x"`): left to it when nothing is injected. */
+  readonly defaulted?: boolean;
   /** `T[]` or `readonly T[]`. */
   readonly multi: boolean;
   /** `Lazy<T>` or `Factory<T, A>` around the type. */
@@ -192,6 +194,12 @@ export interface ModuleData {
   readonly deps: readonly DependencyRecord[];
   /** How many leading `deps` are constructor parameters. */
   readonly params: number;
+  /**
+   * Constructor positions (among the injected parameters, before `args`) left to their
+   * default value: a primitive, union or untyped parameter with a default that nothing is
+   * chosen for. `create` passes `undefined` there; the `params` deps fill the others in order.
+   */
+  readonly defaults?: readonly number[];
   /** Trailing runtime arguments (factory scope). */
   readonly args: number;
   /** `@Module({ initTimeoutMs })`, when given. */

@@ -205,6 +205,7 @@ export class ClassReader {
       typeText: node.type?.getText() ?? "",
       rest: false,
       optional,
+      defaulted: node.initializer !== undefined,
     };
   }
 
@@ -217,6 +218,7 @@ export class ClassReader {
       typeText: node.type ? node.type.getText() : "",
       rest: node.dotDotDotToken !== undefined,
       optional: node.questionToken !== undefined || node.initializer !== undefined,
+      defaulted: node.initializer !== undefined,
     };
     if (node.type === undefined || declaredType === undefined) {
       return { ...base, multi: false, wrapper: "value", target: unsupported("it has no declared type") };

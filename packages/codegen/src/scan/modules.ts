@@ -137,8 +137,11 @@ export function readOptions(
   const location = locate(context, argument ?? owner);
   if (argument === undefined) return { value: {}, locations: reader.locations, errors: [], location };
   const value = reader.read(argument, "");
+  // with an unreadable option, keep a readable id: what depends on the module by id is then a
+  // follow-on of that error, not an unknown id
+  const id = reader.partial.get("")?.["id"];
   return {
-    value: isObject(value) ? value : {},
+    value: isObject(value) ? value : typeof id === "string" ? { id } : {},
     locations: reader.locations,
     errors: [
       ...reader.errors,

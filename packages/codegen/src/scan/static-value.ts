@@ -10,6 +10,8 @@ export const MAX_NESTING = 64;
 export class StaticReader {
   readonly locations = new Map<string, Location>();
   readonly errors: { location: Location; message: string }[] = [];
+  /** The readable properties of each object (by path) that had an unreadable one. */
+  readonly partial = new Map<string, { [key: string]: StaticValue }>();
   private nesting = 0;
 
   constructor(
@@ -96,6 +98,7 @@ export class StaticReader {
       if (value === undefined) ok = false;
       else result[name] = value;
     }
+    if (!ok) this.partial.set(path, result);
     return ok ? result : undefined;
   }
 

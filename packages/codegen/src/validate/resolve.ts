@@ -23,10 +23,25 @@ export interface ResolvedModule {
   readonly module: NormalizedModule;
   readonly deps: DependencyRecord[];
   readonly edges: Edge[];
+  /** Constructor positions left to their default value (`ModuleData.defaults`). */
+  readonly defaults: number[];
 }
 
 /** What resolution reads from the scan besides the modules: declarations, collisions, explanations. */
 export type ScanFacts = Pick<ScanResult, "types" | "collisions" | "explained">;
+
+/**
+ * Modules another error already left out of the graph (options that could not be read, a
+ * duplicate id): what asks for them is a follow-on of that error, never reported on its own.
+ */
+export interface Dropped {
+  /** Their class keys and every key they extend or implement. */
+  readonly keys: ReadonlySet<string>;
+  /** Their ids, where the options name one (else the class name). */
+  readonly ids: ReadonlySet<string>;
+}
+
+const NOTHING_DROPPED: Dropped = { keys: new Set(), ids: new Set() };
 
 /** Which modules exist, by id, class key and provided key; `active` narrows them for `modreg check --env`. */
 export class ModuleIndex {
@@ -45,6 +60,7 @@ export class ModuleIndex {
     /** Ids the host app provides (`--external`): named by `dependencies`, not defined here. */
     readonly external: ReadonlySet<string> = new Set(),
     readonly facts: ScanFacts = { types: new Map(), collisions: [] },
+    readonly dropped: Dropped = NOTHING_DROPPED,
   ) {
     this.collided = new Set(facts.collisions.map((c) => c.key));
     for (const m of modules) {
@@ -84,8 +100,13 @@ export function resolveModule(
 ): ResolvedModule {
   const deps: DependencyRecord[] = [];
   const edges: Edge[] = [];
+  const defaults: number[] = [];
   const injected = module.scanned.params.slice(0, module.scanned.params.length - module.args.length);
-  for (const param of injected) {
+  for (const [position, param] of injected.entries()) {
+    if (leftToDefault(module, param)) {
+      defaults.push(position);
+      continue;
+    }
     const resolved = resolveParam(module, param, index, diagnostics);
     if (resolved === undefined) continue;
     deps.push(resolved.dep);
@@ -102,7 +123,22 @@ export function resolveModule(
       edges.push(...resolved.edges);
     }
   }
-  return { module, deps, edges };
+  return { module, deps, edges, defaults };
+}
+
+/**
+ * A parameter only a provider chosen by id could fill (a primitive, union, anonymous or
+ * untyped one) that has a default value and is not chosen: it keeps its default.
+ */
+function leftToDefault(module: NormalizedModule, param: ScannedParam): boolean {
+  return (
+    param.defaulted === true &&
+    !param.rest &&
+    param.wrapper === "value" &&
+    !param.multi &&
+    param.target.kind === "unsupported" &&
+    !module.inject.has(param.name)
+  );
 }
 
 function resolveParam(
@@ -137,7 +173,7 @@ function resolveParam(
             module.scope === "factory"
               ? `type it as a @Module class, an interface or abstract class that a module implements, or list it in args to pass it at call time`
               : byIdOnly
-                ? `give it a provider and choose it by id: inject: { ${param.name}: "<id>" } with export const x = provide({ id: "<id>" }, () => ...)`
+                ? `give it a provider and choose it by id: inject: { ${param.name}: "<id>" } with export const x = provide({ id: "<id>" }, () => ...); or give it a default value (\`${param.name} = ...\`), which it then keeps`
                 : `type it as a @Module class, or an interface or abstract class that a module implements`,
         }),
       );
@@ -161,7 +197,8 @@ function resolveParam(
     const { id, range } = parseDependencySpec(override.spec);
     const chosen = index.byId.get(id);
     if (chosen === undefined) {
-      diagnostics.push(unknownId(module, id, `inject.${param.name}`, override.location, index));
+      if (!index.dropped.ids.has(id))
+        diagnostics.push(unknownId(module, id, `inject.${param.name}`, override.location, index));
       return undefined;
     }
     if (target.kind === "unsupported") {
@@ -260,6 +297,8 @@ function resolveParam(
     };
   }
   if (providers.length === 0 && !param.optional) {
+    // the error that dropped the module providing it is the root cause, already reported
+    if (index.dropped.keys.has(target.key)) return undefined;
     if (index.condition === undefined) index.missing.add(target.key);
     diagnostics.push(
       error(
@@ -448,6 +487,7 @@ function resolveEntry(
       edges: [],
     };
   }
+  if (target === undefined && index.dropped.ids.has(id)) return undefined;
   if (target === undefined || (!index.isActive(target) && !optional)) {
     if (!optional) diagnostics.push(unknownId(module, id, "dependencies", entry.location, index));
     if (target === undefined && !optional) return undefined;

@@ -4,7 +4,7 @@ import { compareDiagnostics, error, type Diagnostic } from "../diagnostics.js";
 import type { ManifestData, ModuleData, ScanResult, ScannedModule, TokenData } from "../records.js";
 import { checkCaptives } from "./captive.js";
 import { normalizeModule, type NormalizedModule } from "./options.js";
-import { ModuleIndex, resolveModule, type ResolvedModule } from "./resolve.js";
+import { ModuleIndex, resolveModule, type Dropped, type ResolvedModule } from "./resolve.js";
 import { checkDecoratorEmit } from "./toolchain.js";
 
 /**
@@ -39,6 +39,7 @@ export function validate(
 ): Validation {
   const diagnostics: Diagnostic[] = [...(scan.diagnostics ?? [])];
   const normalized: NormalizedModule[] = [];
+  const dropped: ScannedModule[] = [];
   const ordered = [...scan.modules].sort(
     (a, b) => compare(a.location.file, b.location.file) || compare(a.className ?? "", b.className ?? ""),
   );
@@ -47,6 +48,7 @@ export function validate(
     if (result === undefined) normalized_.set(scanned, (result = normalizeModule(scanned)));
     diagnostics.push(...result.diagnostics);
     if (result.module) normalized.push(result.module);
+    else dropped.push(scanned);
   }
   diagnostics.push(...checkDecoratorEmit(scan));
   for (const { key, locations } of scan.collisions) {
@@ -64,6 +66,9 @@ export function validate(
     );
   }
   const unique = dedupe(normalized, diagnostics);
+  const kept = new Set(unique);
+  dropped.push(...normalized.filter((m) => !kept.has(m)).map((m) => m.scanned));
+  const leftOut = droppedFacts(dropped, unique);
   const condition = active && describe(active);
   const index = new ModuleIndex(
     unique,
@@ -71,9 +76,10 @@ export function validate(
     condition,
     external,
     scan,
+    leftOut,
   );
   // inactive modules (under `check --env`) are not built: resolve them without reporting anything
-  const everything = active ? new ModuleIndex(unique, () => true, undefined, external, scan) : index;
+  const everything = active ? new ModuleIndex(unique, () => true, undefined, external, scan, leftOut) : index;
   const resolved = unique.map((m) =>
     index.isActive(m) ? resolveModule(m, index, diagnostics) : resolveModule(m, everything, []),
   );
@@ -93,6 +99,19 @@ export function validate(
     diagnostics: diagnostics.sort(compareDiagnostics),
     missing: [...index.missing].sort(compare),
   };
+}
+
+/** What the modules an error left out of the graph provided, minus what the kept modules provide. */
+function droppedFacts(dropped: readonly ScannedModule[], kept: readonly NormalizedModule[]): Dropped {
+  const keys = new Set(dropped.flatMap((s) => [s.key, ...s.heritage]));
+  const ids = new Set<string>();
+  for (const s of dropped) {
+    const id = s.options.value["id"];
+    const name = typeof id === "string" && id !== "" ? id : s.className;
+    if (name !== undefined) ids.add(name);
+  }
+  for (const m of kept) ids.delete(m.id);
+  return { keys, ids };
 }
 
 function dedupe(modules: readonly NormalizedModule[], diagnostics: Diagnostic[]): NormalizedModule[] {
@@ -200,7 +219,7 @@ function toManifest(scan: ScanResult, resolved: readonly ResolvedModule[]): Mani
   const usedKeys = new Set<string>();
   for (const { deps } of resolved)
     for (const dep of deps) if (dep.iface !== undefined) usedKeys.add(dep.iface);
-  const modules: ModuleData[] = resolved.map(({ module, deps }) => {
+  const modules: ModuleData[] = resolved.map(({ module, deps, defaults }) => {
     const scanned = module.scanned;
     // a provider always provides its own return type, even one the default lib declares
     const own = scanned.provider?.key;
@@ -214,7 +233,8 @@ function toManifest(scan: ScanResult, resolved: readonly ResolvedModule[]): Mani
       capabilities: module.capabilities,
       provides: [...new Set(provides)].sort(compareIds),
       deps,
-      params: scanned.params.length - module.args.length,
+      params: scanned.params.length - module.args.length - defaults.length,
+      ...(defaults.length > 0 && { defaults }),
       args: module.args.length,
       initTimeoutMs: module.initTimeoutMs,
       tenant: module.tenant,
@@ -237,7 +257,9 @@ function toManifest(scan: ScanResult, resolved: readonly ResolvedModule[]): Mani
 function tokensOf(scan: ScanResult, modules: readonly ModuleData[]): TokenData[] {
   const byKey = new Map<string, TokenData["via"]>();
   for (const m of modules) {
-    m.deps.slice(0, m.params).forEach((dep, param) => {
+    const positions = injectedPositions(m);
+    m.deps.slice(0, m.params).forEach((dep, i) => {
+      const param = positions[i]!;
       // TenantContext has its token in core: `tenantContext`
       // TenantContext has its token in core (`tenantContext`); a Resolver is the container itself
       if (dep.iface === undefined || dep.iface === TENANT_CONTEXT_KEY || dep.inject === "resolver") return;
@@ -267,6 +289,14 @@ function tokensOf(scan: ScanResult, modules: readonly ModuleData[]): TokenData[]
       return { key, name, declaration, via: byKey.get(key)! };
     })
     .sort((a, b) => compare(a.name, b.name));
+}
+
+/** The constructor position of each of a record's `params` deps: every position but its `defaults`. */
+export function injectedPositions(m: Pick<ModuleData, "params" | "defaults">): number[] {
+  const defaults = new Set(m.defaults ?? []);
+  const positions: number[] = [];
+  for (let p = 0; positions.length < m.params; p++) if (!defaults.has(p)) positions.push(p);
+  return positions;
 }
 
 function isActive(module: NormalizedModule, active: ActiveCondition): boolean {

@@ -166,13 +166,17 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
  */
 function needsCreate(m: ModuleData): boolean {
   if (m.scope === "singleton" || m.scope === "lazy") {
-    return m.params !== m.deps.filter((d) => d.inject !== "none").length;
+    return m.params !== m.deps.filter((d) => d.inject !== "none").length || m.defaults !== undefined;
   }
   return true;
 }
 
 function createText(m: ModuleData, local: string): string {
-  const params = Array.from({ length: m.params }, (_, i) => `r(${i}) as never`);
+  // parameters left to their default value get `undefined`, which JavaScript replaces with it
+  const defaults = new Set(m.defaults ?? []);
+  const params: string[] = [];
+  for (let next = 0; next < m.params || defaults.has(params.length);)
+    params.push(defaults.has(params.length) ? "undefined" : `r(${next++}) as never`);
   const args = Array.from({ length: m.args }, (_, i) => `a[${i}] as never`);
   const signature = m.args > 0 ? (m.params > 0 ? "(r, a)" : "(_r, a)") : m.params > 0 ? "(r)" : "()";
   const call = m.kind === "provider" ? `${local}.fn` : `new ${local}`;
