@@ -39,6 +39,24 @@ export function run(command: string, args: readonly string[], options: RunOption
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/**
+ * The `modreg` command line run in this process (`main` of the built @modreg/codegen, what
+ * the bin calls), for tests about what a command prints rather than about the process:
+ * saves a Node start and the ts-morph import per call.
+ */
+export async function modregInProcess(args: readonly string[], options: { cwd: string }): Promise<RunResult> {
+  const { main } = await import("@modreg/codegen");
+  let stdout = "";
+  let stderr = "";
+  const status = await main(args, {
+    cwd: options.cwd,
+    stdout: { write: (text: string | Uint8Array) => (stdout += String(text)) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { NO_COLOR: "1" },
+  });
+  return { status, stdout, stderr };
+}
+
 /** Runs a Node script file with the current Node binary. */
 export function node(script: string, args: readonly string[] = [], options: RunOptions = {}): RunResult {
   return run(process.execPath, [script, ...args], options);
