@@ -1,8 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { describeRun, examplesDir, modreg } from "./support/run.js";
+import { describeRun, examplesDir, modregInProcess } from "./support/run.js";
 import { copyFixture, fixturesDir, removeDir } from "./support/workdir.js";
+
+// What the diagnostics say, not the process: the command line runs in this process (the
+// built CLI's exit codes and streams are packages/codegen/test/cli.test.ts's subject).
 
 /**
  * Each broken fixture project holds one graph error. `at` is text on the line the
@@ -47,12 +50,15 @@ describe("modreg generate on broken projects", () => {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach(removeDir));
 
-  it.each(cases)("$fixture: exit 1, file:line:col and $code on stderr, nothing written", (c) => {
+  it.each(cases)("$fixture: exit 1, file:line:col and $code on stderr, nothing written", async (c) => {
     const dir = copyFixture(c.fixture);
     dirs.push(dir);
-    const result = modreg(["generate", "--project", "tsconfig.json", "--out", "src/modules.generated.ts"], {
-      cwd: dir,
-    });
+    const result = await modregInProcess(
+      ["generate", "--project", "tsconfig.json", "--out", "src/modules.generated.ts"],
+      {
+        cwd: dir,
+      },
+    );
     expect(result.status, describeRun(result)).toBe(1);
 
     const line = lineOf(c.fixture, c.file, c.at);
@@ -61,18 +67,20 @@ describe("modreg generate on broken projects", () => {
     expect(result.stderr).toMatch(c.says);
 
     expect(existsSync(join(dir, "src", "modules.generated.ts"))).toBe(false);
-    const check = modreg(["check", "--project", "tsconfig.json"], { cwd: dir });
+    const check = await modregInProcess(["check", "--project", "tsconfig.json"], { cwd: dir });
     expect(check.status, describeRun(check)).toBe(1);
   });
 
-  it("checks the graph active under an environment (modreg check --env)", () => {
-    const production = modreg(["check", "--project", "tsconfig.json", "--env", "production"], {
+  it("checks the graph active under an environment (modreg check --env)", async () => {
+    const production = await modregInProcess(["check", "--project", "tsconfig.json", "--env", "production"], {
       cwd: examplesDir,
     });
     expect(production.status, describeRun(production)).toBe(0);
 
     // The shop has a logger for development, test and production only.
-    const staging = modreg(["check", "--project", "tsconfig.json", "--env", "staging"], { cwd: examplesDir });
+    const staging = await modregInProcess(["check", "--project", "tsconfig.json", "--env", "staging"], {
+      cwd: examplesDir,
+    });
     expect(staging.status, describeRun(staging)).toBe(1);
     expect(staging.stderr).toMatch(/^src\/database\.ts:\d+:\d+ - error MR3003: .*Logger.*staging/m);
   });
