@@ -4,7 +4,7 @@
  */
 import { ModuleRegistryError, createContainer } from "@modreg/core";
 import { PdfExporter, manifest as pdfPlugin } from "@modreg/example-plugin-pdf";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app.js";
 import { database, type OrderRow } from "../src/database.js";
 import { ExportService } from "../src/export-service.js";
@@ -75,10 +75,15 @@ describe("the shop with overrides", () => {
 
     const on = createApp({ env: "test", features: ["metrics"], overrides });
     await on.start();
+    // the module prints its counters when disposed: captured and asserted, not printed
+    const printed = vi.spyOn(console, "log").mockImplementation(() => undefined);
     try {
       on.get(ExportService).exportFor("acme", "json");
       expect(on.get(Metrics).snapshot()).toEqual({ "export.json": 1, "orders.query": 1 });
+      await on.dispose();
+      expect(printed.mock.calls).toEqual([['  · metrics: {"export.json":1,"orders.query":1}']]);
     } finally {
+      printed.mockRestore();
       await on.dispose();
     }
   });
