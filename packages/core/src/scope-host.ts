@@ -109,6 +109,8 @@ export class ScopeHost {
     if (node.external) return false;
     if (node.def.scope === "scoped") return true;
     if (node.def.scope !== "factory") return false;
+    // built in a scope, a factory module's `Resolver` is that scope
+    if (node.def.deps.some((dep) => dep.inject === "resolver")) return true;
     return node.targets.some((targets) => targets.some((t) => this.planOf(t) !== null));
   }
 
@@ -116,6 +118,8 @@ export class ScopeHost {
   private readerOf(node: ModuleNode, i: number): Reader {
     const dep = node.def.deps[i]!;
     const targets = node.targets[i]!;
+    // `Resolver`: the scope building the module, so its lookups stay in that scope
+    if (dep.inject === "resolver") return (s) => s;
     const plans = targets.map((t) => this.planOf(t));
     const first = targets[0];
     if (plans.every((p) => p === null)) {
@@ -141,8 +145,6 @@ export class ScopeHost {
         return (s) =>
           (...args: unknown[]) =>
             s.produce(plans[0]!, args);
-      case "resolver": // no targets: handled above (the container that builds the module)
-        return () => readDependency(node, i);
     }
   }
 }

@@ -16,6 +16,7 @@ import type { Lifecycle } from "./lifecycle.js";
 import type { ModuleNode } from "./node.js";
 import { builderOf, disposeInstance } from "./phases.js";
 import { type Registry, isBuildEdge } from "./registry.js";
+import { type Resolver, resolveEach } from "./resolver.js";
 import {
   BUILDING,
   NO_ARGS,
@@ -42,11 +43,11 @@ export interface ScopeOptions {
 }
 
 /**
- * One scope of a container: the instance APIs of the container, where scoped modules have
- * one instance per scope. `await using s = app.scope(...)` disposes it at the end of a block.
+ * One scope of a container: the instance APIs of the container (`Resolver`), where scoped
+ * modules have one instance per scope. It is also what a `Resolver` parameter of a module
+ * built in the scope receives, so that module's lookups stay in the scope. `await using s = app.scope(...)` disposes it at the end of a block.
  */
-export interface ContainerScope<R extends object = ModuleRegistry>
-  extends Pick<Container<R>, "get" | "resolve" | "create" | "has" | "getAll">, AsyncDisposable {
+export interface ContainerScope<R extends object = ModuleRegistry> extends Resolver<R>, AsyncDisposable {
   /** Disposes what this scope built (never its `values`), in reverse build order. */
   dispose(): Promise<void>;
 }
@@ -73,8 +74,7 @@ class ScopeImpl implements ContainerScope, ScopeRuntime {
     const plan = this.host.entry(key);
     if (this.disposal !== undefined) throw scopeDisposed(`resolve(${describeKey(key)})`);
     if (plan === null) return await this.host.container.resolve<never>(key as never);
-    await this.prepare(plan, new Set());
-    return (plan.slot >= 0 ? await this.instanceAsync(plan) : this.produce(plan, NO_ARGS)) as never;
+    return (await this.resolveNode(plan.node)) as never;
   }
 
   create(key: unknown, ...args: unknown[]): never {
@@ -96,11 +96,29 @@ class ScopeImpl implements ContainerScope, ScopeRuntime {
   }
 
   getAll<T>(query: Token<T> | DiscoverQuery): T[] {
-    if (this.disposal !== undefined) throw scopeDisposed("getAll()");
-    const { registry } = this.host;
-    if (!isToken(query)) this.host.container.getAll(query); // checks the query and the container
-    const nodes = isToken(query) ? (registry.providers.get(query.key) ?? []) : discover(registry, query);
-    return nodes.map((node) => this.valueOf(node, this.host.planOf(node)) as T);
+    return this.allOf(query, "getAll").map((node) => this.valueOf(node, this.host.planOf(node)) as T);
+  }
+
+  async resolveAll<T>(query: Token<T> | DiscoverQuery): Promise<T[]> {
+    const nodes = this.allOf(query, "resolveAll");
+    return (await resolveEach(nodes, (node) => this.resolveNode(node))) as T[];
+  }
+
+  /** What `getAll`/`resolveAll` return instances of, in the container's order. */
+  private allOf(query: Token<unknown> | DiscoverQuery, what: string): readonly ModuleNode[] {
+    if (this.disposal !== undefined) throw scopeDisposed(`${what}()`);
+    const { registry, container } = this.host;
+    if (!isToken(query)) container.getAll(query); // checks the query and the container
+    return isToken(query) ? (registry.providers.get(query.key) ?? []) : discover(registry, query);
+  }
+
+  /** `resolve` of one node: scoped ones in this scope, the others in the container. */
+  private async resolveNode(node: ModuleNode): Promise<unknown> {
+    if (this.disposal !== undefined) throw scopeDisposed(`module "${node.id}"`);
+    const plan = this.host.planOf(node);
+    if (plan === null) return await this.host.container.resolve(node.id as never);
+    await this.prepare(plan, new Set());
+    return plan.slot >= 0 ? await this.instanceAsync(plan) : this.produce(plan, NO_ARGS);
   }
 
   /** Puts the scope's `values` into their slots. */

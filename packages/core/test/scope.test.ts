@@ -1,5 +1,14 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { type ContainerScope, type Lazy, createContainer, provide, scopeValue, token } from "../src/index.js";
+import {
+  type ContainerScope,
+  type Lazy,
+  RESOLVER_KEY,
+  type Resolver,
+  createContainer,
+  provide,
+  scopeValue,
+  token,
+} from "../src/index.js";
 import { Journal, manifestOf, mod, prov, tick } from "./support.js";
 
 class Config {
@@ -303,5 +312,73 @@ describe("captive dependencies at start()", () => {
     );
     await expect(app.start()).resolves.toBeUndefined();
     await app.dispose();
+  });
+});
+
+describe("a Resolver inside a scope", () => {
+  const resolverDep = { iface: RESOLVER_KEY, inject: "resolver" as const, param: "resolver" };
+  class Handler {
+    constructor(readonly resolver: Resolver) {}
+  }
+  class Task {
+    constructor(
+      readonly resolver: Resolver,
+      readonly name: string,
+    ) {}
+  }
+  const Plugin = token<{ readonly name: string }>("test#Plugin");
+  const fast = provide({ id: "fast", scope: "scoped" }, () => ({ name: "fast" }));
+  const slow = provide({ id: "slow", scope: "scoped" }, async () => {
+    await tick();
+    return { name: "slow" };
+  });
+  const resolverRecords = () => [
+    ...records(),
+    mod("handler", Handler, { scope: "scoped", deps: [resolverDep] }),
+    mod("task", Task, { scope: "factory", args: 1, deps: [resolverDep] }),
+    prov("fast", fast, { scope: "scoped", provides: ["test#Plugin"] }),
+    prov("slow", slow, { scope: "scoped", asyncInit: true, provides: ["test#Plugin"] }),
+  ];
+
+  it("gives a scoped module the scope that builds it, so its lookups stay in that scope", async () => {
+    const app = createContainer(manifestOf(...resolverRecords()));
+    await app.start();
+    const s = app.scope({ values: { request: { url: "/r" } } });
+    const handler = s.get(Handler);
+    expect(handler.resolver === s).toBe(true);
+    expect(handler.resolver.get(RequestContext)).toBe(s.get(RequestContext));
+    expect(handler.resolver.get(Config)).toBe(app.get(Config));
+    await s.dispose();
+    await app.dispose();
+  });
+
+  it("gives a factory module created in a scope that scope, and the container outside one", async () => {
+    const app = createContainer(manifestOf(...resolverRecords()));
+    await app.start();
+    const s = app.scope({ values: { request: { url: "/t" } } });
+    expect(s.create(Task, "in").resolver === s).toBe(true);
+    expect(app.create(Task, "out").resolver === app).toBe(true);
+    await s.dispose();
+    await app.dispose();
+  });
+
+  it("resolveAll builds each async scoped provider once in the scope, in id order", async () => {
+    const app = createContainer(manifestOf(...resolverRecords()));
+    await app.start();
+    const s = app.scope();
+    expect(() => s.getAll(Plugin)).toThrow(expect.objectContaining({ code: "MODULE_ASYNC_INIT" }));
+    const [all, again] = await Promise.all([s.resolveAll(Plugin), s.resolveAll(Plugin)]);
+    expect(all.map((p) => p.name)).toEqual(["fast", "slow"]);
+    expect(again[1]).toBe(all[1]);
+    expect(s.getAll(Plugin)).toEqual(all);
+    expect(await app.scope().resolveAll(Plugin)).not.toContain(all[0]);
+    expect(await s.resolveAll({ capabilities: ["nothing"] })).toEqual([]);
+    await s.dispose();
+    await expect(s.resolveAll(Plugin)).rejects.toMatchObject({ code: "SCOPE_DISPOSED" });
+    await app.dispose();
+  });
+
+  it("is typed as a Resolver", () => {
+    expectTypeOf<ContainerScope>().toMatchTypeOf<Resolver>();
   });
 });
