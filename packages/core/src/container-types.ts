@@ -132,12 +132,21 @@ export interface ContainerGraph {
   findCycle(): string[] | undefined;
 }
 
-/** Events a container emits; handlers run synchronously. Factory instances emit none. */
+/**
+ * Events a container emits; handlers run synchronously. Factory instances emit none. A
+ * scoped module's instance emits `built`, `initialized` and `disposed` too, with the
+ * `scope` it belongs to (absent for the container's own modules).
+ */
 export interface ContainerEvents {
-  /** A tracked module was built; `instance` is what `get` returns for it. */
-  built: { readonly id: string; readonly ms: number; readonly instance: unknown };
-  initialized: { readonly id: string; readonly ms: number };
-  disposed: { readonly id: string };
+  /** A tracked module was built; `instance` is what `get` (or the scope's `get`) returns for it. */
+  built: {
+    readonly id: string;
+    readonly ms: number;
+    readonly instance: unknown;
+    readonly scope?: ContainerScope;
+  };
+  initialized: { readonly id: string; readonly ms: number; readonly scope?: ContainerScope };
+  disposed: { readonly id: string; readonly scope?: ContainerScope };
   failed: { readonly id: string; readonly error: unknown };
 }
 

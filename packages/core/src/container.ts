@@ -38,6 +38,7 @@ import type { ModuleKey, RegistryOf } from "./types.js";
 import { Registrations } from "./registrations.js";
 import { requestPathError, withRequestPath } from "./request-path.js";
 import { type ContainerScope, type ScopeOptions, openScope } from "./scope.js";
+import { ScopeRoot } from "./scope-host.js";
 import { resolveEach } from "./resolver.js";
 import { type ShutdownOptions, shutdownOn } from "./shutdown.js";
 import { missingModuleWarnings, staleManifestError } from "./stale.js";
@@ -63,6 +64,8 @@ class ContainerImpl extends Lifecycle implements Container {
   /** The disposal of this container and its children, once begun. */
   private tree: Promise<ModuleRegistryError[]> | undefined;
   private startMs = 0;
+  /** Its scopes, closed before its own modules are disposed. */
+  private scopes: ScopeRoot | undefined;
 
   constructor(
     private readonly options: ContainerOptions,
@@ -229,10 +232,11 @@ class ContainerImpl extends Lifecycle implements Container {
   private async disposeAll(): Promise<ModuleRegistryError[]> {
     this.disposal.interrupt();
     const early = await this.phases.shutdown();
+    const scoped = (await this.scopes?.closeAll()) ?? [];
     this.instances = new Map();
     const failures = await this.beginDisposal();
     this.close();
-    return [...early, ...failures];
+    return [...early, ...scoped, ...failures];
   }
 
   private close(): void {
@@ -317,7 +321,12 @@ class ContainerImpl extends Lifecycle implements Container {
 
   scope(options?: ScopeOptions): ContainerScope {
     this.assertStarted("scope");
-    return openScope(this, this.registry(), options);
+    return openScope(
+      this,
+      this.registry(),
+      (this.scopes ??= new ScopeRoot(this.events, this.timings)),
+      options,
+    );
   }
 
   has(key: ModuleKey): boolean {

@@ -22,6 +22,11 @@ export class EventHub {
     }
   }
 
+  /** True when `event` has a handler: callers on a hot path skip building its payload otherwise. */
+  has(event: keyof ContainerEvents): boolean {
+    return (this.listeners.get(event)?.size ?? 0) > 0;
+  }
+
   /** Adds a handler; returns the unsubscribe function. */
   on<E extends keyof ContainerEvents>(event: E, handler: (e: ContainerEvents[E]) => void): () => void {
     let handlers = this.listeners.get(event);

@@ -28,6 +28,19 @@ export function disposeInstance(def: Definition, instance: unknown): unknown {
   return typeof method === "function" ? method.call(value) : undefined;
 }
 
+/** True when `disposeInstance` would call something for `instance`. */
+export function hasDisposer(def: Definition, instance: unknown): boolean {
+  const hook = def.provider?.hooks.dispose;
+  if (hook !== undefined) return hook !== false;
+  if (typeof instance !== "object" && typeof instance !== "function") return false;
+  const value = instance as Disposable | null;
+  return (
+    (def.provider === undefined && typeof value?.onDispose === "function") ||
+    typeof value?.[Symbol.asyncDispose] === "function" ||
+    typeof value?.[Symbol.dispose] === "function"
+  );
+}
+
 /** What building a module runs, for messages: a constructor or a provider function. */
 export function builderOf(def: Definition): string {
   return def.provider === undefined ? "its constructor" : "its provider function";

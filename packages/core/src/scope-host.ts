@@ -6,6 +6,8 @@
  */
 import { checkKey } from "./arguments.js";
 import type { Container } from "./container-types.js";
+import type { ModuleRegistryError } from "./errors.js";
+import type { EventHub } from "./events.js";
 import { readDependency } from "./dependencies.js";
 import type { Resolve } from "./manifest.js";
 import type { ModuleNode } from "./node.js";
@@ -57,6 +59,45 @@ export interface ScopeRuntime {
   valueOf(node: ModuleNode, plan: Plan | null): unknown;
 }
 
+/** A scope as its container sees it: closed (disposed) with the container. */
+export interface OpenScope {
+  /** Disposes the scope unless its user already began to; resolves to the failures of this disposal. */
+  close(): Promise<ModuleRegistryError[]>;
+}
+
+/**
+ * What a container keeps of all its scopes (across registries): its events and timings
+ * setting, the open scopes holding something to dispose, and whether it closed them. A
+ * scope that never built anything disposable is not kept, so one its user forgets is
+ * still garbage; it refuses every call once its container is closed.
+ */
+export class ScopeRoot {
+  closed = false;
+  private readonly open = new Set<OpenScope>();
+
+  constructor(
+    readonly events: EventHub,
+    readonly timings: boolean,
+  ) {}
+
+  track(scope: OpenScope): void {
+    this.open.add(scope);
+  }
+
+  untrack(scope: OpenScope): void {
+    this.open.delete(scope);
+  }
+
+  /** Closes every open scope, newest first, one at a time; resolves to their dispose failures. */
+  async closeAll(): Promise<ModuleRegistryError[]> {
+    this.closed = true;
+    const failures: ModuleRegistryError[] = [];
+    for (const scope of [...this.open].reverse()) failures.push(...(await scope.close()));
+    this.open.clear();
+    return failures;
+  }
+}
+
 /** What a container's scopes share, computed once per registry. */
 export class ScopeHost {
   private readonly plans = new Map<ModuleNode, Plan | null>();
@@ -68,6 +109,7 @@ export class ScopeHost {
   constructor(
     readonly container: Container,
     readonly registry: Registry,
+    readonly root: ScopeRoot,
   ) {}
 
   /** The plan of the module `key` names, or `null` for one the container gives as it is. */

@@ -14,13 +14,15 @@ import { ModuleRegistryError, formatPath } from "./errors.js";
 import { discover } from "./info.js";
 import type { Lifecycle } from "./lifecycle.js";
 import type { ModuleNode } from "./node.js";
-import { builderOf, disposeInstance } from "./phases.js";
+import { builderOf, disposeInstance, hasDisposer } from "./phases.js";
 import { type Registry, isBuildEdge } from "./registry.js";
 import { type Resolver, resolveEach } from "./resolver.js";
 import {
   BUILDING,
   NO_ARGS,
+  type OpenScope,
   type Plan,
+  type ScopeRoot,
   type ScopeRuntime,
   ScopeHost,
   UNDEFINED,
@@ -52,34 +54,42 @@ export interface ContainerScope<R extends object = ModuleRegistry> extends Resol
   dispose(): Promise<void>;
 }
 
-class ScopeImpl implements ContainerScope, ScopeRuntime {
+class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope {
   /** Instances by plan slot; allocated on first use. */
   private instances: unknown[] | undefined;
   /** What this scope built, in build order: disposed in reverse. */
   private built: Plan[] | undefined;
   /** Async builds in flight (`resolve`), shared by concurrent callers. */
   private pending: Map<Plan, Promise<unknown>> | undefined;
-  private disposal: Promise<void> | undefined;
+  /** The one disposal, once begun; resolves to its failures. */
+  private disposal: Promise<ModuleRegistryError[]> | undefined;
+  /** The container keeps this scope to close it (it built something disposable). */
+  private tracked = false;
 
   constructor(private readonly host: ScopeHost) {}
 
+  /** Disposed, by its user or with its container. */
+  private isClosed(): boolean {
+    return this.disposal !== undefined || this.host.root.closed;
+  }
+
   get(key: unknown): never {
     const plan = this.host.entry(key);
-    if (this.disposal !== undefined) throw scopeDisposed(`get(${describeKey(key)})`);
+    if (this.isClosed()) throw scopeDisposed(`get(${describeKey(key)})`);
     if (plan === null) return this.host.container.get<never>(key as never);
     return (plan.slot >= 0 ? this.instance(plan) : this.produce(plan, NO_ARGS)) as never;
   }
 
   async resolve(key: unknown): Promise<never> {
     const plan = this.host.entry(key);
-    if (this.disposal !== undefined) throw scopeDisposed(`resolve(${describeKey(key)})`);
+    if (this.isClosed()) throw scopeDisposed(`resolve(${describeKey(key)})`);
     if (plan === null) return await this.host.container.resolve<never>(key as never);
     return (await this.resolveNode(plan.node)) as never;
   }
 
   create(key: unknown, ...args: unknown[]): never {
     const plan = this.host.entry(key);
-    if (this.disposal !== undefined) throw scopeDisposed(`create(${describeKey(key)})`);
+    if (this.isClosed()) throw scopeDisposed(`create(${describeKey(key)})`);
     if (plan === null || plan.slot >= 0) return this.host.container.create<never>(key as never, ...args);
     if (args.length !== plan.node.def.args) {
       throw new ModuleRegistryError(
@@ -106,7 +116,7 @@ class ScopeImpl implements ContainerScope, ScopeRuntime {
 
   /** What `getAll`/`resolveAll` return instances of, in the container's order. */
   private allOf(query: Token<unknown> | DiscoverQuery, what: string): readonly ModuleNode[] {
-    if (this.disposal !== undefined) throw scopeDisposed(`${what}()`);
+    if (this.isClosed()) throw scopeDisposed(`${what}()`);
     const { registry, container } = this.host;
     if (!isToken(query)) container.getAll(query); // checks the query and the container
     return isToken(query) ? (registry.providers.get(query.key) ?? []) : discover(registry, query);
@@ -114,7 +124,7 @@ class ScopeImpl implements ContainerScope, ScopeRuntime {
 
   /** `resolve` of one node: scoped ones in this scope, the others in the container. */
   private async resolveNode(node: ModuleNode): Promise<unknown> {
-    if (this.disposal !== undefined) throw scopeDisposed(`module "${node.id}"`);
+    if (this.isClosed()) throw scopeDisposed(`module "${node.id}"`);
     const plan = this.host.planOf(node);
     if (plan === null) return await this.host.container.resolve(node.id as never);
     await this.prepare(plan, new Set());
@@ -160,23 +170,25 @@ class ScopeImpl implements ContainerScope, ScopeRuntime {
   instance(plan: Plan): unknown {
     const found = this.instances?.[plan.slot];
     if (found !== undefined && found !== BUILDING) return found === UNDEFINED ? undefined : found;
-    if (this.disposal !== undefined) throw scopeDisposed(`module "${plan.node.id}"`);
+    if (this.isClosed()) throw scopeDisposed(`module "${plan.node.id}"`);
     const { node } = plan;
     if (found === BUILDING) throw markStructural(cycleInScope(node));
     if (node.def.asyncInit || this.pending?.has(plan)) throw markStructural(asyncInScope(node));
+    const t0 = this.host.root.timings ? performance.now() : 0;
     const instance = this.construct(plan, NO_ARGS);
+    const t1 = this.host.root.timings ? performance.now() : 0;
     const init = node.def.provider === undefined ? callInit(plan, instance) : instance;
     if (isThenable(init)) {
       this.instances![plan.slot] = undefined;
       Promise.resolve(init).catch(() => undefined);
       throw unexpectedPromiseError(node);
     }
-    return this.store(plan, instance);
+    return this.store(plan, instance, t0, t1);
   }
 
   /** A new instance of a factory module that needs this scope. */
   produce(plan: Plan, args: readonly unknown[]): unknown {
-    if (this.disposal !== undefined) throw scopeDisposed(`module "${plan.node.id}"`);
+    if (this.isClosed()) throw scopeDisposed(`module "${plan.node.id}"`);
     const instance = this.construct(plan, args);
     const init = plan.node.def.provider === undefined ? callInit(plan, instance) : instance;
     if (isThenable(init)) {
@@ -204,9 +216,23 @@ class ScopeImpl implements ContainerScope, ScopeRuntime {
     }
   }
 
-  private store(plan: Plan, instance: unknown): unknown {
+  /** Keeps a built instance for the scope: tracked for disposal, and announced (`built`, `initialized`). */
+  private store(plan: Plan, instance: unknown, t0: number, t1: number): unknown {
     this.instances![plan.slot] = instance === undefined ? UNDEFINED : instance;
-    if (!plan.node.external) (this.built ??= []).push(plan);
+    const { node } = plan;
+    if (node.external) return instance;
+    (this.built ??= []).push(plan);
+    const { root } = this.host;
+    if (!this.tracked && hasDisposer(node.def, instance)) {
+      this.tracked = true;
+      root.track(this);
+    }
+    const { events } = root;
+    if (events.has("built") || events.has("initialized")) {
+      const t2 = root.timings ? performance.now() : 0;
+      events.emit("built", { id: node.id, ms: t1 - t0, instance, scope: this });
+      events.emit("initialized", { id: node.id, ms: t2 - t1, scope: this });
+    }
     return instance;
   }
 
@@ -252,14 +278,16 @@ class ScopeImpl implements ContainerScope, ScopeRuntime {
     const inflight = this.pending?.get(plan);
     if (inflight !== undefined) return inflight;
     if (!plan.node.def.asyncInit) return this.instance(plan);
+    const t0 = this.host.root.timings ? performance.now() : 0;
     const instance = this.construct(plan, NO_ARGS);
+    const t1 = this.host.root.timings ? performance.now() : 0;
     this.instances![plan.slot] = undefined;
     const provided = plan.node.def.provider !== undefined;
     const building = Promise.resolve(provided ? instance : callInit(plan, instance)).then(
       (value) => {
         this.pending!.delete(plan);
         const built = provided ? value : instance;
-        if (this.disposal === undefined) return this.store(plan, built);
+        if (!this.isClosed()) return this.store(plan, built, t0, t1);
         void Promise.resolve(disposeInstance(plan.node.def, built)).catch(() => undefined);
         throw scopeDisposed(`module "${plan.node.id}"`);
       },
@@ -272,18 +300,26 @@ class ScopeImpl implements ContainerScope, ScopeRuntime {
     return building;
   }
 
-  dispose(): Promise<void> {
-    return (this.disposal ??= this.disposeBuilt());
+  async dispose(): Promise<void> {
+    const failures = await (this.disposal ??= this.disposeBuilt());
+    if (failures.length > 0) throw disposeFailures(failures);
+  }
+
+  close(): Promise<ModuleRegistryError[]> {
+    // disposed by its user meanwhile: wait for it; its failures are that user's to see
+    if (this.disposal !== undefined) return this.disposal.then(() => []);
+    return (this.disposal = this.disposeBuilt());
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
   }
 
-  private async disposeBuilt(): Promise<void> {
+  private async disposeBuilt(): Promise<ModuleRegistryError[]> {
     if (this.pending !== undefined) await Promise.allSettled(this.pending.values());
     const failures: ModuleRegistryError[] = [];
     const built = this.built ?? [];
+    const { root } = this.host;
     for (let i = built.length - 1; i >= 0; i--) {
       const { node, slot } = built[i]!;
       const instance = this.instances![slot];
@@ -292,10 +328,12 @@ class ScopeImpl implements ContainerScope, ScopeRuntime {
       } catch (error) {
         failures.push(disposeFailed(node, error));
       }
+      if (root.events.has("disposed")) root.events.emit("disposed", { id: node.id, scope: this });
     }
     this.built = undefined;
     this.instances = undefined;
-    if (failures.length > 0) throw disposeFailures(failures);
+    if (this.tracked) root.untrack(this);
+    return failures;
   }
 }
 
@@ -326,7 +364,7 @@ function scopeDisposed(subject: string): ModuleRegistryError {
   return markStructural(
     new ModuleRegistryError(
       "SCOPE_DISPOSED",
-      `${subject}: the scope was disposed. Open a new one with container.scope() for each request or job.`,
+      `${subject}: the scope was disposed (by its dispose(), or with its container). Open a new one with container.scope() for each request or job.`,
     ),
   );
 }
@@ -362,9 +400,16 @@ function cycleInScope(node: ModuleNode): ModuleRegistryError {
 export function openScope(
   container: Container,
   registry: Registry,
+  root: ScopeRoot,
   options: ScopeOptions | undefined,
 ): ContainerScope {
-  const host = (registry.scopeHost ??= new ScopeHost(container, registry)) as ScopeHost;
+  if (root.closed) {
+    throw new ModuleRegistryError(
+      "CONTAINER_DISPOSED",
+      "scope(): the container is being disposed, and its scopes with it. Create a new container.",
+    );
+  }
+  const host = (registry.scopeHost ??= new ScopeHost(container, registry, root)) as ScopeHost;
   const scope = new ScopeImpl(host);
   if (options === undefined) return scope;
   if (typeof options !== "object" || options === null || Array.isArray(options)) {

@@ -382,3 +382,110 @@ describe("a Resolver inside a scope", () => {
     expectTypeOf<ContainerScope>().toMatchTypeOf<Resolver>();
   });
 });
+
+describe("scope events", () => {
+  it("emits built, initialized and disposed for scoped modules, with their scope", async () => {
+    const app = await started();
+    const seen: string[] = [];
+    const scopes = new Set<unknown>();
+    app.on("built", (e) => {
+      seen.push(`built ${e.id}`);
+      scopes.add(e.scope);
+      if (e.id === "context") expect(e.instance).toBeInstanceOf(RequestContext);
+    });
+    app.on("initialized", (e) => void seen.push(`initialized ${e.id}`));
+    app.on("disposed", (e) => {
+      seen.push(`disposed ${e.id}`);
+      scopes.add(e.scope);
+    });
+    const s = app.scope({ values: { request: { url: "/e" } } });
+    s.get(Audit);
+    s.create(Job, "no events"); // a factory instance belongs to its caller: no events
+    await s.dispose();
+    expect(seen).toEqual([
+      "built context",
+      "initialized context",
+      "built audit",
+      "initialized audit",
+      "disposed audit",
+      "disposed context",
+    ]);
+    expect([...scopes].length === 1 && [...scopes][0] === s).toBe(true);
+    seen.length = 0;
+    await app.dispose();
+    expect(seen).toEqual(["disposed log", "disposed config"]);
+  });
+});
+
+describe("disposing a container with open scopes", () => {
+  it("disposes its open scopes first, newest first, then its own modules", async () => {
+    class Store {
+      onDispose(): void {
+        journal.add("dispose store");
+      }
+    }
+    const app = createContainer(manifestOf(...records(), mod("store", Store)));
+    await app.start();
+    journal.entries.length = 0;
+    const a = app.scope({ values: { request: { url: "/a" } } });
+    const b = app.scope({ values: { request: { url: "/b" } } });
+    const idle = app.scope();
+    a.get(RequestContext);
+    b.get(Audit);
+    app.get(Config);
+    await app.dispose();
+    expect(journal.entries).toEqual([
+      "build context /a",
+      "build context /b",
+      "build audit",
+      "dispose audit",
+      "dispose context /b",
+      "dispose context /a",
+      "dispose store",
+    ]);
+    for (const s of [a, b, idle]) {
+      expect(() => s.get(RequestContext)).toThrow(expect.objectContaining({ code: "SCOPE_DISPOSED" }));
+    }
+    await a.dispose(); // already disposed with the container: nothing more
+    expect(() => app.scope()).toThrow(expect.objectContaining({ code: "CONTAINER_DISPOSED" }));
+  });
+
+  it("collects a scope's dispose failures with the container's, still disposing everything", async () => {
+    const disposed: string[] = [];
+    const bad = provide({ id: "bad", scope: "scoped" }, () => "bad", {
+      dispose: () => {
+        throw new Error("scoped failed");
+      },
+    });
+    const good = provide({ id: "good" }, () => "good", { dispose: () => void disposed.push("good") });
+    const app = createContainer(manifestOf(prov("bad", bad, { scope: "scoped" }), prov("good", good)));
+    await app.start();
+    app.scope().get(bad);
+    await expect(app.dispose()).rejects.toMatchObject({
+      code: "MODULE_DISPOSE_FAILED",
+      moduleId: "bad",
+      cause: new Error("scoped failed"),
+    });
+    expect(disposed).toEqual(["good"]);
+  });
+
+  it("lets a scope disposed by its user meanwhile finish, reporting its failures to that user only", async () => {
+    let release!: () => void;
+    const slow = provide({ id: "slow", scope: "scoped" }, () => "slow", {
+      dispose: () => new Promise<void>((resolve) => (release = resolve)),
+    });
+    const order: string[] = [];
+    const shared = provide({ id: "shared" }, () => "shared", { dispose: () => void order.push("shared") });
+    const app = createContainer(manifestOf(prov("slow", slow, { scope: "scoped" }), prov("shared", shared)));
+    await app.start();
+    const s = app.scope();
+    s.get(slow);
+    const mine = s.dispose().then(() => order.push("scope"));
+    const all = app.dispose();
+    await tick();
+    expect(order).toEqual([]); // the container waits for the scope before its own modules
+    release();
+    await Promise.all([mine, all]);
+    expect(order).toEqual(["scope", "shared"]);
+  });
+});

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
+  type ContainerScope,
   DependencyGraph,
   Module,
   ModuleRegistryError,
@@ -188,6 +189,7 @@ describe("Container.resolve, create and getAll", () => {
       readonly id: string;
       readonly ms: number;
       readonly instance: unknown;
+      readonly scope?: ContainerScope;
     }>();
     expectTypeOf<Parameters<Parameters<typeof app.on<"failed">>[1]>[0]>().toEqualTypeOf<{
       readonly id: string;
