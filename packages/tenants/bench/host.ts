@@ -17,7 +17,7 @@ import {
   createContainer,
 } from "@modreg/core";
 import { createFlags, createMemoryStore, createTenantHost, type FlagValue } from "../src/index.js";
-import { median, tenantFlags } from "./support.js";
+import { loadLine, median, tenantFlags } from "./support.js";
 
 const quick = process.env["BENCH_QUICK"] === "1";
 const log = (line: string) => console.log(line);
@@ -222,7 +222,7 @@ async function heap(rows: string[][]): Promise<void> {
 
 async function main(): Promise<void> {
   log(`# @modreg/tenants host benchmarks${quick ? " (BENCH_QUICK=1: reduced)" : ""}\n`);
-  log(`Node ${process.version}, ${process.platform}/${process.arch}\n`);
+  log(`Node ${process.version}, ${process.platform}/${process.arch}, ${loadLine()}\n`);
   const rows: string[][] = [];
   const only = process.env["BENCH_ONLY"];
   if (only !== "heap") await loadAndEnable(rows);

@@ -1,5 +1,13 @@
-/** What the tenant benchmarks share: the median and a tenant's ten flags. */
+/** What the tenant benchmarks share: the median, the machine's load and a tenant's ten flags. */
+import { availableParallelism, loadavg } from "node:os";
 import type { FlagValue } from "../src/index.js";
+
+/** "load 1.23 / 0.98 / 0.75 on 2 cores": figures from a busy machine are read with this in mind. */
+export function loadLine(): string {
+  return `load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ")} on ${availableParallelism()} cores`;
+}
 
 export function median(xs: readonly number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);

@@ -79,6 +79,40 @@ describe("createFlags with a Redis tier (real redis-server)", () => {
     expect(b.stats()).toMatchObject({ sourceReads: 0, redis: { hits: 1, misses: 0 }, hitRate: 1 });
   });
 
+  it("coalesces concurrent lookups of one tenant into one Redis GET, and a malformed value into one store read", async () => {
+    const store = createMemoryStore({ acme: { flags: { beta: true, plan: "pro" } } });
+    const [a, b] = await instances(store, { memoryTtlMs: 0 });
+    await a.isEnabled("acme", "beta"); // store -> Redis
+    await new Promise((r) => setTimeout(r, 20));
+    const probe = createClient({ url: redis.url });
+    await probe.connect();
+    const gets = async () => {
+      const info = String(await probe.sendCommand(["INFO", "commandstats"]));
+      return Number(/cmdstat_get:calls=(\d+)/.exec(info)?.[1] ?? 0);
+    };
+    try {
+      const before = await gets();
+      const answers = await Promise.all([
+        b.isEnabled("acme", "beta"),
+        b.get("acme", "plan", "free"),
+        b.all("acme"),
+        b.isEnabled("acme", "missing"),
+      ]);
+      expect(answers).toEqual([true, "pro", { beta: true, plan: "pro" }, false]);
+      expect((await gets()) - before).toBe(1);
+      expect(b.stats()).toMatchObject({ sourceReads: 0, redis: { hits: 1, misses: 0 } });
+
+      // A value no instance could have written is a miss: the store answers, once.
+      const key = `test:${channels}:acme`;
+      await probe.set(key, "7|not json");
+      const again = await Promise.all([b.isEnabled("acme", "beta"), b.get("acme", "plan", "free")]);
+      expect(again).toEqual([true, "pro"]);
+      expect(b.stats()).toMatchObject({ sourceReads: 1, redis: { hits: 1, misses: 1 } });
+    } finally {
+      await probe.close();
+    }
+  });
+
   it("tells every instance about an update through pub/sub, so none serves the old value", async () => {
     const store = createMemoryStore({ acme: { flags: { beta: false } } });
     const [a, b, c] = await instances(store);

@@ -44,10 +44,21 @@ export interface RedisTierOptions {
   readonly onReconnect: () => void;
 }
 
+/** A command waiting for Redis: settled with its reply, or with `failed` by the watchdog. */
 interface Pending {
   readonly started: number;
-  readonly settle: () => void;
+  readonly resolve: (value: unknown) => void;
+  readonly settle: (reply: unknown) => unknown;
 }
+
+/**
+ * `new Promise(capture)` hands out its resolve function without a closure per command (a
+ * promise executor runs synchronously, so `captured` is read right after).
+ */
+let captured: (value: never) => void = () => undefined;
+const capture = (resolve: (value: never) => void): void => {
+  captured = resolve;
+};
 
 class Timeout extends Error {
   constructor(ms: number) {
@@ -108,33 +119,39 @@ export class RedisTier {
     return !this.down && this.o.client.isReady;
   }
 
-  /** The tenant's cached flags, or undefined on a miss, a malformed value or an outage. */
-  async get(tenantId: string): Promise<CachedFlags | undefined> {
-    const raw = await this.command(() => this.o.client.get(this.o.keyPrefix + tenantId));
-    if (raw === failed) return undefined;
-    const cached = typeof raw === "string" ? decode(raw) : undefined;
-    if (cached === undefined) this.misses++;
-    else this.hits++;
-    return cached;
+  /**
+   * Reads the tenant's cached flags and resolves to `then(flags)`, with `undefined` on a miss, a
+   * malformed value or an outage. The hot path of a flag check past the memory tier: `then`
+   * runs in the reply's own callback, so a hit costs one promise hop over the client's reply.
+   */
+  get<R>(tenantId: string, then: (cached: CachedFlags | undefined) => R | PromiseLike<R>): Promise<R> {
+    if (!this.usable()) return Promise.resolve(then(undefined));
+    return this.track(this.o.client.get(this.o.keyPrefix + tenantId), (raw) =>
+      then(raw === failed ? undefined : this.decodeReply(raw)),
+    );
   }
 
   /** Caches what was read from the store (never over a newer revision). */
   async put(tenantId: string, cached: CachedFlags): Promise<void> {
-    await this.command(() => this.guardedSet(tenantId, cached));
+    if (this.usable()) await this.track(this.guardedSet(tenantId, cached), same);
   }
 
   /** After an update: refreshes the key, then tells every instance. Never throws. */
   async changed(tenantId: string, cached: CachedFlags | undefined): Promise<void> {
     const key = this.o.keyPrefix + tenantId;
-    const refreshed = await this.command(() =>
-      cached === undefined ? this.o.client.del(key) : this.guardedSet(tenantId, cached),
-    );
+    const refreshed = this.usable()
+      ? await this.track(
+          cached === undefined ? this.o.client.del(key) : this.guardedSet(tenantId, cached),
+          same,
+        )
+      : failed;
     const published =
-      refreshed === failed
-        ? failed
-        : await this.command(() =>
+      refreshed !== failed && this.usable()
+        ? await this.track(
             this.o.client.publish(this.o.channel, JSON.stringify({ t: tenantId, o: this.origin })),
-          );
+            same,
+          )
+        : failed;
     if (published === failed) this.pending.add(tenantId);
   }
 
@@ -142,7 +159,7 @@ export class RedisTier {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.watchdog);
-    for (const pending of this.inflight) pending.settle();
+    for (const pending of this.inflight) pending.resolve(pending.settle(failed));
     this.inflight.clear();
     await this.connecting.catch(() => undefined);
     await end(this.subscriber);
@@ -156,36 +173,55 @@ export class RedisTier {
     });
   }
 
+  /** A reply of `GET` as flags, counted as a hit or a miss. */
+  private readonly decodeReply = (raw: unknown): CachedFlags | undefined => {
+    const cached = typeof raw === "string" ? decode(raw) : undefined;
+    if (cached === undefined) this.misses++;
+    else this.hits++;
+    return cached;
+  };
+
+  /** False (and counted as an error, reported as an outage) when no command can be sent now. */
+  private usable(): boolean {
+    if (!this.closed && this.o.client.isReady) return true;
+    this.errors++;
+    if (!this.closed) this.outage(new Error("the client is not connected"));
+    return false;
+  }
+
   /**
-   * Runs one command with a deadline; an outage or a timeout resolves to `failed`. One shared
-   * watchdog timer enforces the deadlines (a timer per command would cost every read).
+   * Waits for a command already sent, with a deadline: resolves to `settle(reply)`, or to
+   * `settle(failed)` on an error or a timeout. One shared watchdog timer enforces the deadlines
+   * (a timer per command would cost every read).
    */
-  private command<T>(run: () => Promise<T>): Promise<T | typeof failed> {
-    if (this.closed || !this.o.client.isReady) {
-      this.errors++;
-      if (!this.closed) this.outage(new Error("the client is not connected"));
-      return Promise.resolve(failed);
-    }
+  private track<T, R>(
+    sent: Promise<T>,
+    settle: (reply: T | typeof failed) => R | PromiseLike<R>,
+  ): Promise<R> {
     // Only a command sent during an outage proves it is over; one sent before it may still succeed.
     const sentWhileDown = this.down;
-    return new Promise((resolve) => {
-      const pending: Pending = { started: Date.now(), settle: () => resolve(failed) };
-      this.inflight.add(pending);
-      this.armWatchdog();
-      run().then(
-        (result) => {
-          if (!this.inflight.delete(pending)) return; // timed out already
-          if (sentWhileDown && this.down) this.recovered();
-          resolve(result);
-        },
-        (error: unknown) => {
-          if (!this.inflight.delete(pending)) return;
-          this.errors++;
-          this.outage(error);
-          resolve(failed);
-        },
-      );
-    });
+    const promise = new Promise<R>(capture);
+    const pending: Pending = {
+      started: Date.now(),
+      resolve: captured as (value: unknown) => void,
+      settle: settle as (reply: unknown) => unknown,
+    };
+    this.inflight.add(pending);
+    this.armWatchdog();
+    sent.then(
+      (reply) => {
+        if (!this.inflight.delete(pending)) return; // timed out already
+        if (sentWhileDown && this.down) this.recovered();
+        pending.resolve(settle(reply));
+      },
+      (error: unknown) => {
+        if (!this.inflight.delete(pending)) return;
+        this.errors++;
+        this.outage(error);
+        pending.resolve(settle(failed));
+      },
+    );
+    return promise;
   }
 
   private armWatchdog(): void {
@@ -199,7 +235,7 @@ export class RedisTier {
           this.inflight.delete(pending);
           this.errors++;
           this.outage(new Timeout(timeoutMs));
-          pending.settle();
+          pending.resolve(pending.settle(failed));
         }
         if (this.inflight.size === 0) {
           clearInterval(this.watchdog);
@@ -247,6 +283,7 @@ export class RedisTier {
 }
 
 const failed = Symbol("failed");
+const same = <T>(reply: T): T => reply;
 
 function encode(cached: CachedFlags): string {
   return `${cached.revision}|${JSON.stringify(cached.flags)}`;

@@ -94,37 +94,59 @@ export function createStoreFlags(store: TenantStore, o: CheckedOptions): Flags {
     if (closed) throw new ModuleRegistryError("CONTAINER_DISPOSED", `${where}: the flag service is closed`);
   };
 
-  /** Past the memory tier: Redis, then the store; coalesces concurrent loads of one tenant. */
-  const load = (tenantId: string): Promise<CachedFlags> => {
-    const running = inflight.get(tenantId);
-    if (running !== undefined) return running;
-    const started = epoch;
-    const loading = (async () => {
-      const fromRedis = await tier?.get(tenantId);
-      if (fromRedis !== undefined) return fromRedis;
+  /**
+   * A load that started at `started` is still the tenant's current one exactly when no
+   * invalidation came since (an invalidation bumps `epoch` and drops the in-flight entry): only
+   * then is what it read cached and its entry removed.
+   */
+  const settle = (tenantId: string, started: number, cached: CachedFlags): CachedFlags => {
+    if (epoch === started) {
+      memory.set(tenantId, cached);
+      inflight.delete(tenantId);
+    }
+    return cached;
+  };
+
+  /** Reads the store (no tier had the tenant) and caches what it read in Redis and memory. */
+  const readThrough = async (tenantId: string, started: number): Promise<CachedFlags> => {
+    try {
       sourceReads++;
       const state = await fromStore(`flags: reading tenant "${tenantId}"`, () => store.read(tenantId));
       const cached = state === undefined ? NO_FLAGS : { flags: state.flags, revision: state.revision };
       if (tier !== undefined && epoch === started) void tier.put(tenantId, cached);
-      return cached;
-    })().then(
-      (cached) => {
-        if (epoch === started) memory.set(tenantId, cached);
-        if (inflight.get(tenantId) === loading) inflight.delete(tenantId);
-        return cached;
-      },
-      (error: unknown) => {
-        if (inflight.get(tenantId) === loading) inflight.delete(tenantId);
-        throw error;
-      },
-    );
+      return settle(tenantId, started, cached);
+    } catch (error) {
+      if (epoch === started) inflight.delete(tenantId);
+      throw error;
+    }
+  };
+
+  /**
+   * Past the memory tier: Redis, then the store; coalesces concurrent loads of one tenant. A
+   * Redis hit is settled in the tier's reply callback (one promise hop over the client's reply,
+   * and one closure per load).
+   */
+  const load = (tenantId: string): Promise<CachedFlags> => {
+    const running = inflight.get(tenantId);
+    if (running !== undefined) return running;
+    const started = epoch;
+    const loading =
+      tier === undefined
+        ? readThrough(tenantId, started)
+        : tier.get(tenantId, (hit) =>
+            hit === undefined ? readThrough(tenantId, started) : settle(tenantId, started, hit),
+          );
     inflight.set(tenantId, loading);
     return loading;
   };
 
-  const flagsOf = (where: string, tenantId: string): CachedFlags | Promise<CachedFlags> => {
+  const flagsOf = (
+    where: string,
+    tenantIdWhere: string,
+    tenantId: string,
+  ): CachedFlags | Promise<CachedFlags> => {
     open(where);
-    checkTenantId(`${where}(tenantId)`, tenantId);
+    checkTenantId(tenantIdWhere, tenantId);
     return memory.get(tenantId) ?? load(tenantId);
   };
 
@@ -133,7 +155,7 @@ export function createStoreFlags(store: TenantStore, o: CheckedOptions): Flags {
     isEnabled(tenantId, flag) {
       try {
         checkFlagName("flags.isEnabled(flag)", flag);
-        const cached = flagsOf("flags.isEnabled", tenantId);
+        const cached = flagsOf("flags.isEnabled", "flags.isEnabled(tenantId)", tenantId);
         return cached instanceof Promise
           ? cached.then((c) => c.flags[flag] === true)
           : Promise.resolve(cached.flags[flag] === true);
@@ -158,13 +180,13 @@ export function createStoreFlags(store: TenantStore, o: CheckedOptions): Flags {
           "flags.get(tenantId, flag, defaultValue): defaultValue must be a boolean, a string or a number",
         );
       }
-      const { flags } = await flagsOf("flags.get", tenantId);
+      const { flags } = await flagsOf("flags.get", "flags.get(tenantId)", tenantId);
       const value = Object.hasOwn(flags, flag) ? flags[flag] : undefined;
       return (typeof value === typeof defaultValue ? value : defaultValue) as FlagType<T>;
     },
 
     async all(tenantId) {
-      return (await flagsOf("flags.all", tenantId)).flags;
+      return (await flagsOf("flags.all", "flags.all(tenantId)", tenantId)).flags;
     },
 
     async update(tenantId: string, patch: FlagPatch, options?: { readonly create?: boolean }) {
