@@ -87,7 +87,7 @@ describe("createFlags with a Redis tier (real redis-server)", () => {
     const probe = createClient({ url: redis.url });
     await probe.connect();
     const gets = async () => {
-      const info = String(await probe.sendCommand(["INFO", "commandstats"]));
+      const info = await probe.sendCommand<string>(["INFO", "commandstats"]);
       return Number(/cmdstat_get:calls=(\d+)/.exec(info)?.[1] ?? 0);
     };
     try {
