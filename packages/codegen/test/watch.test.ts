@@ -85,3 +85,58 @@ describe("modreg generate --watch", () => {
     }
   });
 });
+
+describe("incremental validation after an edit", () => {
+  const IMPORT = 'import { Module } from "@modreg/core";\n';
+  const files: Record<string, string> = {
+    "src/log.ts": `${IMPORT}export interface Log { line(text: string): void }\n@Module({ id: "console-log" })\nexport class ConsoleLog implements Log { line(): void {} }\n`,
+    "src/config.ts": `${IMPORT}@Module({ id: "config" })\nexport class Config {}\n`,
+    "src/service.ts": `${IMPORT}import type { Log } from "./log.js";\nimport { Config } from "./config.js";\n@Module({ id: "service", dependencies: ["audit"] , optionalDependencies: ["extra"] })\nexport class Service {\n  constructor(readonly log: Log, readonly config: Config) {}\n}\n`,
+    "src/audit.ts": `${IMPORT}@Module({ id: "audit" })\nexport class Audit {}\n`,
+  };
+  // each edit changes what an untouched module's lookups answer: its resolution cannot be reused
+  const edits: [file: string, text: string][] = [
+    [
+      "src/file-log.ts",
+      `${IMPORT}import type { Log } from "./log.js";\n@Module({ id: "file-log" })\nexport class FileLog implements Log { line(): void {} }\n`,
+    ],
+    [
+      "src/file-log.ts",
+      `${IMPORT}import type { Log } from "./log.js";\n@Module({ id: "file-log", primary: true })\nexport class FileLog implements Log { line(): void {} }\n`,
+    ],
+    ["src/file-log.ts", "export const nothing = 1;\n"],
+    ["src/config.ts", `${IMPORT}@Module({ id: "settings" })\nexport class Config {}\n`],
+    ["src/audit.ts", "export const gone = true;\n"],
+    [
+      "src/audit.ts",
+      `${IMPORT}@Module({ id: "audit" })\nexport class Audit {}\n@Module({ id: "extra" })\nexport class Extra {}\n`,
+    ],
+    ["src/config.ts", `${IMPORT}@Module({ id: "audit" })\nexport class Config {}\n`],
+    ["src/config.ts", `${IMPORT}@Module({ id: "config" })\nexport class Config {}\n`],
+  ];
+
+  it("gives what a fresh generator gives, edit after edit", () => {
+    const dir = path.join(work, "incremental");
+    mkdirSync(path.join(dir, "src"), { recursive: true });
+    cpSync(path.join(FIXTURES, "runtime", "tsconfig.json"), path.join(dir, "tsconfig.json"));
+    writeFileSync(
+      path.join(dir, "package.json"),
+      '{"name": "fx-incremental", "private": true, "type": "module"}',
+    );
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+    const watching = createGenerator({ project: dir, write: false });
+    const codes = [watching.run().diagnostics.map((d) => d.code)];
+    for (const [name, text] of edits) {
+      const file = path.join(dir, name);
+      writeFileSync(file, text);
+      watching.update([file]);
+      const incremental = watching.run();
+      const fresh = createGenerator({ project: dir, write: false }).run();
+      expect(incremental.diagnostics).toEqual(fresh.diagnostics);
+      expect(incremental.code).toBe(fresh.code);
+      codes.push(incremental.diagnostics.map((d) => d.code));
+    }
+    // the edits did reach the graph: an ambiguity and its fix by primary, a removed id, a duplicate id
+    expect(codes).toEqual([[], ["MR3004"], [], [], [], ["MR3002"], [], ["MR3001"], []]);
+  }, 60_000);
+});

@@ -43,6 +43,12 @@ export interface Dropped {
 
 const NOTHING_DROPPED: Dropped = { keys: new Set(), ids: new Set() };
 
+/** The keys and ids resolving one module looked up. */
+export interface Reads {
+  readonly keys: Set<string>;
+  readonly ids: Set<string>;
+}
+
 /** Which modules exist, by id, class key and provided key; `active` narrows them for `modreg check --env`. */
 export class ModuleIndex {
   readonly byId = new Map<string, NormalizedModule>();
@@ -52,6 +58,8 @@ export class ModuleIndex {
   readonly collided: ReadonlySet<string>;
   /** Keys reported missing (MR3003), which the scanner can explain (`ProjectScanner.explain`). */
   readonly missing = new Set<string>();
+  /** While set, every key and id a lookup reads is recorded in it (`reuse.ts`). */
+  reads: Reads | undefined;
 
   constructor(
     modules: readonly NormalizedModule[],
@@ -76,13 +84,67 @@ export class ModuleIndex {
       list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  /** The module with this id. */
+  module(id: string): NormalizedModule | undefined {
+    this.reads?.ids.add(id);
+    return this.byId.get(id);
+  }
+
+  /** An id the host app provides (`--external`). */
+  isExternal(id: string): boolean {
+    this.reads?.ids.add(id);
+    return this.external.has(id);
+  }
+
+  /** An id of a module another error left out (`Dropped`). */
+  isDroppedId(id: string): boolean {
+    this.reads?.ids.add(id);
+    return this.dropped.ids.has(id);
+  }
+
+  /** A key two declarations share (MR2013). */
+  isCollided(key: string): boolean {
+    this.reads?.keys.add(key);
+    return this.collided.has(key);
+  }
+
+  /** A key a module another error left out provided (`Dropped`). */
+  isDroppedKey(key: string): boolean {
+    this.reads?.keys.add(key);
+    return this.dropped.keys.has(key);
+  }
+
+  /** Whether every lookup of `key` answers the same here as in `other` (same module objects). */
+  sameKey(other: ModuleIndex, key: string): boolean {
+    const mine = this.byProvided.get(key) ?? [];
+    const theirs = other.byProvided.get(key) ?? [];
+    return (
+      this.byKey.get(key) === other.byKey.get(key) &&
+      mine.length === theirs.length &&
+      mine.every((m, i) => m === theirs[i]) &&
+      this.collided.has(key) === other.collided.has(key) &&
+      this.dropped.keys.has(key) === other.dropped.keys.has(key)
+    );
+  }
+
+  /** Whether every lookup of `id` answers the same here as in `other`. */
+  sameId(other: ModuleIndex, id: string): boolean {
+    return (
+      this.byId.get(id) === other.byId.get(id) &&
+      this.external.has(id) === other.external.has(id) &&
+      this.dropped.ids.has(id) === other.dropped.ids.has(id)
+    );
+  }
+
   /** The module whose class has this key. */
   ofClass(key: string): NormalizedModule | undefined {
+    this.reads?.keys.add(key);
     return this.byKey.get(key);
   }
 
   /** Every module that is, extends or implements `key`, ordered by id. */
   providers(key: string): NormalizedModule[] {
+    this.reads?.keys.add(key);
     return this.byProvided.get(key) ?? [];
   }
 
@@ -195,9 +257,9 @@ function resolveParam(
   }
   if (override !== undefined && typeof override.spec === "string") {
     const { id, range } = parseDependencySpec(override.spec);
-    const chosen = index.byId.get(id);
+    const chosen = index.module(id);
     if (chosen === undefined) {
-      if (!index.dropped.ids.has(id))
+      if (!index.isDroppedId(id))
         diagnostics.push(unknownId(module, id, `inject.${param.name}`, override.location, index));
       return undefined;
     }
@@ -246,7 +308,7 @@ function resolveParam(
   }
   if (target.kind === "unsupported") return undefined; // chosen by id above, or reported
   // MR2013 already says why: which modules provide a shared key is meaningless
-  if (index.collided.has(target.key)) return undefined;
+  if (index.isCollided(target.key)) return undefined;
   const own = target.kind === "class" ? index.ofClass(target.key) : undefined;
   const rivals = own && index.providers(target.key).filter((m) => m.scanned.provider && index.isActive(m));
   if (own !== undefined && rivals !== undefined && rivals.length > 0 && !param.multi) {
@@ -298,7 +360,7 @@ function resolveParam(
   }
   if (providers.length === 0 && !param.optional) {
     // the error that dropped the module providing it is the root cause, already reported
-    if (index.dropped.keys.has(target.key)) return undefined;
+    if (index.isDroppedKey(target.key)) return undefined;
     if (index.condition === undefined) index.missing.add(target.key);
     diagnostics.push(
       error(
@@ -479,15 +541,15 @@ function resolveEntry(
     }
     id = target.id;
   }
-  const target = index.byId.get(id);
-  if (target === undefined && index.external.has(id)) {
+  const target = index.module(id);
+  if (target === undefined && index.isExternal(id)) {
     // Provided by the app that loads this manifest: the container checks it and its range.
     return {
       dep: { id, ...(range !== undefined && { range }), ...(optional && { optional: true }), inject: "none" },
       edges: [],
     };
   }
-  if (target === undefined && index.dropped.ids.has(id)) return undefined;
+  if (target === undefined && index.isDroppedId(id)) return undefined;
   if (target === undefined || (!index.isActive(target) && !optional)) {
     if (!optional) diagnostics.push(unknownId(module, id, "dependencies", entry.location, index));
     if (target === undefined && !optional) return undefined;

@@ -5,6 +5,7 @@ import type { ManifestData, ModuleData, ScanResult, ScannedModule, TokenData } f
 import { checkCaptives } from "./captive.js";
 import { normalizeModule, type NormalizedModule } from "./options.js";
 import { ModuleIndex, resolveModule, type Dropped, type ResolvedModule } from "./resolve.js";
+import { resolveReusing } from "./reuse.js";
 import { checkDecoratorEmit } from "./toolchain.js";
 
 /**
@@ -81,7 +82,7 @@ export function validate(
   // inactive modules (under `check --env`) are not built: resolve them without reporting anything
   const everything = active ? new ModuleIndex(unique, () => true, undefined, external, scan, leftOut) : index;
   const resolved = unique.map((m) =>
-    index.isActive(m) ? resolveModule(m, index, diagnostics) : resolveModule(m, everything, []),
+    index.isActive(m) ? resolveReusing(m, index, diagnostics) : resolveModule(m, everything, []),
   );
   checkVersions(resolved, index, diagnostics);
   checkTenantEdges(resolved, index, diagnostics);
