@@ -20,6 +20,7 @@ export type { GraphEdge } from "./write/data.js";
 export { graphLayout, writeDot, writeMermaid } from "./write/graph.js";
 export type { DrawnEdge, GraphLayout } from "./write/graph.js";
 export { main } from "./cli/main.js";
+export { CONFIG_FILE, ConfigError, configBeside, readConfig } from "./cli/config.js";
 export { ClassRef } from "./records.js";
 export type {
   ImportStyle,

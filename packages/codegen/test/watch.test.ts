@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createGenerator } from "../src/index.js";
+import { createGenerator, main } from "../src/index.js";
 import { BIN, FIXTURES, REPO } from "./helpers.js";
 
 const TMP = path.join(REPO, ".tmp");
@@ -139,4 +139,73 @@ describe("incremental validation after an edit", () => {
     // the edits did reach the graph: an ambiguity and its fix by primary, a removed id, a duplicate id
     expect(codes).toEqual([[], ["MR3004"], [], [], [], ["MR3002"], [], ["MR3001"], []]);
   }, 60_000);
+});
+
+describe("modreg generate --watch with several entries (modreg.config.json)", () => {
+  it("regenerates each entry from its own files, and both after an edit of a shared file", async () => {
+    const dir = copyFixture("entries-shared-names", "entries");
+    const background = path.join(dir, "src/background/modules.generated.ts");
+    const content = path.join(dir, "src/content/modules.generated.ts");
+    const before = { background: readFileSync(background, "utf8"), content: readFileSync(content, "utf8") };
+    let stdout = "";
+    let stderr = "";
+    const stop = new AbortController();
+    const exit = main(["generate", "--watch"], {
+      cwd: dir,
+      stdout: { write: (text: string | Uint8Array) => (stdout += String(text)) },
+      stderr: { write: (text: string) => (stderr += text) },
+      env: {},
+      signal: stop.signal,
+    });
+    const waitFor = async (pattern: RegExp): Promise<void> => {
+      const deadline = Date.now() + 60_000;
+      while (!pattern.test(stdout)) {
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${String(pattern)}:\n${stdout}${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    try {
+      await waitFor(/watching for changes/);
+      expect(stdout).toMatch(
+        /generated in \d+ ms \(3 modules\): src\/background\/modules\.generated\.ts unchanged/,
+      );
+      expect(stdout).toMatch(
+        /generated in \d+ ms \(3 modules\): src\/content\/modules\.generated\.ts unchanged/,
+      );
+
+      // a module in the background's own files: only its manifest changes
+      writeFileSync(
+        path.join(dir, "src/background/audit.ts"),
+        'import { Module } from "@modreg/core";\n\n@Module({ id: "audit" })\nexport class Audit {}\n',
+      );
+      await waitFor(
+        /regenerated after src\/background\/audit\.ts in \d+ ms \(4 modules\): wrote src\/background/,
+      );
+      await waitFor(
+        /regenerated after src\/background\/audit\.ts in \d+ ms \(3 modules\): src\/content\/\S+ unchanged/,
+      );
+      expect(readFileSync(background, "utf8")).toContain('"audit"');
+      expect(readFileSync(content, "utf8")).toBe(before.content);
+
+      // a module in the shared files: both manifests change
+      edit(
+        path.join(dir, "src/shared/tab-presenter.ts"),
+        "@Module()\nexport class Settings",
+        '@Module({ id: "settings-v2" })\nexport class Settings',
+      );
+      await waitFor(
+        /regenerated after src\/shared\/tab-presenter\.ts in \d+ ms \(4 modules\): wrote src\/background/,
+      );
+      await waitFor(
+        /regenerated after src\/shared\/tab-presenter\.ts in \d+ ms \(3 modules\): wrote src\/content/,
+      );
+      expect(readFileSync(background, "utf8")).toContain('"settings-v2"');
+      expect(readFileSync(content, "utf8")).toContain('"settings-v2"');
+      expect(stderr).toBe("");
+    } finally {
+      stop.abort();
+    }
+    expect(await exit).toBe(0);
+  });
 });

@@ -12,7 +12,10 @@
  */
 import path from "node:path";
 import {
+  configBeside,
   createGenerator,
+  createGenerators,
+  readConfig,
   resolveTsconfig,
   watchSources,
   type GenerateResult,
@@ -22,7 +25,7 @@ import {
 import { createUnplugin, type UnpluginContextMeta } from "unplugin";
 import { LOWERABLE, lowerDecorators, readCompilerOptions, usesStandardDecorators } from "./lower.js";
 import { checkOptions, type ModregPluginOptions } from "./options.js";
-import { errorMessage, toError, warningMessages, type BundlerMessage } from "./report.js";
+import { errorOf, toError, warningMessages, type BundlerMessage } from "./report.js";
 
 export type { ModregPluginOptions } from "./options.js";
 
@@ -48,7 +51,10 @@ export const modreg = createUnplugin<ModregPluginOptions | undefined, false>(
   (raw, meta: UnpluginContextMeta) => {
     const options = checkOptions(raw);
     let root = process.cwd();
-    let generator: Generator | undefined;
+    /** One per output; the outputs of a config share one program. */
+    let generators: Generator[] | undefined;
+    /** The files the generators write: never a change to react to. */
+    let generated: string[] = [];
     let tsconfig = "";
     let compilerOptions: ReturnType<typeof readCompilerOptions>;
     let lowering = false;
@@ -58,21 +64,42 @@ export const modreg = createUnplugin<ModregPluginOptions | undefined, false>(
     let server: DevServer | undefined;
     let failing = false;
 
-    const open = (): Generator => {
-      if (generator) return generator;
+    const open = (): Generator[] => {
+      if (generators) return generators;
       tsconfig = resolveTsconfig(path.resolve(root, options.project ?? "tsconfig.json"));
       const resolve = (file: string | undefined) => file && path.resolve(root, file);
-      generator = createGenerator({
-        project: tsconfig,
-        ...(options.out !== undefined && { out: resolve(options.out)! }),
-        ...(options.json !== undefined && { json: resolve(options.json)! }),
-        ...(options.include && { include: options.include }),
-        ...(options.exclude && { exclude: options.exclude }),
-        ...(options.external && { external: options.external }),
-      });
+      const single = [options.out, options.json, options.include, options.exclude].some(
+        (o) => o !== undefined,
+      );
+      const config =
+        options.config !== undefined ? resolve(options.config) : single ? undefined : configBeside(tsconfig);
+      if (config === undefined && options.entries !== undefined)
+        throw new Error("modreg plugin: `entries` needs a modreg.config.json (or `config`)");
+      if (config !== undefined) {
+        const outputs = readConfig(config, { cwd: root, entries: options.entries ?? [] }).map((o) => ({
+          ...o,
+          external: [...(o.external ?? []), ...(options.external ?? [])],
+        }));
+        generators = createGenerators({ project: tsconfig, outputs });
+        generated = outputs.flatMap((o) => [o.out!, ...(o.json !== undefined ? [o.json] : [])]);
+      } else {
+        generators = [
+          createGenerator({
+            project: tsconfig,
+            ...(options.out !== undefined && { out: resolve(options.out)! }),
+            ...(options.json !== undefined && { json: resolve(options.json)! }),
+            ...(options.include && { include: options.include }),
+            ...(options.exclude && { exclude: options.exclude }),
+            ...(options.external && { external: options.external }),
+          }),
+        ];
+        generated = options.json !== undefined ? [resolve(options.json)!] : [];
+      }
       compilerOptions = readCompilerOptions(tsconfig);
-      return generator;
+      return generators;
     };
+    /** Runs every output; the outputs of a config share one program. */
+    const runAll = (): GenerateResult[] => open().map((g) => g.run());
 
     /** Whether this bundler leaves standard decorators unlowered (see `lowerDecorators`). */
     const shouldLower = (rolldown: boolean): boolean => {
@@ -89,9 +116,9 @@ export const modreg = createUnplugin<ModregPluginOptions | undefined, false>(
     };
 
     /** A run in a dev server or watch build: errors are shown, never fatal; a fix clears them. */
-    const report = (result: GenerateResult): void => {
-      for (const warning of warningMessages(result)) console.warn(warning.message);
-      const error = errorMessage(result);
+    const report = (results: readonly GenerateResult[]): void => {
+      for (const warning of results.flatMap(warningMessages)) console.warn(warning.message);
+      const error = errorOf(results);
       if (error) {
         failing = true;
         if (server) {
@@ -105,15 +132,15 @@ export const modreg = createUnplugin<ModregPluginOptions | undefined, false>(
       }
     };
 
-    const watch = (result: GenerateResult): void => {
+    const watch = (results: readonly GenerateResult[]): void => {
       if (watcher || options.watch === false) return;
-      const generated = [result.out, ...(options.json ? [path.resolve(root, options.json)] : [])];
       watcher = watchSources(
-        result.projectDir,
-        generated,
+        results[0]!.projectDir,
+        [...results.map((r) => r.out), ...generated],
         (changed) => {
-          open().update(changed);
-          report(open().run());
+          // the generators share one program: updating one updates them all
+          open()[0]!.update(changed);
+          report(runAll());
         },
         { keepAlive: false },
       );
@@ -138,26 +165,26 @@ export const modreg = createUnplugin<ModregPluginOptions | undefined, false>(
         const context = this as unknown as Warner & {
           meta?: { rolldownVersion?: string; watchMode?: boolean };
         };
-        const result = open().run();
+        const results = runAll();
         lowering = shouldLower(
           meta.versions.rolldown !== undefined || context.meta?.rolldownVersion !== undefined,
         );
         if (context.meta?.watchMode === true) watchMode = true;
         if (watchMode) {
-          report(result);
-          watch(result);
+          report(results);
+          watch(results);
           return;
         }
-        for (const warning of warningMessages(result)) {
+        for (const warning of results.flatMap(warningMessages)) {
           if (context.warn) context.warn(warning);
           else console.warn(warning.message);
         }
-        const error = errorMessage(result);
+        const error = errorOf(results);
         if (error) throw toError(error);
       },
       watchChange(id) {
         // rollup and webpack rebuild after this, and `buildStart` runs again
-        generator?.update([id]);
+        generators?.[0]?.update([id]);
       },
       transform: {
         filter: { id: { include: /\.[cm]?tsx?(?:\?.*)?$/, exclude: /[\\/]node_modules[\\/]/ } },

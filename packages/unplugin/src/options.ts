@@ -15,6 +15,14 @@ export interface ModregPluginOptions {
   /** Module ids a host provides (as `--external`). */
   readonly external?: readonly string[];
   /**
+   * A `modreg.config.json` listing several outputs (as `--config`). Without it, and without
+   * `out`/`json`/`include`/`exclude`, the plugin reads the `modreg.config.json` beside the
+   * tsconfig when there is one, as the CLI does.
+   */
+  readonly config?: string;
+  /** Only these entries of the config (as `--entry`); default all. */
+  readonly entries?: readonly string[];
+  /**
    * Lower TC39 standard decorators with TypeScript before the bundler sees the file, for
    * bundlers that leave them for a runtime that cannot parse them (Vite 8 / Rolldown's oxc,
    * esbuild at its default `esnext` target). `"auto"` (default) does it exactly there when
@@ -32,6 +40,8 @@ const KEYS = new Set([
   "include",
   "exclude",
   "external",
+  "config",
+  "entries",
   "lowerDecorators",
   "watch",
 ]);
@@ -54,12 +64,17 @@ export function checkOptions(options: unknown): ModregPluginOptions {
   for (const key of Object.keys(record)) {
     if (!KEYS.has(key)) invalid(`unknown option \`${key}\` (known: ${[...KEYS].join(", ")})`);
   }
-  for (const key of ["project", "out", "json"]) {
+  for (const key of ["project", "out", "json", "config"]) {
     const value = record[key];
     if (value !== undefined && (typeof value !== "string" || value === ""))
       invalid(`\`${key}\` must be a non-empty path, got ${JSON.stringify(value)}`);
   }
-  for (const key of ["include", "exclude", "external"]) stringList(key, record[key]);
+  for (const key of ["include", "exclude", "external", "entries"]) stringList(key, record[key]);
+  if (
+    record["config"] !== undefined &&
+    ["out", "json", "include", "exclude"].some((k) => record[k] !== undefined)
+  )
+    invalid("`config` lists the outputs: `out`, `json`, `include` and `exclude` go in its entries");
   const lower = record["lowerDecorators"];
   if (lower !== undefined && typeof lower !== "boolean" && lower !== "auto")
     invalid(`\`lowerDecorators\` must be true, false or "auto", got ${JSON.stringify(lower)}`);

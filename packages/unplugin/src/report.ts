@@ -31,6 +31,14 @@ export function errorMessage(result: GenerateResult): BundlerMessage | undefined
   return { ...first, message: `modreg generate failed:\n${formatDiagnostics(errors, format)}` };
 }
 
+/** The errors of several outputs' runs as one message (each output's errors, the first position attached). */
+export function errorOf(results: readonly GenerateResult[]): BundlerMessage | undefined {
+  const messages = results.map(errorMessage).filter((m) => m !== undefined);
+  const [first] = messages;
+  if (first === undefined || messages.length === 1) return first;
+  return { ...first, message: messages.map((m) => m.message).join("\n") };
+}
+
 export function warningMessages(result: GenerateResult): BundlerMessage[] {
   return result.diagnostics.filter((d) => d.severity === "warning").map((d) => messageOf(d, result));
 }

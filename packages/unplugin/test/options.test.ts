@@ -18,6 +18,8 @@ describe("plugin options", () => {
       watch: false,
     };
     expect(checkOptions(all)).toEqual(all);
+    const configured = { config: "modreg.config.json", entries: ["background"], external: ["config"] };
+    expect(checkOptions(configured)).toEqual(configured);
   });
 
   it.each([
@@ -30,6 +32,9 @@ describe("plugin options", () => {
     [{ external: [1] }, "`external` must be an array of non-empty strings"],
     [{ lowerDecorators: "yes" }, '`lowerDecorators` must be true, false or "auto", got "yes"'],
     [{ watch: "no" }, "`watch` must be a boolean"],
+    [{ config: "" }, "`config` must be a non-empty path"],
+    [{ entries: "content" }, "`entries` must be an array of non-empty strings"],
+    [{ config: "modreg.config.json", out: "src/m.ts" }, "`config` lists the outputs: `out`, `json`"],
   ])("rejects %j with INVALID_ARGUMENT naming the option", (options, message) => {
     const thrown = (() => {
       try {

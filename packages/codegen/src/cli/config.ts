@@ -39,13 +39,8 @@ export function configuredOutputs(
   const command = args.command === "help" || args.command === "version" ? undefined : args.command;
   const single =
     args.out !== undefined || args.json !== undefined || args.include.length > 0 || args.exclude.length > 0;
-  const beside = path.join(path.dirname(tsconfig), CONFIG_FILE);
   const file =
-    args.config !== undefined
-      ? path.resolve(cwd, args.config)
-      : !single && existsSync(beside)
-        ? beside
-        : undefined;
+    args.config !== undefined ? path.resolve(cwd, args.config) : single ? undefined : configBeside(tsconfig);
   if (file === undefined) {
     if (args.entries.length > 0)
       throw new UsageError(`--entry needs a ${CONFIG_FILE} (or --config)`, command);
@@ -57,8 +52,39 @@ export function configuredOutputs(
       command,
     );
   }
+  try {
+    return readConfig(file, { cwd, entries: args.entries });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message, command);
+    throw e;
+  }
+}
+
+/** The `modreg.config.json` beside a tsconfig, when there is one. */
+export function configBeside(tsconfig: string): string | undefined {
+  const file = path.join(path.dirname(tsconfig), CONFIG_FILE);
+  return existsSync(file) ? file : undefined;
+}
+
+/** A config file that cannot be used: the message names the file and what is wrong. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/**
+ * The outputs a `modreg.config.json` lists (paths resolved against its directory), only the
+ * `entries` named when some are; shared by the CLI (`--config`, `--entry`) and the bundler
+ * plugin (`config`, `entries`). Problems throw a `ConfigError`.
+ */
+export function readConfig(
+  file: string,
+  {
+    cwd = process.cwd(),
+    entries: wanted = [],
+  }: { readonly cwd?: string; readonly entries?: readonly string[] } = {},
+): OutputOptions[] {
   const shown = path.relative(cwd, file) || file;
-  const problem = (what: string) => new UsageError(`${shown}: ${what}`, command);
+  const problem = (what: string) => new ConfigError(`${shown}: ${what}`);
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(file, "utf8"));
@@ -76,13 +102,13 @@ export function configuredOutputs(
   if (twice !== undefined) throw problem(`two entries are named "${twice}"`);
   if (outputs.filter((o) => o.registry === "global").length > 1)
     throw problem(`only one entry can augment the global ModuleRegistry ("registry": "global")`);
-  for (const wanted of args.entries) {
-    if (!names.includes(wanted)) {
-      const guess = suggest(wanted, names);
-      throw problem(`no entry named "${wanted}"${guess === undefined ? "" : ` (did you mean "${guess}"?)`}`);
+  for (const name of wanted) {
+    if (!names.includes(name)) {
+      const guess = suggest(name, names);
+      throw problem(`no entry named "${name}"${guess === undefined ? "" : ` (did you mean "${guess}"?)`}`);
     }
   }
-  return args.entries.length === 0 ? outputs : outputs.filter((o) => args.entries.includes(o.name!));
+  return wanted.length === 0 ? outputs : outputs.filter((o) => wanted.includes(o.name!));
 }
 
 function readEntry(
@@ -90,7 +116,7 @@ function readEntry(
   where: string,
   base: string,
   count: number,
-  problem: (what: string) => UsageError,
+  problem: (what: string) => ConfigError,
 ): OutputOptions {
   if (typeof entry !== "object" || entry === null || Array.isArray(entry))
     throw problem(`${where} must be an object`);
