@@ -22,16 +22,18 @@ export class EventHub {
     }
   }
 
-  /** True when `event` has a handler: callers on a hot path skip building its payload otherwise. */
-  has(event: keyof ContainerEvents): boolean {
-    return (this.listeners.get(event)?.size ?? 0) > 0;
-  }
+  /** Some event has a handler: callers on a hot path skip building payloads otherwise. */
+  listening = false;
 
   /** Adds a handler; returns the unsubscribe function. */
   on<E extends keyof ContainerEvents>(event: E, handler: (e: ContainerEvents[E]) => void): () => void {
     let handlers = this.listeners.get(event);
     if (handlers === undefined) this.listeners.set(event, (handlers = new Set()));
     handlers.add(handler);
-    return () => void handlers.delete(handler);
+    this.listening = true;
+    return () => {
+      handlers.delete(handler);
+      this.listening = [...this.listeners.values()].some((set) => set.size > 0);
+    };
   }
 }

@@ -102,7 +102,8 @@ export class ScopeRoot {
 export class ScopeHost {
   private readonly plans = new Map<ModuleNode, Plan | null>();
   private readonly entries = new Map<unknown, Plan | null>();
-  private slots = 0;
+  /** Slots given out so far. */
+  slotCount = 0;
   private lastKey: unknown = undefined;
   private lastPlan: Plan | null | undefined = undefined;
 
@@ -138,7 +139,7 @@ export class ScopeHost {
     const resolve: Resolve = (i) => (readers[i] ?? readDependency.bind(undefined, node, i))(current!);
     const plan: Plan = {
       node,
-      slot: node.def.scope === "scoped" ? this.slots++ : -1,
+      slot: node.def.scope === "scoped" ? this.slotCount++ : -1,
       resolve,
       readers,
     };

@@ -55,10 +55,13 @@ export interface ContainerScope<R extends object = ModuleRegistry> extends Resol
 }
 
 class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope {
-  /** Instances by plan slot; allocated on first use. */
-  private instances: unknown[] | undefined;
-  /** What this scope built, in build order: disposed in reverse. */
-  private built: Plan[] | undefined;
+  /** The first slot used and its value (see `write`); the other slots' values by slot. */
+  private slot0 = -1;
+  private value0: unknown = undefined;
+  private instances: unknown[] | undefined = undefined;
+  /** What this scope built, in build order (disposed in reverse): the first, then the others. */
+  private built0: Plan | undefined = undefined;
+  private built: Plan[] | undefined = undefined;
   /** Async builds in flight (`resolve`), shared by concurrent callers. */
   private pending: Map<Plan, Promise<unknown>> | undefined;
   /** The one disposal, once begun; resolves to its failures. */
@@ -67,6 +70,19 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope {
   private tracked = false;
 
   constructor(private readonly host: ScopeHost) {}
+
+  /** What slot `slot` holds: an instance, `UNDEFINED`, `BUILDING`, or `undefined` (not built). */
+  private read(slot: number): unknown {
+    return slot === this.slot0 ? this.value0 : this.instances?.[slot];
+  }
+
+  /** Most scopes hold one instance: the first slot used lives in fields, the array waits for a second. */
+  private write(slot: number, value: unknown): void {
+    if (this.slot0 === -1 || slot === this.slot0) {
+      this.slot0 = slot;
+      this.value0 = value;
+    } else (this.instances ??= new Array<unknown>(this.host.slotCount))[slot] = value;
+  }
 
   /** Disposed, by its user or with its container. */
   private isClosed(): boolean {
@@ -155,7 +171,7 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope {
           { moduleId: node.id },
         );
       }
-      (this.instances ??= [])[plan.slot] = value === undefined ? UNDEFINED : value;
+      this.write(plan.slot, value === undefined ? UNDEFINED : value);
     }
   }
 
@@ -168,18 +184,19 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope {
 
   /** The scope's instance of a scoped module, built on first use. */
   instance(plan: Plan): unknown {
-    const found = this.instances?.[plan.slot];
+    const found = this.read(plan.slot);
     if (found !== undefined && found !== BUILDING) return found === UNDEFINED ? undefined : found;
     if (this.isClosed()) throw scopeDisposed(`module "${plan.node.id}"`);
     const { node } = plan;
     if (found === BUILDING) throw markStructural(cycleInScope(node));
     if (node.def.asyncInit || this.pending?.has(plan)) throw markStructural(asyncInScope(node));
-    const t0 = this.host.root.timings ? performance.now() : 0;
+    const timed = this.host.root.timings;
+    const t0 = timed ? performance.now() : 0;
     const instance = this.construct(plan, NO_ARGS);
-    const t1 = this.host.root.timings ? performance.now() : 0;
+    const t1 = timed ? performance.now() : 0;
     const init = node.def.provider === undefined ? callInit(plan, instance) : instance;
     if (isThenable(init)) {
-      this.instances![plan.slot] = undefined;
+      this.write(plan.slot, undefined);
       Promise.resolve(init).catch(() => undefined);
       throw unexpectedPromiseError(node);
     }
@@ -204,12 +221,12 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope {
     if (node.def.provider !== undefined && isScopeValue(node.def.provider.fn)) {
       throw markStructural(valueMissing(node));
     }
-    if (plan.slot >= 0) (this.instances ??= [])[plan.slot] = BUILDING;
+    if (plan.slot >= 0) this.write(plan.slot, BUILDING);
     const outer = enterScope(this);
     try {
       return node.def.create(plan.resolve, args);
     } catch (error) {
-      if (plan.slot >= 0) this.instances![plan.slot] = undefined;
+      if (plan.slot >= 0) this.write(plan.slot, undefined);
       throw loadFailed(node, builderOf(node.def), error);
     } finally {
       leaveScope(outer);
@@ -218,17 +235,19 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope {
 
   /** Keeps a built instance for the scope: tracked for disposal, and announced (`built`, `initialized`). */
   private store(plan: Plan, instance: unknown, t0: number, t1: number): unknown {
-    this.instances![plan.slot] = instance === undefined ? UNDEFINED : instance;
+    this.write(plan.slot, instance === undefined ? UNDEFINED : instance);
     const { node } = plan;
     if (node.external) return instance;
-    (this.built ??= []).push(plan);
+    if (this.built0 === undefined) this.built0 = plan;
+    else if (this.built === undefined) this.built = [plan];
+    else this.built.push(plan);
     const { root } = this.host;
     if (!this.tracked && hasDisposer(node.def, instance)) {
       this.tracked = true;
       root.track(this);
     }
     const { events } = root;
-    if (events.has("built") || events.has("initialized")) {
+    if (events.listening) {
       const t2 = root.timings ? performance.now() : 0;
       events.emit("built", { id: node.id, ms: t1 - t0, instance, scope: this });
       events.emit("initialized", { id: node.id, ms: t2 - t1, scope: this });
@@ -273,15 +292,16 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope {
 
   /** `instance`, for a module whose provider function or `onInit` may be async (its dependencies prepared). */
   private instanceAsync(plan: Plan): unknown {
-    const found = this.instances?.[plan.slot];
+    const found = this.read(plan.slot);
     if (found !== undefined && found !== BUILDING) return found === UNDEFINED ? undefined : found;
     const inflight = this.pending?.get(plan);
     if (inflight !== undefined) return inflight;
     if (!plan.node.def.asyncInit) return this.instance(plan);
-    const t0 = this.host.root.timings ? performance.now() : 0;
+    const timed = this.host.root.timings;
+    const t0 = timed ? performance.now() : 0;
     const instance = this.construct(plan, NO_ARGS);
-    const t1 = this.host.root.timings ? performance.now() : 0;
-    this.instances![plan.slot] = undefined;
+    const t1 = timed ? performance.now() : 0;
+    this.write(plan.slot, undefined);
     const provided = plan.node.def.provider !== undefined;
     const building = Promise.resolve(provided ? instance : callInit(plan, instance)).then(
       (value) => {
@@ -318,20 +338,19 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope {
   private async disposeBuilt(): Promise<ModuleRegistryError[]> {
     if (this.pending !== undefined) await Promise.allSettled(this.pending.values());
     const failures: ModuleRegistryError[] = [];
-    const built = this.built ?? [];
+    const built = this.built0 === undefined ? [] : [this.built0, ...(this.built ?? [])];
     const { root } = this.host;
     for (let i = built.length - 1; i >= 0; i--) {
       const { node, slot } = built[i]!;
-      const instance = this.instances![slot];
+      const instance = this.read(slot);
       try {
         await disposeInstance(node.def, instance === UNDEFINED ? undefined : instance);
       } catch (error) {
         failures.push(disposeFailed(node, error));
       }
-      if (root.events.has("disposed")) root.events.emit("disposed", { id: node.id, scope: this });
+      if (root.events.listening) root.events.emit("disposed", { id: node.id, scope: this });
     }
-    this.built = undefined;
-    this.instances = undefined;
+    this.built0 = this.built = this.instances = this.value0 = undefined;
     if (this.tracked) root.untrack(this);
     return failures;
   }
