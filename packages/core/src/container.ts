@@ -232,7 +232,7 @@ class ContainerImpl extends Lifecycle implements Container {
   private async disposeAll(): Promise<ModuleRegistryError[]> {
     this.disposal.interrupt();
     const early = await this.phases.shutdown();
-    const scoped = (await this.scopes?.closeAll()) ?? [];
+    const scoped = this.scopes === undefined ? [] : await this.scopes.closeAll();
     this.instances = new Map();
     const failures = await this.beginDisposal();
     this.close();
