@@ -148,7 +148,7 @@ describe("modreg consumed from outside the repository", () => {
 
 // @modreg/tenants from its packed tarball, with none of its optional peers installed: the main
 // entry works (ESM and CommonJS), and each subpath whose peer is missing says so with a code.
-const tenantApp = (load: string) => `${load}
+const tenantApp = (load: string, loadEntry: string) => `${load}
 class Database {}
 class Tasks {
   constructor(tenant, db) { this.tenant = tenant; this.db = db; }
@@ -174,9 +174,15 @@ async function main() {
   await host.load("acme");
   const t = host.get("acme", Tasks);
   console.log(t.tenant.tenantId, t.db === app.get(Database), host.modulesOf("acme")[0].state);
+  try {
+    host.get("nobody", Tasks);
+  } catch (e) {
+    // one copy of @modreg/core: the tenants build of the app's own module system shares it
+    console.log(e.code, e instanceof core.ModuleRegistryError);
+  }
   for (const entry of ["postgres", "express", "openfeature"]) {
     try {
-      await import("@modreg/tenants/" + entry);
+      ${loadEntry};
       console.log(entry, "loaded");
     } catch (e) {
       console.log(entry, e.code, e.message);
@@ -199,11 +205,19 @@ describe("@modreg/tenants consumed from outside the repository, without its opti
     });
     writeFileSync(
       join(dir, "main.mjs"),
-      tenantApp('import * as core from "@modreg/core";\nimport * as tenants from "@modreg/tenants";'),
+      tenantApp(
+        'import * as core from "@modreg/core";\nimport * as tenants from "@modreg/tenants";',
+        'await import("@modreg/tenants/" + entry)',
+      ),
     );
     writeFileSync(
       join(dir, "main.cjs"),
-      tenantApp('const core = require("@modreg/core");\nconst tenants = require("@modreg/tenants");'),
+      tenantApp(
+        'const core = require("@modreg/core");\nconst tenants = require("@modreg/tenants");\n' +
+          'console.log(require.resolve("@modreg/tenants").endsWith("dist/cjs/index.js"));',
+        // the OpenFeature entry is ESM only (its peer is loaded with a top-level await)
+        'entry === "openfeature" ? await import("@modreg/tenants/" + entry) : require("@modreg/tenants/" + entry)',
+      ),
     );
   }, 300_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -220,11 +234,14 @@ describe("@modreg/tenants consumed from outside the repository, without its opti
       const result = node(file, [], { cwd: dir, env: { NODE_PATH: "" } });
       expect(result.status, describeRun(result)).toBe(0);
       const lines = result.stdout.trim().split("\n");
+      // CommonJS gets the CommonJS build (dist/cjs), not the ESM one through require(esm)
+      if (file === "main.cjs") expect(lines.shift()).toBe("true");
       expect(lines[0]).toBe("acme true ready");
+      expect(lines[1]).toBe("TENANT_NOT_LOADED true");
       for (const [i, entry, peer] of [
-        [1, "postgres", "pg"],
-        [2, "express", "express"],
-        [3, "openfeature", "@openfeature/server-sdk"],
+        [2, "postgres", "pg"],
+        [3, "express", "express"],
+        [4, "openfeature", "@openfeature/server-sdk"],
       ] as const) {
         expect(lines[i]).toContain(`${entry} PEER_DEPENDENCY_MISSING`);
         expect(lines[i]).toContain(`@modreg/tenants/${entry} needs "${peer}"`);

@@ -3,11 +3,8 @@
  * only by the entries that use them. A peer that is not installed is `PEER_DEPENDENCY_MISSING`
  * naming it and the entry that needs it, instead of Node's bare "Cannot find package".
  */
-import { createRequire } from "node:module";
 import { ModuleRegistryError } from "@modreg/core";
-
-// Resolved from this package's own location, exactly as a static import would be.
-const requireHere = createRequire(import.meta.url);
+import requireHere from "./require-here.cjs";
 
 function missing(name: string, entry: string, error: unknown): ModuleRegistryError | undefined {
   const code = (error as { code?: unknown } | null)?.code;
