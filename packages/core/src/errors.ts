@@ -58,6 +58,8 @@ export interface ModuleRegistryErrorDetails {
   readonly errors?: readonly unknown[];
   /** The other modules the error is about: missing dependencies, dependents still in use. */
   readonly modules?: readonly string[];
+  /** The full interface key the error is about (messages use its short name, `Repo<User>`). */
+  readonly key?: string;
 }
 
 /**
@@ -77,16 +79,18 @@ export class ModuleRegistryError extends Error {
   declare readonly path?: readonly string[];
   declare readonly errors?: readonly unknown[];
   declare readonly modules?: readonly string[];
+  declare readonly key?: string;
 
   constructor(code: ModuleRegistryErrorCode, message: string, details: ModuleRegistryErrorDetails = {}) {
     super(`${code}: ${message}`, "cause" in details ? { cause: details.cause } : undefined);
     this.code = code;
-    const { moduleId, path, errors, modules } = details;
+    const { moduleId, path, errors, modules, key } = details;
     if (moduleId !== undefined)
       Object.defineProperty(this, "moduleId", { value: moduleId, enumerable: true });
     if (path !== undefined) Object.defineProperty(this, "path", { value: path, enumerable: true });
     if (errors !== undefined) Object.defineProperty(this, "errors", { value: errors, enumerable: true });
     if (modules !== undefined) Object.defineProperty(this, "modules", { value: modules, enumerable: true });
+    if (key !== undefined) Object.defineProperty(this, "key", { value: key, enumerable: true });
   }
 
   /** Brand that survives duplicate copies of `@modreg/core` in one process. */

@@ -1,3 +1,4 @@
+import { interfaceName } from "./keys.js";
 import type { ContainerOptions } from "./container-types.js";
 import { describeKey } from "./definitions.js";
 import { ModuleRegistryError } from "./errors.js";
@@ -112,7 +113,8 @@ export class Registry {
       if (providers.length > 1) {
         throw new ModuleRegistryError(
           "MODULE_AMBIGUOUS_PROVIDER",
-          `${ambiguityText(providers)} provide ${key.key}: ${providers.map((p) => `"${p.id}"`).join(", ")}. Get one by id, mark one \`primary: true\`, or use getAll().`,
+          `${ambiguityText(providers)} provide ${interfaceName(key.key)}: ${providers.map((p) => `"${p.id}"`).join(", ")}. Get one by id, mark one \`primary: true\`, or use getAll().`,
+          { key: key.key },
         );
       }
       const inactive = this.allProviders.get(key.key) ?? [];
@@ -120,7 +122,11 @@ export class Registry {
         inactive.length > 0
           ? `; inactive: ${inactive.map((p) => `"${p.id}" (${p.inactiveReason})`).join(", ")}`
           : "";
-      throw new ModuleRegistryError("MODULE_NOT_FOUND", `no active module provides ${key.key}${why}.`);
+      throw new ModuleRegistryError(
+        "MODULE_NOT_FOUND",
+        `no active module provides ${interfaceName(key.key)}${why}.`,
+        { key: key.key },
+      );
     }
     const node = typeof key === "string" ? this.byId.get(key) : this.byHandle.get(key);
     if (node === undefined) {
@@ -159,9 +165,10 @@ export function isBuildEdge(dep: InternalDep): boolean {
   return dep.inject !== "lazy" && dep.inject !== "factory" && dep.inject !== "resolver";
 }
 
-/** How a dependency reads in a message: `"config"`, `interface my-app#Logger`, with its parameter. */
+/** How a dependency reads in a message: `"config"`, `interface Logger` (its short name), with its parameter. */
 export function describeDep(dep: InternalDep): string {
-  const target = dep.iface !== undefined ? `interface ${dep.iface}` : `"${dep.id ?? dep.cls?.name ?? "?"}"`;
+  const target =
+    dep.iface !== undefined ? `interface ${interfaceName(dep.iface)}` : `"${dep.id ?? dep.cls?.name ?? "?"}"`;
   const range = dep.range !== undefined ? ` (version ${dep.range})` : "";
   const param = dep.param !== undefined ? ` for parameter "${dep.param}"` : "";
   return `${target}${range}${param}`;

@@ -1,4 +1,5 @@
 import { findCaptive } from "./captive.js";
+import { interfaceName } from "./keys.js";
 import { satisfiesRange } from "./versions.js";
 import { ModuleRegistryError, formatPath } from "./errors.js";
 import { topologicalOrder } from "./graph.js";
@@ -11,7 +12,7 @@ function missingReason(registry: Registry, node: ModuleNode, i: number): string 
   const dep = node.def.deps[i]!;
   if (dep.iface !== undefined) {
     const all = registry.allProviders.get(dep.iface) ?? [];
-    if (all.length === 0) return `no module implements ${dep.iface}`;
+    if (all.length === 0) return `no module implements ${interfaceName(dep.iface)}`;
     return `every implementer is inactive: ${all.map((p) => `"${p.id}" (${p.inactiveReason})`).join(", ")}`;
   }
   const named = registry.named(dep);
@@ -32,7 +33,11 @@ function checkEdge(registry: Registry, node: ModuleNode, i: number): ModuleRegis
     return new ModuleRegistryError(
       "MODULE_DEPENDENCY_MISSING",
       `${edgeText(node, i)}, but ${missingReason(registry, node, i)}. Add or activate a provider, or make the dependency optional.`,
-      { moduleId: node.id, path: [node.id, dep.id ?? dep.iface ?? "?"] },
+      {
+        moduleId: node.id,
+        path: [node.id, dep.id ?? dep.iface ?? "?"],
+        ...(dep.iface !== undefined && { key: dep.iface }),
+      },
     );
   }
   if (targets.length > 1 && !dep.multi) {

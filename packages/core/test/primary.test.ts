@@ -42,7 +42,8 @@ describe("primary: true", () => {
     expect(() => lookup.get(caches)).toThrow(
       expect.objectContaining({
         code: "MODULE_AMBIGUOUS_PROVIDER",
-        message: expect.stringContaining("2 active primary modules provide app#Cache"),
+        message: expect.stringContaining("2 active primary modules provide Cache:"),
+        key: "app#Cache",
       }),
     );
   });
