@@ -60,7 +60,9 @@ export class AppPhases {
       if (this.shutdownRun !== undefined) throw this.disposedError();
       if (node.state !== "ready") continue;
       try {
-        await this.readyOne(node);
+        // most modules have no onReady: no promise (and no await) for them
+        const pending = this.readyOne(node);
+        if (pending !== undefined) await pending;
       } catch (error) {
         if (this.shutdownRun !== undefined) throw this.disposedError();
         const failure = loadFailed(node, node.def.provider ? "its onReady hook" : "onReady", error);
@@ -71,12 +73,17 @@ export class AppPhases {
     if (this.shutdownRun !== undefined) throw this.disposedError();
   }
 
-  private async readyOne(node: ModuleNode): Promise<void> {
+  /** Calls `node`'s `onReady`; a promise only while an asynchronous one is in flight. */
+  private readyOne(node: ModuleNode): Promise<void> | undefined {
     const result = callPhase(node, "onReady");
     if (!isThenable(result)) {
       this.readied.push(node);
-      return;
+      return undefined;
     }
+    return this.readyLater(node, result);
+  }
+
+  private async readyLater(node: ModuleNode, result: PromiseLike<unknown>): Promise<void> {
     const ms = this.timeoutOf(node);
     const settled =
       ms === undefined ? Promise.resolve(result) : withTimeout(result, ms, `onReady of module "${node.id}"`);

@@ -42,7 +42,6 @@ import { ScopeRoot } from "./scope-host.js";
 import { resolveEach } from "./resolver.js";
 import { type ShutdownOptions, shutdownOn } from "./shutdown.js";
 import { missingModuleWarnings, staleManifestError } from "./stale.js";
-import { validateAndOrder } from "./validate.js";
 import { defaultWarningSink } from "./warnings.js";
 
 class ContainerImpl extends Lifecycle implements Container {
@@ -169,7 +168,7 @@ class ContainerImpl extends Lifecycle implements Container {
       );
     }
     const registry = this.registry();
-    const order = validateAndOrder(registry, registry.sorted, this);
+    const order = this.regs.loadOrder();
     // Singletons (or the roots) and every module they need built first, e.g. lazy ones.
     const wanted = options.roots
       ? closureOf(options.roots.map((root) => registry.find(root)))

@@ -4,6 +4,7 @@
  * `register` after `start()`) and shrinks (`unload`) while the container runs. The
  * algorithms are in extend.ts and children.ts; this is the bookkeeping around them.
  */
+import { planFor, rememberPlan, replayPlan } from "./boot-plan.js";
 import { childRegistry } from "./children.js";
 import { duplicateClassError, duplicateIdError } from "./duplicates.js";
 import { activate, extendRegistry, nodesFor, planUnload } from "./extend.js";
@@ -13,6 +14,7 @@ import { type Definition, type ModuleNode, definitionsOf } from "./node.js";
 import { applyOverrides } from "./overrides.js";
 import { type ActivationContext, Registry } from "./registry.js";
 import { type StaleRecord, staleManifestError } from "./stale.js";
+import { validateAndOrder } from "./validate.js";
 
 /** What a container's registrations need from the container. */
 export interface RegistrationHost {
@@ -37,6 +39,13 @@ export class Registrations {
   readonly stale: StaleRecord[] = [];
   firstManifest: Manifest | undefined;
   private cache: Registry | undefined;
+  /**
+   * The definitions of the one manifest loaded, while nothing else was added: the key of
+   * its boot plan (boot-plan.ts).
+   */
+  private sole: readonly Definition[] | undefined;
+  /** The load order a boot plan gave `cache`. */
+  private planned: { readonly registry: Registry; readonly order: ModuleNode[] } | undefined;
 
   constructor(private readonly host: RegistrationHost) {}
 
@@ -65,7 +74,9 @@ export class Registrations {
         if (stale.length > 0) throw staleManifestError(stale);
         this.addRunning(defs);
       } else {
+        const first = this.definitions.length === 0 && this.packages.length === 1;
         this.add(defs);
+        this.sole = first ? defs : undefined;
         for (const record of stale) this.stale.push(record);
       }
       this.firstManifest ??= manifest;
@@ -78,6 +89,7 @@ export class Registrations {
 
   /** Adds one registered class's definition. */
   register(def: Definition, running: boolean): void {
+    this.sole = undefined;
     if (running) this.addRunning([def]);
     else this.add([def]);
   }
@@ -87,6 +99,28 @@ export class Registrations {
     return (this.cache ??= this.host.parent
       ? this.childRegistry(this.host.parent.registry())
       : this.rootRegistry());
+  }
+
+  /**
+   * The validated load order of the registry (see `validateAndOrder`): the first container
+   * of a manifest and activation computes it, the next ones replay it (boot-plan.ts).
+   */
+  loadOrder(): ModuleNode[] {
+    const registry = this.registry();
+    if (this.planned?.registry === registry) return this.planned.order;
+    const order = validateAndOrder(registry, registry.sorted, this.host.container);
+    const key = this.planKey();
+    if (key !== undefined) rememberPlan(key, this.host.activation, registry.nodes, order);
+    return order;
+  }
+
+  /** The definitions a boot plan is remembered under, when only they make up the graph. */
+  private planKey(): readonly Definition[] | undefined {
+    const { host } = this;
+    const alone = host.parent === undefined && host.overrides.length === 0;
+    return alone && this.sole !== undefined && this.definitions.length === this.sole.length
+      ? this.sole
+      : undefined;
   }
 
   /**
@@ -105,6 +139,7 @@ export class Registrations {
     );
     const removed = new Set(plan.removed);
     const commit = (): void => {
+      this.sole = undefined;
       this.cache = plan.next;
       host.reset();
       for (const child of descendants) child.forget(removed);
@@ -134,6 +169,7 @@ export class Registrations {
 
   /** Runtime registration: validated against the running graph, then committed here and in every live descendant. */
   private addRunning(defs: readonly Definition[]): void {
+    this.sole = undefined;
     const { host } = this;
     const added = nodesFor(defs, host.container, host.activation, host.parent === undefined);
     const commit = this.planGrowth(added, true);
@@ -179,7 +215,10 @@ export class Registrations {
     const replaced = applyOverrides(overrides, nodes, container);
     for (const node of nodes) activate(node, activation, true);
     const registry = new Registry(nodes, replaced);
-    registry.link(nodes);
+    const key = this.planKey();
+    const plan = key === undefined ? undefined : planFor(key, activation);
+    if (plan === undefined) registry.link(nodes);
+    else this.planned = { registry, order: replayPlan(plan, nodes) };
     return registry;
   }
 

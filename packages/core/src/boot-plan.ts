@@ -1,0 +1,63 @@
+/**
+ * What linking and validating a manifest's graph decide depends on its definitions and the
+ * activation (env, features) alone, when nothing else is in the container (no overrides,
+ * no `register`, no other manifest, no parent). The first container to start from such a
+ * manifest remembers the outcome as indices — each node's dependency targets and the load
+ * order — and later containers with the same definitions and activation reuse it instead of
+ * linking and validating again. Only a graph that passed validation is remembered, so every
+ * check still runs, once per manifest and activation.
+ */
+import type { Definition, ModuleNode } from "./node.js";
+import type { ActivationContext } from "./registry.js";
+
+export interface BootPlan {
+  /** `targets[i][j]`: indices (into the nodes, in definition order) of node i's dependency j. */
+  readonly targets: readonly (readonly (readonly number[])[])[];
+  /** The validated load order, as indices. */
+  readonly order: readonly number[];
+}
+
+const plans = new WeakMap<readonly Definition[], Map<string, BootPlan>>();
+
+function keyOf(activation: ActivationContext): string {
+  return `${activation.env ?? ""}\u0000${activation.env === undefined ? "-" : "+"}${[...activation.features].sort().join("\u0000")}`;
+}
+
+/** The plan remembered for `defs` under `activation`, if any. */
+export function planFor(defs: readonly Definition[], activation: ActivationContext): BootPlan | undefined {
+  return plans.get(defs)?.get(keyOf(activation));
+}
+
+/** Remembers the links of `nodes` (made from `defs`, in order) and their validated `order`. */
+export function rememberPlan(
+  defs: readonly Definition[],
+  activation: ActivationContext,
+  nodes: readonly ModuleNode[],
+  order: readonly ModuleNode[],
+): void {
+  const index = new Map<ModuleNode, number>();
+  nodes.forEach((node, i) => index.set(node, i));
+  const at = (node: ModuleNode): number => index.get(node) ?? -1;
+  const targets = nodes.map((node) => node.targets.map((list) => list.map(at)));
+  // a target outside these nodes cannot be replayed: nothing is remembered
+  if (targets.some((lists) => lists.some((list) => list.includes(-1)))) return;
+  let byActivation = plans.get(defs);
+  if (byActivation === undefined) plans.set(defs, (byActivation = new Map()));
+  byActivation.set(keyOf(activation), { targets, order: order.map(at) });
+}
+
+const NO_NODES: readonly ModuleNode[] = Object.freeze([]);
+
+/** Links `nodes` as `plan` says; returns the load order. */
+export function replayPlan(plan: BootPlan, nodes: readonly ModuleNode[]): ModuleNode[] {
+  nodes.forEach((node, i) => {
+    node.targets = plan.targets[i]!.map((list) =>
+      list.length === 0
+        ? NO_NODES
+        : list.length === 1
+          ? nodes[list[0]!]!.asTarget
+          : list.map((j) => nodes[j]!),
+    );
+  });
+  return plan.order.map((i) => nodes[i]!);
+}
