@@ -42,7 +42,7 @@ export function rememberPlan(
   // a target outside these nodes cannot be replayed: nothing is remembered
   if (targets.some((lists) => lists.some((list) => list.includes(-1)))) return;
   let byActivation = plans.get(defs);
-  if (byActivation === undefined) plans.set(defs, (byActivation = new Map()));
+  if (byActivation === undefined) plans.set(defs, (byActivation = new Map<string, BootPlan>()));
   byActivation.set(keyOf(activation), { targets, order: order.map(at) });
 }
 
