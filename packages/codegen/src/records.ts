@@ -245,3 +245,11 @@ export interface ManifestData {
   /** Sorted by name. */
   readonly tokens: readonly TokenData[];
 }
+
+/** The constructor position of each of a record's `params` deps: every position but its `defaults`. */
+export function injectedPositions(m: Pick<ModuleData, "params" | "defaults">): number[] {
+  const defaults = new Set(m.defaults ?? []);
+  const positions: number[] = [];
+  for (let p = 0; positions.length < m.params; p++) if (!defaults.has(p)) positions.push(p);
+  return positions;
+}

@@ -1,7 +1,14 @@
 import { DependencyGraph, TENANT_CONTEXT_KEY, compareIds, formatPath } from "@modreg/core";
 import semver from "semver";
 import { compareDiagnostics, error, type Diagnostic } from "../diagnostics.js";
-import type { ManifestData, ModuleData, ScanResult, ScannedModule, TokenData } from "../records.js";
+import {
+  injectedPositions,
+  type ManifestData,
+  type ModuleData,
+  type ScanResult,
+  type ScannedModule,
+  type TokenData,
+} from "../records.js";
 import { checkCaptives } from "./captive.js";
 import { normalizeModule, type NormalizedModule } from "./options.js";
 import { ModuleIndex, resolveModule, type Dropped, type ResolvedModule } from "./resolve.js";
@@ -290,14 +297,6 @@ function tokensOf(scan: ScanResult, modules: readonly ModuleData[]): TokenData[]
       return { key, name, declaration, via: byKey.get(key)! };
     })
     .sort((a, b) => compare(a.name, b.name));
-}
-
-/** The constructor position of each of a record's `params` deps: every position but its `defaults`. */
-export function injectedPositions(m: Pick<ModuleData, "params" | "defaults">): number[] {
-  const defaults = new Set(m.defaults ?? []);
-  const positions: number[] = [];
-  for (let p = 0; positions.length < m.params; p++) if (!defaults.has(p)) positions.push(p);
-  return positions;
 }
 
 function isActive(module: NormalizedModule, active: ActiveCondition): boolean {

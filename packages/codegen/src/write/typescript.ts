@@ -1,5 +1,11 @@
 import type { DependencyRecord } from "@modreg/core";
-import type { ImportStyle, ManifestData, ModuleData, TokenData } from "../records.js";
+import {
+  injectedPositions,
+  type ImportStyle,
+  type ManifestData,
+  type ModuleData,
+  type TokenData,
+} from "../records.js";
 import { importSpecifier, LocalNames, nameFromFile } from "./imports.js";
 
 /** The fixed first line of every generated file. */
@@ -173,10 +179,8 @@ function needsCreate(m: ModuleData): boolean {
 
 function createText(m: ModuleData, local: string): string {
   // parameters left to their default value get `undefined`, which JavaScript replaces with it
-  const defaults = new Set(m.defaults ?? []);
-  const params: string[] = [];
-  for (let next = 0; next < m.params || defaults.has(params.length);)
-    params.push(defaults.has(params.length) ? "undefined" : `r(${next++}) as never`);
+  const params = Array.from({ length: m.params + (m.defaults?.length ?? 0) }, () => "undefined");
+  injectedPositions(m).forEach((position, i) => (params[position] = `r(${i}) as never`));
   const args = Array.from({ length: m.args }, (_, i) => `a[${i}] as never`);
   const signature = m.args > 0 ? (m.params > 0 ? "(r, a)" : "(_r, a)") : m.params > 0 ? "(r)" : "()";
   const call = m.kind === "provider" ? `${local}.fn` : `new ${local}`;
