@@ -19,26 +19,25 @@ export function disposeInstance(def: Definition, instance: unknown): unknown {
   const hook = def.provider?.hooks.dispose;
   if (hook === false) return undefined;
   if (typeof hook === "function") return hook(instance as never);
+  return disposeMethod(def, instance)?.call(instance);
+}
+
+/** True when `disposeInstance` would call something for `instance`. */
+export function hasDisposer(def: Definition, instance: unknown): boolean {
+  const hook = def.provider?.hooks.dispose;
+  if (hook === false) return false;
+  return typeof hook === "function" || disposeMethod(def, instance) !== undefined;
+}
+
+/** The instance's own dispose method: `onDispose` (classes only), `[Symbol.asyncDispose]` or `[Symbol.dispose]`. */
+function disposeMethod(def: Definition, instance: unknown): (() => unknown) | undefined {
   if (typeof instance !== "object" && typeof instance !== "function") return undefined;
   const value = instance as Disposable | null;
   const method =
     (def.provider === undefined ? value?.onDispose : undefined) ??
     value?.[Symbol.asyncDispose] ??
     value?.[Symbol.dispose];
-  return typeof method === "function" ? method.call(value) : undefined;
-}
-
-/** True when `disposeInstance` would call something for `instance`. */
-export function hasDisposer(def: Definition, instance: unknown): boolean {
-  const hook = def.provider?.hooks.dispose;
-  if (hook !== undefined) return hook !== false;
-  if (typeof instance !== "object" && typeof instance !== "function") return false;
-  const value = instance as Disposable | null;
-  return (
-    (def.provider === undefined && typeof value?.onDispose === "function") ||
-    typeof value?.[Symbol.asyncDispose] === "function" ||
-    typeof value?.[Symbol.dispose] === "function"
-  );
+  return typeof method === "function" ? method : undefined;
 }
 
 /** What building a module runs, for messages: a constructor or a provider function. */
