@@ -8,7 +8,8 @@ import { graphLayout, writeDot, writeMermaid } from "../src/write/graph.js";
 import { isMarkedPng, markPng } from "../src/write/png.js";
 import { FIXTURES, REPO, runModreg } from "./helpers.js";
 
-const hasDot = spawnSync("dot", ["-V"]).status === 0;
+/** CI installs Graphviz (.ci/run), so there the svg/png test runs rather than skips. */
+const hasDot = spawnSync("dot", ["-V"]).status === 0 || process.env["CI"] === "true";
 
 function module(
   id: string,
