@@ -8,6 +8,7 @@ import { parameterCount, sharedCreate } from "./construct.js";
 import type { Container, Override, RegisterOptions } from "./container-types.js";
 import { ModuleRegistryError } from "./errors.js";
 import type { Constructor, ConditionRecord } from "./manifest.js";
+import { interfaceName } from "./keys.js";
 import type { Definition, InternalDep } from "./node.js";
 import { describeProvider, isProvider } from "./provider.js";
 import { type Token, isToken } from "./tokens.js";
@@ -115,11 +116,11 @@ export function definitionForClass(
   };
 }
 
-/** What `provide` of an override means for lookups. */
+/** A lookup key as messages name it (a token by its interface's short name; `error.key` has the full key). */
 export function describeKey(key: unknown): string {
   if (typeof key === "function") return `class ${(key as Constructor).name}`;
   if (isProvider(key)) return describeProvider(key);
-  if (isToken(key)) return `token ${key.key}`;
+  if (isToken(key)) return `token ${interfaceName(key.key)}`;
   return `"${String(key)}"`;
 }
 

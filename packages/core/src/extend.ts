@@ -6,6 +6,7 @@
  */
 import { duplicateClassError } from "./duplicates.js";
 import { ModuleRegistryError } from "./errors.js";
+import { interfaceName } from "./keys.js";
 import { type Definition, ModuleNode } from "./node.js";
 import { choosePrimary } from "./primary.js";
 import { type ActivationContext, Registry, unmetCondition } from "./registry.js";
@@ -115,9 +116,9 @@ export function extendRegistry(
       problems.push(
         new ModuleRegistryError(
           "MODULE_AMBIGUOUS_PROVIDER",
-          `module "${node.id}" uses "${before[0]!.id}" for ${dep.iface}, and the modules being added ${change}. ` +
+          `module "${node.id}" uses "${before[0]!.id}" for interface ${interfaceName(dep.iface)}, and the modules being added ${change}. ` +
             "Give the new provider a `when` condition, or load it in a child container.",
-          { moduleId: node.id, modules: now.map((p) => p.id) },
+          { moduleId: node.id, modules: now.map((p) => p.id), key: dep.iface },
         ),
       );
     });

@@ -35,7 +35,7 @@ function checkEdge(registry: Registry, node: ModuleNode, i: number): ModuleRegis
       `${edgeText(node, i)}, but ${missingReason(registry, node, i)}. Add or activate a provider, or make the dependency optional.`,
       {
         moduleId: node.id,
-        path: [node.id, dep.id ?? dep.iface ?? "?"],
+        path: [node.id, dep.id ?? (dep.iface !== undefined ? interfaceName(dep.iface) : "?")],
         ...(dep.iface !== undefined && { key: dep.iface }),
       },
     );

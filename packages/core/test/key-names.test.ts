@@ -23,6 +23,17 @@ function caught(run: () => unknown): ModuleRegistryError {
   throw new Error("did not throw");
 }
 
+/** The first error `start()` fails with. */
+async function missingAtStart(app: { start(): Promise<void> }): Promise<ModuleRegistryError> {
+  const error = await app.start().then(
+    () => {
+      throw new Error("started");
+    },
+    (e: unknown) => e as ModuleRegistryError,
+  );
+  return (error.errors?.[0] ?? error) as ModuleRegistryError;
+}
+
 describe("runtime messages name interfaces by their short name", () => {
   it("MODULE_NOT_FOUND for a token: `Repo<User>`, the full key on the error", async () => {
     const app = createContainer(manifestOf(mod("console-logger", ConsoleLogger, { provides: [LOGGER] })));
@@ -53,18 +64,37 @@ describe("runtime messages name interfaces by their short name", () => {
     const app = createContainer(
       manifestOf(mod("orders", Orders, { deps: [{ iface: LOGGER, param: "log" }] })),
     );
-    const error = await app.start().then(
-      () => {
-        throw new Error("started");
-      },
-      (e: unknown) => e as ModuleRegistryError,
-    );
-    const missing = (error.errors?.[0] ?? error) as ModuleRegistryError;
+    const missing = await missingAtStart(app);
     expect(missing.code).toBe("MODULE_DEPENDENCY_MISSING");
     expect(missing.message).toContain(
       'module "orders" depends on interface Logger for parameter "log", but no module implements Logger.',
     );
     expect(missing.message).not.toContain("shop:");
     expect(missing.key).toBe(LOGGER);
+  });
+});
+
+describe("every other runtime text names a token by its short name too", () => {
+  it("the path of a missing interface dependency ends with `Logger`, the full key on the error", async () => {
+    const app = createContainer(
+      manifestOf(mod("orders", Orders, { deps: [{ iface: LOGGER, param: "log" }] })),
+    );
+    const missing = await missingAtStart(app);
+    expect(missing.path).toEqual(["orders", "Logger"]);
+    expect(missing.key).toBe(LOGGER);
+  });
+
+  it("a call on a disposed container: `resolve(token Logger)`", async () => {
+    const app = createContainer(manifestOf(mod("console-logger", ConsoleLogger, { provides: [LOGGER] })));
+    await app.start();
+    await app.dispose();
+    const error = await app.resolve(token(LOGGER)).then(
+      () => {
+        throw new Error("resolved");
+      },
+      (e: unknown) => e as ModuleRegistryError,
+    );
+    expect(error.message).toContain("resolve(token Logger)");
+    expect(error.message).not.toContain("shop:");
   });
 });

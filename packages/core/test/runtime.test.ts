@@ -118,7 +118,8 @@ describe("Container.load after start (runtime registration)", () => {
       return undefined;
     })();
     expect(error?.code).toBe("MODULE_AMBIGUOUS_PROVIDER");
-    expect(error?.message).toMatch(/module "notifier" uses "smtp" for app#Mailer/);
+    expect(error?.message).toMatch(/module "notifier" uses "smtp" for interface Mailer, /);
+    expect(error?.key).toBe(MAILER);
     expect(error?.modules).toEqual(["other", "smtp"]);
     expect(container.get(Notifier).mailer.send("a")).toBe("smtp:a");
   });
