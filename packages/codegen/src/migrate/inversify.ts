@@ -1,7 +1,14 @@
 /** Reads an InversifyJS project into the migration model. */
 import { Node, type CallExpression, type ClassDeclaration, type Expression, type SourceFile } from "ts-morph";
 import type { Scope } from "@modreg/core";
-import type { Binding, BindingTarget, LeftItem, ParamInjection, ProjectModel } from "./model.js";
+import {
+  type Binding,
+  type BindingTarget,
+  type LeftItem,
+  type ParamInjection,
+  type ProjectModel,
+  perResolutionNote,
+} from "./model.js";
 import { arrowResult, decoratorName, libraryImports, tokenOf, wholeStatement } from "./read-common.js";
 
 const PARAM_DECORATORS = new Set(["inject", "multiInject", "optional", "named", "tagged", "unmanaged"]);
@@ -49,7 +56,7 @@ function readClass(cls: ClassDeclaration, imports: ReadonlyMap<string, string>, 
       decorator,
       scope: scope === "request" ? "factory" : scope,
       ...(scope === "request" && {
-        scopeNote: "request scope has no modreg equivalent; converted to factory",
+        scopeNote: perResolutionNote(`@injectable(${arg})`),
       }),
     });
   }
@@ -180,8 +187,7 @@ function readBinding(bind: CallExpression, model: ProjectModel): void {
       model.left.push({
         node: access.getNameNode(),
         code: "MR2024",
-        reason:
-          "inRequestScope(): modreg has no request scope; converted to factory (a new instance per injection)",
+        reason: perResolutionNote("inRequestScope()"),
       });
     } else if (method === "whenNamed") constraint = `named:${literalText(args[0])}`;
     else if (method === "whenTagged") constraint = `tagged:${literalText(args[0])}=${literalText(args[1])}`;

@@ -22,6 +22,15 @@ export type TokenRef =
   | { readonly kind: "class"; readonly decl: ClassDeclaration; readonly text: string }
   | { readonly kind: "name"; readonly key: string; readonly name: string; readonly text: string };
 
+/**
+ * Why a per-resolution scope (InversifyJS `inRequestScope`/`"Request"`, tsyringe
+ * `ResolutionScoped`) becomes `factory`: modreg's `scoped` is one instance per `app.scope()`
+ * the app opens, not per resolution, so converting to it would need new call sites.
+ */
+export function perResolutionNote(what: string): string {
+  return `${what}: one instance per resolution has no modreg equivalent; converted to factory (a new instance per injection). For one per HTTP request or job, use scope: "scoped" and app.scope()`;
+}
+
 /** A decorated (or bound) class and the scope its decorator asks for. */
 export interface InjectableClass {
   readonly decl: ClassDeclaration;

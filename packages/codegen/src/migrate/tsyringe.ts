@@ -1,13 +1,14 @@
 /** Reads a tsyringe project into the migration model. */
 import { Node, type CallExpression, type ClassDeclaration, type Expression, type SourceFile } from "ts-morph";
 import type { Scope } from "@modreg/core";
-import type {
-  Binding,
-  BindingTarget,
-  InjectableClass,
-  LeftItem,
-  ParamInjection,
-  ProjectModel,
+import {
+  type Binding,
+  type BindingTarget,
+  type InjectableClass,
+  type LeftItem,
+  type ParamInjection,
+  type ProjectModel,
+  perResolutionNote,
 } from "./model.js";
 import {
   arrowResult,
@@ -108,7 +109,7 @@ function scopeOf(name: string, arg: Node | undefined): { scope: Scope | undefine
   if (text.endsWith("ContainerScoped")) return { scope: "singleton" };
   return {
     scope: "factory",
-    scopeNote: `${text || "@scoped"}: modreg has no per-resolution scope; converted to factory (a new instance per injection)`,
+    scopeNote: perResolutionNote(text || "@scoped"),
   };
 }
 
@@ -151,13 +152,18 @@ function readRegistration(
   const target = providerTarget(provider);
   if (typeof target === "string") return leave(target);
   const lifecycle = args[2]?.getText() ?? "";
+  const perResolution = /Lifecycle\.ResolutionScoped/.test(lifecycle);
+  if (perResolution)
+    model.left.push({
+      node: args[2]!,
+      code: "MR2024",
+      reason: perResolutionNote("Lifecycle.ResolutionScoped"),
+    });
   const scope: Scope | undefined = /Lifecycle\.(Singleton|ContainerScoped)/.test(lifecycle)
     ? "singleton"
-    : /Lifecycle\.Transient/.test(lifecycle)
+    : /Lifecycle\.Transient/.test(lifecycle) || perResolution
       ? "factory"
-      : /Lifecycle\.ResolutionScoped/.test(lifecycle)
-        ? "factory"
-        : undefined;
+      : undefined;
   model.bindings.push(binding(token, target, scope, statement));
 }
 
