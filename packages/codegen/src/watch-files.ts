@@ -11,7 +11,7 @@ export interface SourceWatcher {
 
 /**
  * Watches a project directory for edits, additions and removals of the files a generation
- * reads (sources, `package.json`, tsconfigs), batching bursts of changes: `onChange` gets
+ * reads (sources, `package.json`, tsconfigs, and the `also` files), batching bursts of changes: `onChange` gets
  * absolute paths, never those of `generated` files. Shared by `modreg generate --watch` and
  * the bundler plugin, so both see new files a bundler's own watcher would miss. With
  * `keepAlive: false` (a plugin inside a bundler's process) it does not keep the process running.
@@ -20,16 +20,27 @@ export function watchSources(
   projectDir: string,
   generated: readonly string[],
   onChange: (changed: string[]) => void,
-  { keepAlive = true, debounceMs = 25 }: { readonly keepAlive?: boolean; readonly debounceMs?: number } = {},
+  {
+    keepAlive = true,
+    debounceMs = 25,
+    also = [],
+  }: {
+    readonly keepAlive?: boolean;
+    readonly debounceMs?: number;
+    /** Other files inside `projectDir` to report (a `modreg.config.json`). */
+    readonly also?: readonly string[];
+  } = {},
 ): SourceWatcher {
   const skip = new Set(generated.map((f) => path.resolve(f)));
+  const extra = new Set(also.map((f) => path.resolve(f)));
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   const watcher = watchFiles(projectDir, { recursive: true }, (_event, name) => {
     if (name === null) return;
     const relative = name.toString();
     const fileName = path.resolve(projectDir, relative);
-    if (!RELEVANT.test(fileName) || IGNORED.test(relative) || skip.has(fileName)) return;
+    if (!extra.has(fileName) && (!RELEVANT.test(fileName) || IGNORED.test(relative) || skip.has(fileName)))
+      return;
     pending.add(fileName);
     clearTimeout(timer);
     timer = setTimeout(() => {

@@ -203,6 +203,34 @@ describe("modreg generate --watch with several entries (modreg.config.json)", ()
       expect(readFileSync(background, "utf8")).toContain('"settings-v2"');
       expect(readFileSync(content, "utf8")).toContain('"settings-v2"');
       expect(stderr).toBe("");
+
+      // an edit of modreg.config.json itself: its entries as they now are
+      const config = path.join(dir, "modreg.config.json");
+      const entries = readFileSync(config, "utf8");
+      writeFileSync(
+        config,
+        entries.replace("src/content/modules.generated.ts", "src/content/registry.generated.ts"),
+      );
+      await waitFor(
+        /reloaded modreg\.config\.json, generated in \d+ ms \(3 modules\): wrote src\/content\/registry\.generated\.ts/,
+      );
+      expect(readFileSync(path.join(dir, "src/content/registry.generated.ts"), "utf8")).toContain(
+        '"settings-v2"',
+      );
+
+      // a broken config is reported, and the previous entries keep working
+      writeFileSync(config, "{ entries: ");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(stderr).toMatch(
+        /^\[modreg\] modreg\.config\.json: not valid JSON \(.*\); keeping the previous entries\n$/,
+      );
+      edit(path.join(dir, "src/shared/tab-presenter.ts"), '"settings-v2"', '"settings-v3"');
+      await waitFor(
+        /regenerated after src\/shared\/tab-presenter\.ts in \d+ ms \(3 modules\): wrote src\/content\/registry/,
+      );
+      expect(readFileSync(path.join(dir, "src/content/registry.generated.ts"), "utf8")).toContain(
+        '"settings-v3"',
+      );
     } finally {
       stop.abort();
     }

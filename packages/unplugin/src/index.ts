@@ -56,6 +56,8 @@ export const modreg = createUnplugin<ModregPluginOptions | undefined, false>(
     /** The files the generators write: never a change to react to. */
     let generated: string[] = [];
     let tsconfig = "";
+    /** The `modreg.config.json` the generators were made from; an edit of it makes new ones. */
+    let configFile: string | undefined;
     let compilerOptions: ReturnType<typeof readCompilerOptions>;
     let lowering = false;
     let esbuildTarget: string | string[] | undefined;
@@ -75,6 +77,7 @@ export const modreg = createUnplugin<ModregPluginOptions | undefined, false>(
         options.config !== undefined ? resolve(options.config) : single ? undefined : configBeside(tsconfig);
       if (config === undefined && options.entries !== undefined)
         throw new Error("modreg plugin: `entries` needs a modreg.config.json (or `config`)");
+      configFile = config;
       if (config !== undefined) {
         const outputs = readConfig(config, { cwd: root, entries: options.entries ?? [] }).map((o) => ({
           ...o,
@@ -132,17 +135,40 @@ export const modreg = createUnplugin<ModregPluginOptions | undefined, false>(
       }
     };
 
+    /** After an edit of the config: generators for its entries as they now are, or the old ones kept. */
+    const reopen = (): GenerateResult[] | undefined => {
+      const previous = { generators, generated };
+      generators = undefined;
+      try {
+        return runAll();
+      } catch (e) {
+        ({ generators, generated } = previous);
+        const message = `[modreg] ${(e as Error).message}; keeping the previous entries`;
+        if (server) server.config.logger.error(message);
+        else console.error(message);
+        return undefined;
+      }
+    };
     const watch = (results: readonly GenerateResult[]): void => {
       if (watcher || options.watch === false) return;
+      const followed = configFile;
       watcher = watchSources(
         results[0]!.projectDir,
         [...results.map((r) => r.out), ...generated],
         (changed) => {
+          if (followed !== undefined && changed.includes(followed)) {
+            const fresh = reopen();
+            if (fresh === undefined) return;
+            report(fresh);
+            stop();
+            watch(fresh);
+            return;
+          }
           // the generators share one program: updating one updates them all
           open()[0]!.update(changed);
           report(runAll());
         },
-        { keepAlive: false },
+        { keepAlive: false, ...(followed !== undefined && { also: [followed] }) },
       );
     };
     const stop = (): void => {

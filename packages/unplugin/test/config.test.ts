@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -88,6 +88,47 @@ describe("the plugin with a modreg.config.json", () => {
       while (!both() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(both()).toBe(true);
     } finally {
+      hooks.rollup.closeWatcher();
+    }
+  });
+
+  it("follows an edit of modreg.config.json in watch mode, and keeps the entries through a broken one", async () => {
+    const { dir } = project("watch-config");
+    const hooks = modreg.raw({ project: path.join(dir, "tsconfig.json") }, {
+      framework: "rollup",
+      versions: {},
+    } as never) as unknown as Hooks;
+    const errors: string[] = [];
+    const error = console.error;
+    console.error = (message: string) => errors.push(message);
+    hooks.buildStart.call({ meta: { watchMode: true } });
+    const until = async (done: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 30_000;
+      while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(done()).toBe(true);
+    };
+    try {
+      const config = path.join(dir, "modreg.config.json");
+      const moved = path.join(dir, "src/content/registry.generated.ts");
+      writeFileSync(
+        config,
+        readFileSync(config, "utf8").replace(OUTS[1], "src/content/registry.generated.ts"),
+      );
+      await until(() => existsSync(moved));
+      expect(readFileSync(moved, "utf8")).toContain("export const manifest");
+
+      writeFileSync(config, "{ entries: ");
+      await until(() => errors.length > 0);
+      expect(errors).toEqual([
+        expect.stringMatching(/modreg\.config\.json: not valid JSON .*; keeping the previous entries$/),
+      ]);
+      writeFileSync(
+        path.join(dir, "src/shared/audit.ts"),
+        'import { Module } from "@modreg/core";\n\n@Module({ id: "audit" })\nexport class Audit {}\n',
+      );
+      await until(() => readFileSync(moved, "utf8").includes('"audit"'));
+    } finally {
+      console.error = error;
       hooks.rollup.closeWatcher();
     }
   });

@@ -7,7 +7,7 @@ import { validate } from "../validate/validate.js";
 import { parseArgs, UsageError, type CommandLine } from "./args.js";
 import { shouldColor, type ColorEnv } from "./color.js";
 import { commandHelp, overviewHelp } from "./commands.js";
-import { configuredOutputs } from "./config.js";
+import { configBeside, configuredOutputs } from "./config.js";
 import { formatDiagnostics } from "./format.js";
 import { graph, graphvizProblem } from "./graph.js";
 import { watch } from "./watch.js";
@@ -83,8 +83,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     return EXIT.usage;
   }
   const write = args.command === "generate" && !args.check;
-  const generators =
-    outputs === undefined
+  const generatorsFor = (configured: readonly OutputOptions[] | undefined): Generator[] =>
+    configured === undefined
       ? [
           createGenerator({
             project,
@@ -98,10 +98,24 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
         ]
       : createGenerators({
           project,
-          outputs: outputs.map((o) => ({ ...o, external: [...(o.external ?? []), ...args.external] })),
+          outputs: configured.map((o) => ({ ...o, external: [...(o.external ?? []), ...args.external] })),
           write,
         });
-  if (args.command === "generate" && args.watch) return watch(generators, io, report);
+  const generators = generatorsFor(outputs);
+  if (args.command === "generate" && args.watch) {
+    const tsconfig = resolveTsconfig(project);
+    const file = args.config !== undefined ? at(args.config) : configBeside(tsconfig);
+    const reopen = (): Generator[] => {
+      outputs = configuredOutputs(args, tsconfig, io.cwd);
+      return generatorsFor(outputs);
+    };
+    return watch(
+      generators,
+      io,
+      report,
+      outputs === undefined || file === undefined ? undefined : { file, reopen },
+    );
+  }
   const results = generators.map((g) => g.run());
   const first = results[0]!;
   // a config problem (the tsconfig) is the same for every output: reported once
