@@ -20,6 +20,9 @@ const TOOLS = {
   vitest: "4.1.12",
   webpack: "5.113.0",
   "swc-loader": "0.2.7",
+  // Bun and Deno, from npm (their packages fetch the platform's binary as a dependency)
+  bun: "1.4.5",
+  deno: "2.9.6",
 };
 const VITE7 = "7.3.8";
 const VITE8 = "8.4.0";
@@ -155,7 +158,48 @@ describe.each(["standard", "legacy"] as const)("the app with %s decorators", (mo
   it("runs its test under Vitest on Vite 7", () => {
     expectVitestPasses(appDir(mode));
   });
+
+  it("runs under Bun", () => {
+    const dir = appDir(mode);
+    // Bun 1.4 does not apply `experimentalDecorators` from a tsconfig that `extends` another
+    // (the legacy one here): it needs a config with the option itself, e.g. --tsconfig-override.
+    if (mode === "legacy") {
+      const plain = npx(dir, "bun", ["src/main.ts"]);
+      expect(plain.stdout.trim(), describeRun(plain)).toBe(`standard ${EXPECTED}`);
+      writeFileSync(join(dir, "tsconfig.bun.json"), JSON.stringify(flatLegacyTsconfig()));
+    }
+    expectApp(
+      npx(dir, "bun", [
+        ...(mode === "legacy" ? ["--tsconfig-override", "tsconfig.bun.json"] : []),
+        "src/main.ts",
+      ]),
+      mode,
+    );
+  });
+
+  it("runs under Deno", () => {
+    const dir = appDir(mode);
+    // Deno reads decorator settings from deno.json, not tsconfig.json; a deno.json also makes it
+    // ignore the package.json above, so it is told to use the installed node_modules.
+    if (mode === "legacy")
+      writeFileSync(
+        join(dir, "deno.json"),
+        JSON.stringify({ compilerOptions: { experimentalDecorators: true }, nodeModulesDir: "manual" }),
+      );
+    // `--sloppy-imports`: the sources import `./app.js` for `app.ts`, as NodeNext wants
+    expectApp(
+      npx(dir, "deno", ["run", "--quiet", "--sloppy-imports", "--allow-read", "--allow-env", "src/main.ts"]),
+      mode,
+    );
+  });
 });
+
+/** The fixture's tsconfig with `experimentalDecorators`, written out in full (no `extends`). */
+function flatLegacyTsconfig(): object {
+  const text = readFileSync(join(fixturesDir, "toolchain-app", "tsconfig.json"), "utf8");
+  const config = JSON.parse(text.replace(/^\s*\/\/.*$/gm, "")) as { compilerOptions: object };
+  return { ...config, compilerOptions: { ...config.compilerOptions, experimentalDecorators: true } };
+}
 
 describe("the app with legacy decorators on Vite 8", () => {
   it("builds with vite build --ssr and runs under node", () => {
