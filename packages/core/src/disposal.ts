@@ -24,10 +24,10 @@ export interface DisposalHost {
 export class Disposal {
   /** Tracked instances in build order; disposed in reverse. */
   readonly built: ModuleNode[] = [];
-  /** Modules whose async `onInit` is in flight. */
-  readonly inflight = new Set<ModuleNode>();
+  /** Modules whose async `onInit` is in flight (made by the first: most containers have none). */
+  private inflight: Set<ModuleNode> | undefined;
   /** Callers waiting on a build, interrupted with `CONTAINER_DISPOSED` when disposal begins. */
-  private readonly aborts = new Set<() => void>();
+  private aborts: Set<() => void> | undefined;
   /** The one disposal, once begun; resolves to the dispose failures. */
   private begun: Promise<ModuleRegistryError[]> | undefined;
   /** Disposal was asked for (`interrupt`): nobody waits on a build any more. */
@@ -37,18 +37,30 @@ export class Disposal {
 
   constructor(private readonly host: DisposalHost) {}
 
+  /** `node`'s async `onInit` is in flight until `building` settles (the sweep waits for a bounded one). */
+  track(node: ModuleNode, building: Promise<unknown>): void {
+    const inflight = (this.inflight ??= new Set());
+    inflight.add(node);
+    const done = (): void => {
+      node.building = undefined;
+      inflight.delete(node);
+    };
+    building.then(done, done);
+  }
+
   /** `pending`, unless disposal is asked for first: then `disposed()`'s error. */
   until<T>(pending: PromiseLike<T>, disposed: () => ModuleRegistryError): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const abort = (): void => reject(disposed());
-      this.aborts.add(abort);
+      const aborts = (this.aborts ??= new Set());
+      aborts.add(abort);
       pending.then(
         (value) => {
-          this.aborts.delete(abort);
+          aborts.delete(abort);
           resolve(value);
         },
         (error: unknown) => {
-          this.aborts.delete(abort);
+          aborts.delete(abort);
           // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the build's own error, as thrown
           reject(error);
         },
@@ -62,8 +74,9 @@ export class Disposal {
    */
   interrupt(): void {
     this.closing = true;
-    for (const abort of this.aborts) abort();
-    this.aborts.clear();
+    const aborts = this.aborts;
+    this.aborts = undefined;
+    for (const abort of aborts ?? []) abort();
   }
 
   /**
@@ -114,7 +127,7 @@ export class Disposal {
 
   private async sweep(): Promise<ModuleRegistryError[]> {
     const bounded: Promise<void>[] = [];
-    for (const node of this.inflight) {
+    for (const node of this.inflight ?? []) {
       if (node.building !== undefined && this.host.timeoutOf(node) !== undefined)
         bounded.push(node.building.then(ignore, ignore));
     }

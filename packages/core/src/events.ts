@@ -5,13 +5,14 @@ type Handler = (event: never) => void;
 
 /** The container's `on(event, handler)` listeners; one that throws never changes the container. */
 export class EventHub {
-  private readonly listeners = new Map<keyof ContainerEvents, Set<Handler>>();
+  /** Made by the first `on` (most containers, e.g. a tenant's, never get a listener). */
+  private listeners: Map<keyof ContainerEvents, Set<Handler>> | undefined;
 
   constructor(private readonly warn: (message: string) => void) {}
 
   /** Calls the handlers; one that throws is reported through `onWarning` and changes nothing. */
   emit<E extends keyof ContainerEvents>(event: E, payload: ContainerEvents[E]): void {
-    const handlers = this.listeners.get(event);
+    const handlers = this.listeners?.get(event);
     if (handlers === undefined) return;
     for (const handler of handlers) {
       try {
@@ -27,13 +28,18 @@ export class EventHub {
 
   /** Adds a handler; returns the unsubscribe function. */
   on<E extends keyof ContainerEvents>(event: E, handler: (e: ContainerEvents[E]) => void): () => void {
-    let handlers = this.listeners.get(event);
-    if (handlers === undefined) this.listeners.set(event, (handlers = new Set()));
+    const listeners = (this.listeners ??= new Map<keyof ContainerEvents, Set<Handler>>());
+    let handlers = listeners.get(event);
+    if (handlers === undefined) listeners.set(event, (handlers = new Set()));
     handlers.add(handler);
     this.listening = true;
     return () => {
-      handlers.delete(handler);
-      this.listening = [...this.listeners.values()].some((set) => set.size > 0);
+      if (!handlers.delete(handler) || handlers.size > 0 || listeners.get(event) !== handlers) return;
+      // the event's last handler is gone, and with the last event the map: a listener for
+      // one call (a tenant's load) leaves nothing behind
+      listeners.delete(event);
+      if (listeners.size === 0 && this.listeners === listeners) this.listeners = undefined;
+      this.listening = this.listeners !== undefined;
     };
   }
 }

@@ -7,7 +7,7 @@ import type {
   ModuleInfo,
 } from "./container-types.js";
 import { ModuleRegistryError, formatPath } from "./errors.js";
-import { DependencyGraph, topologicalOrder } from "./graph.js";
+import { DependencyGraph, type TraversalOptions, topologicalOrder } from "./graph.js";
 import type { ModuleNode } from "./node.js";
 import { type Registry, isBuildEdge } from "./registry.js";
 import { buildAdjacency } from "./validate.js";
@@ -59,14 +59,54 @@ export function discover(registry: Registry, query: DiscoverQuery): ModuleNode[]
     .map(({ node }) => node);
 }
 
-/** `container.graph`: computed from the current registry on each call, over active modules. */
-export function createGraphView(registry: () => Registry): ContainerGraph {
-  // Internal nodes (token overrides) are left out: their ids are descriptions, not names.
-  const visible = (node: ModuleNode): boolean => node.active && !node.def.internal;
-  const activeNodes = (): ModuleNode[] => registry().sorted.filter(visible);
-  const allEdges = (): DependencyGraph =>
-    new DependencyGraph(
-      activeNodes().map((node) => [
+/** Internal nodes (token overrides) are left out: their ids are descriptions, not names. */
+const visible = (node: ModuleNode): boolean => node.active && !node.def.internal;
+
+/**
+ * `container.graph`: computed from the current registry on each call, over active modules.
+ * Methods on a prototype, not closures: every container (each tenant's too) has one.
+ */
+class GraphView implements ContainerGraph {
+  constructor(private readonly registry: () => Registry) {}
+
+  loadOrder(): string[] {
+    const { nodes, result } = this.order();
+    if (result.cycle) {
+      const path = result.cycle.map((i) => nodes[i]!.id);
+      throw new ModuleRegistryError(
+        "MODULE_CIRCULAR_DEPENDENCY",
+        `no load order: ${formatPath(path)} is a cycle.`,
+        {
+          moduleId: path[0]!,
+          path,
+        },
+      );
+    }
+    return result.order.map((i) => nodes[i]!.id);
+  }
+
+  findCycle(): string[] | undefined {
+    const { nodes, result } = this.order();
+    return result.cycle?.map((i) => nodes[i]!.id);
+  }
+
+  dependenciesOf(id: string, options?: TraversalOptions): string[] {
+    checkTraversal("dependenciesOf", id, options);
+    return this.allEdges().dependenciesOf(id, options);
+  }
+
+  dependentsOf(id: string, options?: TraversalOptions): string[] {
+    checkTraversal("dependentsOf", id, options);
+    return this.allEdges().dependentsOf(id, options);
+  }
+
+  private activeNodes(): ModuleNode[] {
+    return this.registry().sorted.filter(visible);
+  }
+
+  private allEdges(): DependencyGraph {
+    return new DependencyGraph(
+      this.activeNodes().map((node) => [
         node.id,
         node.targets
           .flat()
@@ -74,39 +114,16 @@ export function createGraphView(registry: () => Registry): ContainerGraph {
           .map((t) => t.id),
       ]),
     );
-  const order = (): { nodes: ModuleNode[]; result: ReturnType<typeof topologicalOrder> } => {
-    const nodes = activeNodes();
+  }
+
+  private order(): { nodes: ModuleNode[]; result: ReturnType<typeof topologicalOrder> } {
+    const nodes = this.activeNodes();
     return { nodes, result: topologicalOrder(buildAdjacency(nodes)) };
-  };
-  return {
-    loadOrder() {
-      const { nodes, result } = order();
-      if (result.cycle) {
-        const path = result.cycle.map((i) => nodes[i]!.id);
-        throw new ModuleRegistryError(
-          "MODULE_CIRCULAR_DEPENDENCY",
-          `no load order: ${formatPath(path)} is a cycle.`,
-          {
-            moduleId: path[0]!,
-            path,
-          },
-        );
-      }
-      return result.order.map((i) => nodes[i]!.id);
-    },
-    findCycle() {
-      const { nodes, result } = order();
-      return result.cycle?.map((i) => nodes[i]!.id);
-    },
-    dependenciesOf(id, options) {
-      checkTraversal("dependenciesOf", id, options);
-      return allEdges().dependenciesOf(id, options);
-    },
-    dependentsOf(id, options) {
-      checkTraversal("dependentsOf", id, options);
-      return allEdges().dependentsOf(id, options);
-    },
-  };
+  }
+}
+
+export function createGraphView(registry: () => Registry): ContainerGraph {
+  return new GraphView(registry);
 }
 
 /** `container.stats()`: counts over the modules `owner` builds; per-module times when `built` is given. */

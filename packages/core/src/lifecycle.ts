@@ -341,13 +341,7 @@ export abstract class Lifecycle {
       },
     );
     node.building = building;
-    const { inflight } = this.disposal;
-    inflight.add(node);
-    const done = (): void => {
-      node.building = undefined;
-      inflight.delete(node);
-    };
-    building.then(done, done);
+    this.disposal.track(node, building);
     return building;
   }
 

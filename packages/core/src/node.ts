@@ -136,8 +136,22 @@ export function definitionsOf(
   return result;
 }
 
-/** A manifest record as a definition, defaults filled in. */
+/**
+ * The definition last made of each record: another manifest holding the same record (a
+ * tenant's, made per tenant from the app's records) shares it instead of a copy per container.
+ */
+const byRecord = new WeakMap<ModuleRecord, Definition>();
+
+/** A manifest record as a definition, defaults filled in (shared while origin and validation match). */
 function definitionOf(record: ModuleRecord, origin: number, validated: boolean): Definition {
+  const known = byRecord.get(record);
+  if (known !== undefined && known.origin === origin && known.validated === validated) return known;
+  const def = newDefinition(record, origin, validated);
+  byRecord.set(record, def);
+  return def;
+}
+
+function newDefinition(record: ModuleRecord, origin: number, validated: boolean): Definition {
   const prototype = (record.class as { prototype?: { onInit?: unknown } } | undefined)?.prototype;
   return {
     id: record.id,

@@ -15,8 +15,7 @@ export function applyOverrides(
 ): Map<string, ModuleNode> {
   const replaced = new Map<string, ModuleNode>();
   const list: readonly Override[] = overrides;
-  const index = new Map<unknown, number>();
-  if (list.length > 0) nodes.forEach((node, i) => index.set(node.id, i).set(node.def.handle, i));
+  const index = positions(list.length > 0 ? nodes : []);
   for (const override of list) {
     const key = override.provide;
     if (isToken(key)) {
@@ -40,4 +39,14 @@ export function applyOverrides(
     nodes[i] = node;
   }
   return replaced;
+}
+
+/**
+ * Each node's position by id and by handle. A function of its own: a closure of
+ * `applyOverrides` (the `() => owner` an override keeps) would otherwise keep this map alive.
+ */
+function positions(nodes: readonly ModuleNode[]): Map<unknown, number> {
+  const index = new Map<unknown, number>();
+  nodes.forEach((node, i) => index.set(node.id, i).set(node.def.handle, i));
+  return index;
 }
