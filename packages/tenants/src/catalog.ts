@@ -74,9 +74,14 @@ export interface DependencyTree {
   readonly circular?: true;
 }
 
+/** How many distinct module lists `manifestOf` keeps (plans, plus one-off lists of enables). */
+const SHARED_MANIFESTS = 256;
+
 export class Catalog {
   private readonly entries = new Map<string, Entry>();
   private readonly sharedVersions = new Map<string, string>();
+  /** `manifestOf` by module list, the oldest dropped past `SHARED_MANIFESTS`. */
+  private readonly manifests = new Map<string, Manifest>();
 
   /** Which app manifests the codegen validated (version ranges between their own modules checked). */
   private readonly validated: readonly boolean[];
@@ -148,10 +153,22 @@ export class Catalog {
    * the codegen already checked between them (it still checks every other edge).
    */
   manifestOf(ids: readonly string[]): Manifest {
+    // Tenants with the same modules (one plan) share one manifest, so the containers share
+    // what core derives from it instead of a copy per tenant.
+    const key = ids.join("\n");
+    const known = this.manifests.get(key);
+    if (known !== undefined) return known;
     const entries = ids.map((id) => this.entry(id));
     const source = entries[0]?.source ?? -1;
     const validated = this.validated[source] === true && entries.every((e) => e.source === source);
-    return { formatVersion: 1, modules: entries.map((e) => e.record), ...(validated && { validated }) };
+    const manifest: Manifest = {
+      formatVersion: 1,
+      modules: entries.map((e) => e.record),
+      ...(validated && { validated }),
+    };
+    if (this.manifests.size >= SHARED_MANIFESTS) this.manifests.delete(this.manifests.keys().next().value!);
+    this.manifests.set(key, manifest);
+    return manifest;
   }
 
   /** The entry of a tenant module; `MODULE_NOT_FOUND` naming the tenant modules there are. */

@@ -28,8 +28,8 @@ export class TenantRuntime {
   enabled: readonly string[];
   flags: Readonly<Record<string, FlagValue>>;
   revision: number;
-  /** Enabled modules not loaded into the child: a required dependency is inactive. */
-  private blocked = new Map<string, string>();
+  /** Enabled modules not loaded into the child: a required dependency is inactive (made when one is). */
+  private blocked: Map<string, string> | undefined;
   /** Ids loaded into the child. */
   private readonly loaded = new Set<string>();
   /** Modules that failed to build during `start` (the child's `failed` events), until taken. */
@@ -67,8 +67,8 @@ export class TenantRuntime {
     if (inactive.size > 0) {
       // what requires an inactive module cannot be validated, let alone built: leave it out
       const blocked = catalog.dependentsWithin(inactive, ids);
-      for (const id of blocked)
-        this.blocked.set(id, `needs ${[...inactive].join(", ")}, inactive for this tenant`);
+      const why = `needs ${[...inactive].join(", ")}, inactive for this tenant`;
+      for (const id of blocked) (this.blocked ??= new Map()).set(id, why);
       if (blocked.length > 0) await this.child.unload(blocked);
       for (const id of blocked) this.loaded.delete(id);
     }
@@ -111,7 +111,7 @@ export class TenantRuntime {
     await this.child.unload(present).catch((error: unknown) => problems.push(error));
     for (const id of ids) {
       this.loaded.delete(id);
-      this.blocked.delete(id);
+      this.blocked?.delete(id);
     }
     for (const id of rebuild) this.loaded.delete(id);
     await this.restore(catalog, rebuild).catch((error: unknown) => problems.push(error));
@@ -154,7 +154,7 @@ export class TenantRuntime {
   states(): TenantModuleInfo[] {
     const info = new Map(this.child.modules().map((m) => [m.id, m]));
     return this.enabled.map((id): TenantModuleInfo => {
-      const blocked = this.blocked.get(id);
+      const blocked = this.blocked?.get(id);
       const m = this.loaded.has(id) ? info.get(id) : undefined;
       if (m === undefined) {
         return { id, version: "0.0.0", state: "skipped", reason: blocked ?? "not in the app's catalogue" };
