@@ -48,17 +48,32 @@ export interface RedisTierOptions {
 interface Pending {
   readonly started: number;
   readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
   readonly settle: (reply: unknown) => unknown;
 }
 
 /**
- * `new Promise(capture)` hands out its resolve function without a closure per command (a
- * promise executor runs synchronously, so `captured` is read right after).
+ * `new Promise(capture)` hands out its resolve and reject functions without a closure per
+ * command (a promise executor runs synchronously, so `captured` is read right after).
  */
-let captured: (value: never) => void = () => undefined;
-const capture = (resolve: (value: never) => void): void => {
-  captured = resolve;
+let capturedResolve: (value: never) => void = () => undefined;
+let capturedReject: (error: unknown) => void = () => undefined;
+const capture = (resolve: (value: never) => void, reject: (error: unknown) => void): void => {
+  capturedResolve = resolve;
+  capturedReject = reject;
 };
+
+/**
+ * Settles a command's caller with `settle(reply)`; a throw there (the caller's continuation,
+ * or decoding the reply) rejects the caller instead of leaving it waiting forever.
+ */
+function finish(pending: Pending, reply: unknown): void {
+  try {
+    pending.resolve(pending.settle(reply));
+  } catch (error) {
+    pending.reject(error);
+  }
+}
 
 class Timeout extends Error {
   constructor(ms: number) {
@@ -123,9 +138,16 @@ export class RedisTier {
    * Reads the tenant's cached flags and resolves to `then(flags)`, with `undefined` on a miss, a
    * malformed value or an outage. The hot path of a flag check past the memory tier: `then`
    * runs in the reply's own callback, so a hit costs one promise hop over the client's reply.
+   * It always settles: when `then` throws, the returned promise rejects with what it threw.
    */
   get<R>(tenantId: string, then: (cached: CachedFlags | undefined) => R | PromiseLike<R>): Promise<R> {
-    if (!this.usable()) return Promise.resolve(then(undefined));
+    if (!this.usable()) {
+      try {
+        return Promise.resolve(then(undefined));
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
     return this.track(this.o.client.get(this.o.keyPrefix + tenantId), (raw) =>
       then(raw === failed ? undefined : this.decodeReply(raw)),
     );
@@ -159,11 +181,11 @@ export class RedisTier {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.watchdog);
-    for (const pending of this.inflight) pending.resolve(pending.settle(failed));
+    for (const pending of this.inflight) finish(pending, failed);
     this.inflight.clear();
     await this.connecting.catch(() => undefined);
-    await end(this.subscriber);
-    if (this.o.owned) await end(this.o.client);
+    await end(this.subscriber, this.o.timeoutMs);
+    if (this.o.owned) await end(this.o.client, this.o.timeoutMs);
   }
 
   private guardedSet(tenantId: string, cached: CachedFlags): Promise<unknown> {
@@ -203,7 +225,8 @@ export class RedisTier {
     const promise = new Promise<R>(capture);
     const pending: Pending = {
       started: Date.now(),
-      resolve: captured as (value: unknown) => void,
+      resolve: capturedResolve as (value: unknown) => void,
+      reject: capturedReject,
       settle: settle as (reply: unknown) => unknown,
     };
     this.inflight.add(pending);
@@ -212,13 +235,13 @@ export class RedisTier {
       (reply) => {
         if (!this.inflight.delete(pending)) return; // timed out already
         if (sentWhileDown && this.down) this.recovered();
-        pending.resolve(settle(reply));
+        finish(pending, reply);
       },
       (error: unknown) => {
         if (!this.inflight.delete(pending)) return;
         this.errors++;
         this.outage(error);
-        pending.resolve(settle(failed));
+        finish(pending, failed);
       },
     );
     return promise;
@@ -235,7 +258,7 @@ export class RedisTier {
           this.inflight.delete(pending);
           this.errors++;
           this.outage(new Timeout(timeoutMs));
-          pending.resolve(pending.settle(failed));
+          finish(pending, failed);
         }
         if (this.inflight.size === 0) {
           clearInterval(this.watchdog);
@@ -307,16 +330,24 @@ function decode(raw: string): CachedFlags | undefined {
   return { flags: Object.freeze(flags as Record<string, FlagValue>), revision };
 }
 
-async function end(client: RedisClientLike): Promise<void> {
+/** Closes a connection politely (`QUIT`), or destroys it when Redis does not answer within `timeoutMs`. */
+async function end(client: RedisClientLike, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
   try {
     if (!client.isOpen) return;
     if (!client.isReady) {
       client.destroy?.();
       return;
     }
-    if (client.close) await client.close();
-    else if (client.quit) await client.quit();
+    const closing = Promise.resolve(client.close ? client.close() : client.quit?.());
+    closing.catch(() => undefined); // it may still fail after the deadline (destroyed)
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Timeout(timeoutMs)), timeoutMs);
+    });
+    await Promise.race([closing, late]);
   } catch {
     client.destroy?.();
+  } finally {
+    clearTimeout(timer);
   }
 }

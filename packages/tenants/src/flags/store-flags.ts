@@ -133,9 +133,15 @@ export function createStoreFlags(store: TenantStore, o: CheckedOptions): Flags {
     const loading =
       tier === undefined
         ? readThrough(tenantId, started)
-        : tier.get(tenantId, (hit) =>
-            hit === undefined ? readThrough(tenantId, started) : settle(tenantId, started, hit),
-          );
+        : tier.get(tenantId, (hit) => {
+            try {
+              return hit === undefined ? readThrough(tenantId, started) : settle(tenantId, started, hit);
+            } catch (error) {
+              // the load rejects (the tier settles every call): the next one starts afresh
+              if (epoch === started) inflight.delete(tenantId);
+              throw error;
+            }
+          });
     inflight.set(tenantId, loading);
     return loading;
   };
