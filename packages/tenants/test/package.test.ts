@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -11,13 +11,14 @@ const manifest = JSON.parse(readFileSync(join(src, "..", "package.json"), "utf8"
 };
 
 /** The subpath entries, each the one file (or folder) that may import its peer. */
-const SUBPATH_FILES = new Set(["openfeature.ts", "express.ts"]);
+const SUBPATH_FILES = new Set(["openfeature.ts", "openfeature-require.ts", "express.ts"]);
+const SUBPATH_FOLDERS = new Set(["postgres", "openfeature"]);
 
 /** Files of the main entry: everything but the subpath entries' folders and files. */
 function mainEntryFiles(dir = src): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const path = join(dir, e.name);
-    if (e.isDirectory()) return e.name === "postgres" ? [] : mainEntryFiles(path);
+    if (e.isDirectory()) return SUBPATH_FOLDERS.has(e.name) ? [] : mainEntryFiles(path);
     return e.name.endsWith(".ts") && !SUBPATH_FILES.has(e.name) ? [path] : [];
   });
 }
@@ -56,5 +57,25 @@ describe("@modreg/tenants packaging", () => {
       "./openfeature",
       "./package.json",
     ]);
+  });
+
+  it("gives every entry to import and to require, each with its types, all built", () => {
+    const root = join(src, "..");
+    for (const [entry, target] of Object.entries(manifest.exports)) {
+      if (entry === "./package.json") continue;
+      for (const condition of ["import", "require"]) {
+        const files = (target as Record<string, { types?: string; default?: string }>)[condition];
+        expect(files?.types, `${entry} ${condition}`).toMatch(/\.d\.ts$/);
+        expect(files?.default, `${entry} ${condition}`).toMatch(/\.js$/);
+        // the CommonJS files live under dist/cjs (its package.json says "commonjs")
+        expect(files?.default?.startsWith("./dist/cjs/"), `${entry} ${condition}`).toBe(
+          condition === "require",
+        );
+        for (const file of [files?.types, files?.default])
+          expect(existsSync(join(root, file ?? "")), `${entry} ${condition}: ${file} (run pnpm build)`).toBe(
+            true,
+          );
+      }
+    }
   });
 });
