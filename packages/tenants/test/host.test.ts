@@ -341,6 +341,70 @@ describe("flags and other instances", () => {
   });
 });
 
+describe("runtime registration (app.load of a plugin after start)", () => {
+  class Timesheets {
+    constructor(
+      readonly tenant: TenantContext,
+      readonly hr: HrCore,
+      readonly db: Database,
+    ) {}
+  }
+  const plugin = (deps: Manifest["modules"][number]["deps"]): Manifest => ({
+    formatVersion: 1,
+    package: "@acme/timesheets",
+    modules: [mod("timesheets", Timesheets, { version: "1.0.0", tenant: true, deps })],
+  });
+
+  it("adds tenant modules that tenants can then enable, nothing already built disturbed", async () => {
+    const { app, tenants } = await setUp();
+    await tenants.load("acme");
+    const hr = tenants.get("acme", HrCore);
+    expect(tenants.catalog().map((m) => m.id)).not.toContain("timesheets");
+
+    app.load(plugin([CONTEXT, { id: "hr-core", range: "^1.0.0" }, { id: "database" }]));
+    expect(tenants.catalog().map((m) => m.id)).toContain("timesheets");
+    expect(tenants.canEnable("timesheets", ["hr-core"])).toMatchObject({ canEnable: true, missing: [] });
+    expect(await tenants.enable("acme", "timesheets")).toEqual(["timesheets"]);
+    const sheets = tenants.get("acme", Timesheets);
+    expect([sheets.tenant.tenantId, sheets.hr === hr, sheets.db === app.get(Database)]).toEqual([
+      "acme",
+      true,
+      true,
+    ]);
+    expect(tenants.get("acme", HrCore)).toBe(hr); // not rebuilt
+    // another tenant: its dependency rules as for any module
+    await tenants.load("globex");
+    expect((await caught(tenants.enable("globex", "timesheets"))).code).toBe("MODULE_DEPENDENCY_MISSING");
+    expect(await tenants.enable("globex", "timesheets", { withDependencies: true })).toEqual([
+      "hr-core",
+      "timesheets",
+    ]);
+  });
+
+  it("refuses a plugin module that clashes at app.load, and one that cannot work at enable, tenants untouched", async () => {
+    const { app, tenants, store } = await setUp();
+    await tenants.load("acme");
+    const database = { id: "database" };
+    // ids are checked against the running graph when the plugin is loaded
+    const clash: Manifest = {
+      formatVersion: 1,
+      modules: [mod("tasks", Timesheets, { tenant: true, deps: [CONTEXT, { id: "hr-core" }, database] })],
+    };
+    expect(() => app.load(clash)).toThrow(/MODULE_DUPLICATE_ID|duplicate/i);
+    // a tenant module is inactive in the app's container: its ranges are checked per tenant, on enable
+    app.load(plugin([CONTEXT, { id: "hr-core", range: "^2.0.0" }, database]));
+    expect(tenants.canEnable("timesheets", ["hr-core"]).versionConflicts).toEqual([
+      { id: "hr-core", range: "^2.0.0", version: "1.4.0" },
+    ]);
+    expect((await caught(tenants.enable("acme", "timesheets"))).code).toBe("MODULE_VERSION_MISMATCH");
+    expect((await store.read("acme"))?.modules).toEqual(["clinic", "hr-core"]);
+    expect(tenants.modulesOf("acme").map((m) => [m.id, m.state])).toEqual([
+      ["clinic", "ready"],
+      ["hr-core", "ready"],
+    ]);
+  });
+});
+
 describe("TenantHost.unload and dispose", () => {
   it("disposes an idle tenant, and the app's dispose disposes tenants first", async () => {
     const { app, tenants } = await setUp();
