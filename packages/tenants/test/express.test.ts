@@ -33,6 +33,18 @@ beforeAll(async () => {
   web.get("/by-subdomain", moduleGuard(tenants, "tasks", { tenant: "subdomain" }), (_req, res) => {
     res.json({ ok: true });
   });
+  // a resolver function, sync or async (here: the tenant in the path, or in a query parameter)
+  web.get(
+    "/t/:tenant/guarded",
+    moduleGuard(tenants, "tasks", { tenant: (req) => req.params["tenant"] }),
+    (_req, res) => {
+      res.json({ ok: true, tenant: res.locals["tenantId"] as string });
+    },
+  );
+  const fromQuery = (req: express.Request) => Promise.resolve(req.query["tenant"] as string | undefined);
+  web.get("/q/report", requireFeature(flags, "advanced-reporting", { tenant: fromQuery }), (_req, res) => {
+    res.json({ report: true });
+  });
   web.get("/report", requireFeature(flags, "advanced-reporting"), (_req, res) => {
     res.json({ report: true });
   });
@@ -84,6 +96,20 @@ describe("moduleGuard", () => {
     expect((await get("/guarded")).status).toBe(400);
     expect(await statusWithHost("/by-subdomain", "acme.example.test")).toBe(200);
     expect(await statusWithHost("/by-subdomain", "globex.example.test")).toBe(403);
+  });
+
+  it("takes the tenant from a resolver function, synchronous or asynchronous", async () => {
+    expect(await get("/t/acme/guarded")).toEqual({ status: 200, body: { ok: true, tenant: "acme" } });
+    expect(await get("/t/globex/guarded")).toMatchObject({
+      status: 403,
+      body: { code: "MODULE_NOT_ENABLED" },
+    });
+    expect(await get("/q/report?tenant=acme")).toEqual({ status: 200, body: { report: true } });
+    expect(await get("/q/report?tenant=globex")).toMatchObject({
+      status: 403,
+      body: { code: "FEATURE_DISABLED" },
+    });
+    expect((await get("/q/report")).status).toBe(400);
   });
 });
 

@@ -405,6 +405,57 @@ describe("runtime registration (app.load of a plugin after start)", () => {
   });
 });
 
+describe("TenantHost.stats", () => {
+  it("counts tenants, modules and their states per tenant, enables, disables and load failures", async () => {
+    failing.add("email-service@acme");
+    const store = createMemoryStore({
+      acme: { modules: ["hr-core", "clinic", "email-service"] },
+      globex: { modules: ["tasks"] },
+    });
+    const { tenants } = await setUp(store);
+    await tenants.load("acme");
+    await tenants.load("globex");
+    await tenants.enable("globex", "clinic", { withDependencies: true });
+    await tenants.disable("globex", "tasks");
+    const stats = tenants.stats();
+    expect(stats).toMatchObject({
+      tenantsLoaded: 2,
+      modulesLoaded: 4, // the built ones: not the failed email-service
+      enables: 2,
+      disables: 1,
+      loadFailures: 1,
+    });
+    expect(stats.tenants["acme"]).toMatchObject({ ready: 2, failed: 1 });
+    expect(stats.tenants["globex"]).toMatchObject({ ready: 2, failed: 0 });
+    await tenants.unload("acme");
+    expect(tenants.stats()).toMatchObject({ tenantsLoaded: 1, modulesLoaded: 2 });
+  });
+});
+
+describe("TenantHost.enable of a module closing a cycle", () => {
+  class A {}
+  class B {}
+  it("is MODULE_CIRCULAR_DEPENDENCY with the path, and canEnable shows it; nothing is written", async () => {
+    const app = createContainer({
+      formatVersion: 1,
+      modules: [
+        mod("a", A, { tenant: true, deps: [{ id: "b", inject: "none" }] }),
+        mod("b", B, { tenant: true, deps: [{ id: "a", inject: "none" }] }),
+      ],
+    });
+    await app.start();
+    const store = createMemoryStore({ acme: {} });
+    const tenants = createTenantHost(app, { store });
+    await tenants.load("acme");
+    expect(tenants.canEnable("a", []).cycle).toEqual(["a", "b", "a"]);
+    const error = await caught(tenants.enable("acme", "a", { withDependencies: true }));
+    expect(error.code).toBe("MODULE_CIRCULAR_DEPENDENCY");
+    expect(error.message).toContain("a -> b -> a");
+    expect((await store.read("acme"))?.modules).toEqual([]);
+    await app.dispose();
+  });
+});
+
 describe("TenantHost.unload and dispose", () => {
   it("disposes an idle tenant, and the app's dispose disposes tenants first", async () => {
     const { app, tenants } = await setUp();
