@@ -36,7 +36,7 @@ beforeAll(async () => {
   // a resolver function, sync or async (here: the tenant in the path, or in a query parameter)
   web.get(
     "/t/:tenant/guarded",
-    moduleGuard(tenants, "tasks", { tenant: (req) => req.params["tenant"] }),
+    moduleGuard(tenants, "tasks", { tenant: (req) => req.params["tenant"] as string | undefined }),
     (_req, res) => {
       res.json({ ok: true, tenant: res.locals["tenantId"] as string });
     },

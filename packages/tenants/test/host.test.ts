@@ -349,7 +349,7 @@ describe("runtime registration (app.load of a plugin after start)", () => {
       readonly db: Database,
     ) {}
   }
-  const plugin = (deps: Manifest["modules"][number]["deps"]): Manifest => ({
+  const plugin = (deps: NonNullable<Manifest["modules"][number]["deps"]>): Manifest => ({
     formatVersion: 1,
     package: "@acme/timesheets",
     modules: [mod("timesheets", Timesheets, { version: "1.0.0", tenant: true, deps })],
