@@ -16,10 +16,28 @@ type Create = (r: Resolve, args: readonly unknown[]) => unknown;
 export function sharedCreate(handle: Constructor | Provider, count: number): Create {
   if (typeof handle === "function") {
     const Ctor = handle as unknown as new (...args: unknown[]) => unknown;
-    return (r, a) => new Ctor(...dependencies(r, count, a));
+    return (r, a) => (a.length === 0 ? construct(Ctor, r, count) : new Ctor(...dependencies(r, count, a)));
   }
   const provider = handle as Provider<unknown, unknown[]>;
   return (r, a) => provider.fn(...dependencies(r, count, a));
+}
+
+/** `new Ctor(r(0), …, r(count - 1))`, without an array of arguments for the usual few. */
+function construct(Ctor: new (...args: unknown[]) => unknown, r: Resolve, count: number): unknown {
+  switch (count) {
+    case 0:
+      return new Ctor();
+    case 1:
+      return new Ctor(r(0));
+    case 2:
+      return new Ctor(r(0), r(1));
+    case 3:
+      return new Ctor(r(0), r(1), r(2));
+    case 4:
+      return new Ctor(r(0), r(1), r(2), r(3));
+    default:
+      return new Ctor(...dependencies(r, count, []));
+  }
 }
 
 function dependencies(r: Resolve, count: number, args: readonly unknown[]): unknown[] {

@@ -266,7 +266,12 @@ class ContainerImpl extends Lifecycle implements Container {
       if (node.owner === this) this.instances.set(key, node.make);
       return withRequestPath(node, node.make);
     }
-    const instance = withRequestPath(node, () => (node.owner as Lifecycle).instanceFor(node));
+    let instance: unknown;
+    try {
+      instance = (node.owner as Lifecycle).instanceFor(node);
+    } catch (error) {
+      throw requestPathError(node, error);
+    }
     // A function-valued instance (from an override) is never cached: it would read as a factory.
     if (node.owner === this && node.state === "ready" && typeof instance !== "function") {
       this.instances.set(key, instance);

@@ -190,6 +190,16 @@ export abstract class Lifecycle {
    */
   protected buildSync(node: ModuleNode): unknown {
     if (this.disposed || this.disposal.closing) throw this.disposedError(`module "${node.id}"`);
+    // The common first use: every build dependency already settled, so the plan would be
+    // `[node]` alone: the same checks, without computing it.
+    if (buildDepsSettled(node)) {
+      if (node.building !== undefined || (node.def.asyncInit && !node.external))
+        throw this.blockedError(node, node);
+      if (constructing.length > 0 && constructing.includes(node))
+        throw cycleError(planBuild(node), node, constructing);
+      if (this.buildBuiltDeps(node) !== undefined) throw unexpectedPromiseError(node);
+      return node.instance;
+    }
     const plan = planBuild(node);
     const blocker = plan.order.find((n) => n.building !== undefined || (n.def.asyncInit && !n.external));
     if (blocker !== undefined) throw this.blockedError(node, blocker);
@@ -371,6 +381,7 @@ export abstract class Lifecycle {
       node.buildMs = t1 - t0;
       node.initMs = performance.now() - t1;
     }
+    if (!this.events.listening) return;
     this.events.emit("built", { id: node.id, ms: node.buildMs, instance });
     this.events.emit("initialized", { id: node.id, ms: node.initMs });
   }
@@ -379,7 +390,7 @@ export abstract class Lifecycle {
     this.failures++;
     node.state = "failed";
     node.error = error;
-    this.events.emit("failed", { id: node.id, error });
+    if (this.events.listening) this.events.emit("failed", { id: node.id, error });
     return error;
   }
 
@@ -413,6 +424,21 @@ function callInit(node: ModuleNode, instance: unknown): unknown {
   } catch (error) {
     throw loadFailed(node, "onInit", error);
   }
+}
+
+/**
+ * Every build dependency of `node` is a settled singleton or lazy module (built, failed or
+ * skipped): `planBuild(node)` would be `[node]`.
+ */
+function buildDepsSettled(node: ModuleNode): boolean {
+  const { deps } = node.def;
+  for (let i = 0; i < deps.length; i++) {
+    if (!isBuildEdge(deps[i]!)) continue;
+    for (const target of node.targets[i]!) {
+      if (target.state === "pending" || target.def.scope === "factory") return false;
+    }
+  }
+  return true;
 }
 
 /** A required, non-array dependency that failed or was skipped. */

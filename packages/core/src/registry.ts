@@ -162,7 +162,8 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 /** A build edge is built first and part of cycle detection; `Lazy`/`Factory`/`Resolver` edges are not. */
 export function isBuildEdge(dep: InternalDep): boolean {
-  return dep.inject !== "lazy" && dep.inject !== "factory" && dep.inject !== "resolver";
+  const { inject } = dep;
+  return inject === undefined || (inject !== "lazy" && inject !== "factory" && inject !== "resolver");
 }
 
 /** How a dependency reads in a message: `"config"`, `interface Logger` (its short name), with its parameter. */
