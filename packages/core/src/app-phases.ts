@@ -59,6 +59,10 @@ export class AppPhases {
     for (const node of nodes) {
       if (this.shutdownRun !== undefined) throw this.disposedError();
       if (node.state !== "ready") continue;
+      if (node.def.hasReady === false) {
+        this.readied.push(node);
+        continue;
+      }
       try {
         // most modules have no onReady: no promise (and no await) for them
         const pending = this.readyOne(node);

@@ -17,12 +17,14 @@ function toList(value: string | readonly string[] | undefined): readonly string[
   return value === undefined ? undefined : typeof value === "string" ? [value] : value;
 }
 
-/** What the lifecycle needs to know about a class's `onInit` method. */
-function initOf(target: Constructor): Pick<Definition, "hasInit" | "asyncInit"> {
-  const onInit = (target.prototype as { onInit?: unknown } | undefined)?.onInit;
+/** What the lifecycle needs to know about a class's `onInit` and `onReady` methods. */
+function initOf(target: Constructor): Pick<Definition, "hasInit" | "asyncInit" | "hasReady"> {
+  const prototype = target.prototype as { onInit?: unknown; onReady?: unknown } | undefined;
+  const onInit = prototype?.onInit;
   return {
     hasInit: typeof onInit === "function",
     asyncInit: typeof onInit === "function" && onInit.constructor.name === "AsyncFunction",
+    hasReady: typeof prototype?.onReady === "function",
   };
 }
 
@@ -150,6 +152,7 @@ export function overriddenDefinition(
     metadata: {},
     asyncInit: false,
     hasInit: false,
+    hasReady: false,
     args: 0,
     initTimeoutMs: undefined,
     tenant: false,
@@ -168,12 +171,15 @@ export function overriddenDefinition(
   };
   if ("useValue" in override) {
     const value = override.useValue;
-    return { def: { ...replaced, create: () => value, hasInit: false }, external: true };
+    return { def: { ...replaced, create: () => value, hasInit: false, hasReady: undefined }, external: true };
   }
   if ("useFactory" in override) {
     const factory = override.useFactory;
     if (typeof factory !== "function") throw badOverride(key, "useFactory must be a function");
-    return { def: { ...replaced, create: () => factory(container()), hasInit: undefined }, external: false };
+    return {
+      def: { ...replaced, create: () => factory(container()), hasInit: undefined, hasReady: undefined },
+      external: false,
+    };
   }
   if ("useClass" in override) {
     const replacement = override.useClass;

@@ -51,6 +51,12 @@ export interface Definition {
    * override), so each instance is asked.
    */
   readonly hasInit: boolean | undefined;
+  /**
+   * `onReady` is a method of the class, looked up on the prototype once like `onInit`:
+   * `false` lets `start()` skip asking each of thousands of instances; `undefined` when the
+   * class is not known up front (a provider, a `useFactory` override), so each is asked.
+   */
+  readonly hasReady: boolean | undefined;
   readonly args: number;
   /** Bounds this module's `onInit`/`onDispose` (ms), over the container's `initTimeoutMs`. */
   readonly initTimeoutMs: number | undefined;
@@ -152,7 +158,8 @@ function definitionOf(record: ModuleRecord, origin: number, validated: boolean):
 }
 
 function newDefinition(record: ModuleRecord, origin: number, validated: boolean): Definition {
-  const prototype = (record.class as { prototype?: { onInit?: unknown } } | undefined)?.prototype;
+  const prototype = (record.class as { prototype?: { onInit?: unknown; onReady?: unknown } } | undefined)
+    ?.prototype;
   return {
     id: record.id,
     version: record.version ?? "0.0.0",
@@ -168,6 +175,7 @@ function newDefinition(record: ModuleRecord, origin: number, validated: boolean)
     metadata: record.metadata ?? {},
     asyncInit: record.asyncInit ?? false,
     hasInit: typeof prototype?.onInit === "function",
+    hasReady: record.provider === undefined ? typeof prototype?.onReady === "function" : undefined,
     args: record.args ?? 0,
     initTimeoutMs: record.initTimeoutMs,
     tenant: record.tenant === true,
