@@ -8,13 +8,15 @@
  * check still runs, once per manifest and activation.
  */
 import type { Definition, ModuleNode } from "./node.js";
-import type { ActivationContext } from "./registry.js";
+import type { ActivationContext, Registry, RegistryIndex } from "./registry.js";
 
 export interface BootPlan {
   /** `targets[i][j]`: indices (into the nodes, in definition order) of node i's dependency j. */
   readonly targets: readonly (readonly (readonly number[])[])[];
   /** The validated load order, as indices. */
   readonly order: readonly number[];
+  /** The registry's lookup tables, as indices. */
+  readonly index: RegistryIndex;
 }
 
 const plans = new WeakMap<readonly Definition[], Map<string, BootPlan>>();
@@ -28,13 +30,14 @@ export function planFor(defs: readonly Definition[], activation: ActivationConte
   return plans.get(defs)?.get(keyOf(activation));
 }
 
-/** Remembers the links of `nodes` (made from `defs`, in order) and their validated `order`. */
+/** Remembers the links of the registry's nodes (made from `defs`, in order), its tables and their validated `order`. */
 export function rememberPlan(
   defs: readonly Definition[],
   activation: ActivationContext,
-  nodes: readonly ModuleNode[],
+  registry: Registry,
   order: readonly ModuleNode[],
 ): void {
+  const { nodes } = registry;
   const index = new Map<ModuleNode, number>();
   nodes.forEach((node, i) => index.set(node, i));
   const at = (node: ModuleNode): number => index.get(node) ?? -1;
@@ -43,7 +46,7 @@ export function rememberPlan(
   if (targets.some((lists) => lists.some((list) => list.includes(-1)))) return;
   let byActivation = plans.get(defs);
   if (byActivation === undefined) plans.set(defs, (byActivation = new Map<string, BootPlan>()));
-  byActivation.set(keyOf(activation), { targets, order: order.map(at) });
+  byActivation.set(keyOf(activation), { targets, order: order.map(at), index: registry.index() });
 }
 
 const NO_NODES: readonly ModuleNode[] = Object.freeze([]);

@@ -110,7 +110,7 @@ export class Registrations {
     if (this.planned?.registry === registry) return this.planned.order;
     const order = validateAndOrder(registry, registry.sorted, this.host.container);
     const key = this.planKey();
-    if (key !== undefined) rememberPlan(key, this.host.activation, registry.nodes, order);
+    if (key !== undefined) rememberPlan(key, this.host.activation, registry, order);
     return order;
   }
 
@@ -213,10 +213,11 @@ export class Registrations {
     const { container, activation, overrides } = this.host;
     const nodes = nodesFor(this.definitions, container, activation, true);
     const replaced = applyOverrides(overrides, nodes, container);
-    for (const node of nodes) activate(node, activation, true);
-    const registry = new Registry(nodes, replaced);
+    // the nodes overrides put in place
+    if (overrides.length > 0) for (const node of nodes) activate(node, activation, true);
     const key = this.planKey();
     const plan = key === undefined ? undefined : planFor(key, activation);
+    const registry = new Registry(nodes, replaced, plan?.index);
     if (plan === undefined) registry.link(nodes);
     else this.planned = { registry, order: replayPlan(plan, nodes) };
     return registry;

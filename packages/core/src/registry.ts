@@ -49,20 +49,56 @@ export function unmetCondition(
   return undefined;
 }
 
+/** A registry's lookup by id or by handle. */
+export interface Lookup<K> {
+  get(key: K): ModuleNode | undefined;
+  has(key: K): boolean;
+}
+
+/**
+ * A registry's lookup tables as positions among its nodes: what every registry made of the
+ * same definitions, in the same order and under the same activation, shares (boot-plan.ts),
+ * instead of filling maps of thousands of entries per container.
+ */
+export interface RegistryIndex {
+  readonly byId: ReadonlyMap<string, number>;
+  readonly byHandle: ReadonlyMap<ModuleHandle, number>;
+  readonly providers: ReadonlyMap<string, readonly number[]>;
+  readonly allProviders: ReadonlyMap<string, readonly number[]>;
+  /** Positions sorted by id; `undefined` when the nodes are in id order already. */
+  readonly sorted: readonly number[] | undefined;
+}
+
+class IndexedLookup<K> implements Lookup<K> {
+  constructor(
+    private readonly index: ReadonlyMap<K, number>,
+    private readonly nodes: readonly ModuleNode[],
+  ) {}
+
+  get(key: K): ModuleNode | undefined {
+    const i = this.index.get(key);
+    return i === undefined ? undefined : this.nodes[i];
+  }
+
+  has(key: K): boolean {
+    return this.index.has(key);
+  }
+}
+
 /**
  * The nodes of one container with their lookup tables: by id, by class or provider, and the active
  * providers of each interface key (sorted by id).
  */
 export class Registry {
-  readonly byId = new Map<string, ModuleNode>();
+  readonly byId: Lookup<string>;
   /** By class, or by provider object. */
-  readonly byHandle = new Map<ModuleHandle, ModuleNode>();
+  readonly byHandle: Lookup<ModuleHandle>;
   /** Active providers per interface key, sorted by id. */
   readonly providers = new Map<string, ModuleNode[]>();
   /** Every provider, active or not, for messages. */
   readonly allProviders = new Map<string, ModuleNode[]>();
   /** Nodes sorted by id. */
-  readonly sorted: ModuleNode[];
+  readonly sorted: readonly ModuleNode[];
   /** What the scopes of this registry share (scope-host.ts), made by the first `scope()`. */
   scopeHost: object | undefined = undefined;
 
@@ -70,11 +106,24 @@ export class Registry {
     readonly nodes: readonly ModuleNode[],
     /** Interface keys whose providers an override replaced: key -> the override's node. */
     readonly replacedKeys: ReadonlyMap<string, ModuleNode> = new Map(),
+    /** The tables, known from an earlier registry of the same definitions (see {@link RegistryIndex}). */
+    index?: RegistryIndex,
   ) {
+    if (index !== undefined) {
+      this.byId = new IndexedLookup(index.byId, nodes);
+      this.byHandle = new IndexedLookup(index.byHandle, nodes);
+      const at = (i: number): ModuleNode => nodes[i]!;
+      for (const [key, list] of index.providers) this.providers.set(key, list.map(at));
+      for (const [key, list] of index.allProviders) this.allProviders.set(key, list.map(at));
+      this.sorted = index.sorted === undefined ? nodes : index.sorted.map(at);
+      return;
+    }
+    const byId = new Map<string, ModuleNode>();
+    const byHandle = new Map<ModuleHandle, ModuleNode>();
     for (const node of nodes) {
       if (!node.def.internal) {
-        this.byId.set(node.id, node);
-        this.byHandle.set(node.def.handle, node);
+        byId.set(node.id, node);
+        byHandle.set(node.def.handle, node);
       }
       for (const key of node.def.provides) {
         const replacement = replacedKeys.get(key);
@@ -83,9 +132,35 @@ export class Registry {
         if (node.active) push(this.providers, key, node);
       }
     }
+    this.byId = byId;
+    this.byHandle = byHandle;
     this.sorted = [...nodes].sort((a, b) => compareIds(a.id, b.id));
     for (const list of this.providers.values()) list.sort((a, b) => compareIds(a.id, b.id));
     for (const list of this.allProviders.values()) list.sort((a, b) => compareIds(a.id, b.id));
+  }
+
+  /** This registry's tables as positions among its nodes, for registries of the same definitions. */
+  index(): RegistryIndex {
+    const position = new Map<ModuleNode, number>();
+    this.nodes.forEach((node, i) => position.set(node, i));
+    const at = (node: ModuleNode): number => position.get(node)!;
+    const positions = (map: ReadonlyMap<string, readonly ModuleNode[]>): Map<string, number[]> =>
+      new Map([...map].map(([key, list]) => [key, list.map(at)]));
+    const byId = new Map<string, number>();
+    const byHandle = new Map<ModuleHandle, number>();
+    this.nodes.forEach((node, i) => {
+      if (node.def.internal) return;
+      byId.set(node.id, i);
+      byHandle.set(node.def.handle, i);
+    });
+    const sorted = this.sorted.map(at);
+    return {
+      byId,
+      byHandle,
+      providers: positions(this.providers),
+      allProviders: positions(this.allProviders),
+      sorted: sorted.every((p, i) => p === i) ? undefined : sorted,
+    };
   }
 
   /** The node a dependency names by id or class, active or not. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ModuleRegistryError, createContainer } from "../src/index.js";
+import { ModuleRegistryError, createContainer, token } from "../src/index.js";
 import { manifestOf, mod } from "./support.js";
 
 class Config {}
@@ -40,6 +40,30 @@ describe("the boot plan remembered per manifest and activation", () => {
     expect(api.db).toBe(second.get(Db));
     expect(api.config).toBe(second.get(Config));
     expect(api.db.config).toBe(second.get(Config));
+  });
+
+  it("gives a later container its own lookups by id, class and token, and its own listings", async () => {
+    class Plugin {}
+    class Other {}
+    const key = "src/plugin.ts#Plugin";
+    const m = manifestOf(
+      mod("b-plugin", Plugin, { provides: [key] }),
+      mod("a-other", Other, { provides: [key], when: { env: ["production"] } }),
+      mod("config", Config),
+    );
+    const first = createContainer(m, { env: "dev" });
+    await first.start();
+    const second = createContainer(m, { env: "dev" });
+    await second.start();
+    const plugin = token<Plugin>(key);
+    expect(second.get(plugin)).toBe(second.get(Plugin));
+    expect(second.get(plugin)).not.toBe(first.get(Plugin));
+    expect(second.get("config")).toBe(second.get(Config));
+    expect(second.getAll(plugin)).toEqual([second.get(Plugin)]);
+    expect(second.has("a-other")).toBe(false);
+    expect(second.has(Config)).toBe(true);
+    expect(second.modules().map((info) => info.id)).toEqual(["a-other", "b-plugin", "config"]);
+    expect(() => second.get(Other)).toThrow(/inactive/);
   });
 
   it("validates again under another activation", async () => {
