@@ -4,8 +4,6 @@
  * killing Redis mid-traffic degrades both to memory + store without a failed call; restarting
  * it recovers.
  */
-import { fork, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   startPostgres,
@@ -13,68 +11,9 @@ import {
   type PostgresServer,
   type RedisServer,
 } from "../../../test/support/servers.js";
-import type { FlagStats } from "../src/index.js";
+import { type Instance, startInstance, stopInstance, wallNow } from "./support/flag-instances.js";
 
-const script = fileURLToPath(new URL("./support/flag-instance.ts", import.meta.url));
 const MEMORY_TTL_MS = 250;
-
-interface Change {
-  readonly tenantId: string;
-  readonly at: number;
-  readonly value: boolean;
-}
-
-class Instance {
-  private next = 0;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  readonly changes: Change[] = [];
-  readonly warnings: string[] = [];
-  private readonly changeWaiters: ((c: Change) => void)[] = [];
-  readonly ready: Promise<void>;
-
-  constructor(readonly child: ChildProcess) {
-    let markReady: () => void = () => undefined;
-    this.ready = new Promise((r) => (markReady = r));
-    child.on("message", (m: Record<string, unknown>) => {
-      if (m["event"] === "ready") markReady();
-      else if (m["event"] === "warning") this.warnings.push(String(m["message"]));
-      else if (m["event"] === "change") {
-        const change = m as unknown as Change;
-        this.changes.push(change);
-        for (const waiter of this.changeWaiters.splice(0)) waiter(change);
-      } else {
-        const waiter = this.pending.get(m["id"] as number);
-        this.pending.delete(m["id"] as number);
-        if (m["ok"] === true) waiter?.resolve(m["value"]);
-        else waiter?.reject(new Error(`${String(m["code"])}: ${String(m["message"])}`));
-      }
-    });
-  }
-
-  call<T>(op: string, args: Record<string, unknown> = {}): Promise<T> {
-    const id = ++this.next;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.child.send({ id, op, ...args });
-    });
-  }
-
-  isEnabled(flag: string): Promise<boolean> {
-    return this.call("isEnabled", { tenantId: "acme", flag });
-  }
-
-  update(patch: Record<string, boolean>): Promise<unknown> {
-    return this.call("update", { tenantId: "acme", patch });
-  }
-
-  stats(): Promise<FlagStats> {
-    return this.call("stats");
-  }
-
-  nextChange(): Promise<Change> {
-    return new Promise((r) => this.changeWaiters.push(r));
-  }
-}
 
 let pg: PostgresServer;
 let redis: RedisServer;
@@ -82,23 +21,16 @@ let a: Instance;
 let b: Instance;
 
 function start(): Instance {
-  const child = fork(script, [], {
-    execArgv: ["--import", "tsx"],
-    env: {
-      ...process.env,
-      PG_URL: pg.url,
-      PG_TABLE: "tenants_mp",
-      REDIS_URL: redis.url,
-      CHANNEL: "mp",
-      MEMORY_TTL_MS: String(MEMORY_TTL_MS),
-      WATCH_FLAG: "beta",
-    },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  return startInstance({
+    postgresUrl: pg.url,
+    table: "tenants_mp",
+    redisUrl: redis.url,
+    channel: "mp",
+    memoryTtlMs: MEMORY_TTL_MS,
+    watchFlag: "beta",
   });
-  return new Instance(child);
 }
 
-const wallNow = (): number => performance.timeOrigin + performance.now();
 const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -118,12 +50,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const instance of [a, b]) {
-    if (instance === undefined) continue;
-    const exited = new Promise((r) => instance.child.once("exit", r));
-    await instance.call("close").catch(() => instance.child.kill());
-    await exited;
-  }
+  for (const instance of [a, b]) await stopInstance(instance);
   await redis?.stop();
   await pg?.stop();
 });
