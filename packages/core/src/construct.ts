@@ -4,10 +4,19 @@
  * override). One function for every module, so a start-up that builds thousands of modules
  * once compiles it once, where a direct `create` per module would each be compiled.
  */
+import { readDependency } from "./dependencies.js";
 import type { Constructor, Resolve } from "./manifest.js";
+import type { ModuleNode } from "./node.js";
 import type { Provider } from "./provider.js";
 
 type Create = (r: Resolve, args: readonly unknown[]) => unknown;
+type Ctor = new (...args: unknown[]) => unknown;
+
+/** A class on the shared path, with how many dependencies its constructor takes. */
+export interface SharedConstruction {
+  readonly ctor: Ctor;
+  readonly count: number;
+}
 
 /**
  * `create` for `handle` (a class, or a `provide()` result): its first `count` dependencies
@@ -15,28 +24,53 @@ type Create = (r: Resolve, args: readonly unknown[]) => unknown;
  */
 export function sharedCreate(handle: Constructor | Provider, count: number): Create {
   if (typeof handle === "function") {
-    const Ctor = handle as unknown as new (...args: unknown[]) => unknown;
-    return (r, a) => (a.length === 0 ? construct(Ctor, r, count) : new Ctor(...dependencies(r, count, a)));
+    const C = handle as unknown as Ctor;
+    return (r, a) => (a.length === 0 ? construct(C, count, call, r) : new C(...dependencies(r, count, a)));
   }
   const provider = handle as Provider<unknown, unknown[]>;
   return (r, a) => provider.fn(...dependencies(r, count, a));
 }
 
-/** `new Ctor(r(0), …, r(count - 1))`, without an array of arguments for the usual few. */
-function construct(Ctor: new (...args: unknown[]) => unknown, r: Resolve, count: number): unknown {
+/**
+ * A definition's `create` on the shared path and, for a class, what lets the container call
+ * its constructor with a node's dependencies directly (`constructShared`), without an `r(i)`
+ * function per node.
+ */
+export function sharedFields(
+  handle: Constructor | Provider,
+  count: number,
+): { create: Create; shared: SharedConstruction | undefined } {
+  return {
+    create: sharedCreate(handle, count),
+    shared: typeof handle === "function" ? { ctor: handle as unknown as Ctor, count } : undefined,
+  };
+}
+
+/** A new instance of a shared-path class of `node`, its dependencies read as `r(i)` would. */
+export function constructShared(shared: SharedConstruction, node: ModuleNode): unknown {
+  return construct(shared.ctor, shared.count, readDependency, node);
+}
+
+const call = (r: Resolve, i: number): unknown => r(i);
+
+/** `new C(read(from, 0), …, read(from, count - 1))`, without an array of arguments for the usual few. */
+function construct<F>(C: Ctor, count: number, read: (from: F, i: number) => unknown, from: F): unknown {
   switch (count) {
     case 0:
-      return new Ctor();
+      return new C();
     case 1:
-      return new Ctor(r(0));
+      return new C(read(from, 0));
     case 2:
-      return new Ctor(r(0), r(1));
+      return new C(read(from, 0), read(from, 1));
     case 3:
-      return new Ctor(r(0), r(1), r(2));
+      return new C(read(from, 0), read(from, 1), read(from, 2));
     case 4:
-      return new Ctor(r(0), r(1), r(2), r(3));
-    default:
-      return new Ctor(...dependencies(r, count, []));
+      return new C(read(from, 0), read(from, 1), read(from, 2), read(from, 3));
+    default: {
+      const values: unknown[] = [];
+      for (let i = 0; i < count; i++) values.push(read(from, i));
+      return new C(...values);
+    }
   }
 }
 

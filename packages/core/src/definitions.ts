@@ -4,7 +4,7 @@ import {
   moduleOptionsOf,
   parseDependencySpec,
 } from "./decorator.js";
-import { parameterCount, sharedCreate } from "./construct.js";
+import { parameterCount, sharedFields } from "./construct.js";
 import type { Container, Override, RegisterOptions } from "./container-types.js";
 import { ModuleRegistryError } from "./errors.js";
 import type { Constructor, ConditionRecord } from "./manifest.js";
@@ -101,7 +101,7 @@ export function definitionForClass(
     scope: merged.scope ?? "singleton",
     handle: target,
     provider: undefined,
-    create: sharedCreate(target, paramDeps.length),
+    ...sharedFields(target, paramDeps.length),
     deps,
     provides: [],
     capabilities: merged.capabilities ?? [],
@@ -145,6 +145,7 @@ export function overriddenDefinition(
     handle: class TokenOverride {},
     provider: undefined,
     create: () => undefined,
+    shared: undefined,
     deps: [],
     provides: isToken(key) ? [key.key] : [],
     capabilities: [],
@@ -171,13 +172,22 @@ export function overriddenDefinition(
   };
   if ("useValue" in override) {
     const value = override.useValue;
-    return { def: { ...replaced, create: () => value, hasInit: false, hasReady: undefined }, external: true };
+    return {
+      def: { ...replaced, create: () => value, shared: undefined, hasInit: false, hasReady: undefined },
+      external: true,
+    };
   }
   if ("useFactory" in override) {
     const factory = override.useFactory;
     if (typeof factory !== "function") throw badOverride(key, "useFactory must be a function");
     return {
-      def: { ...replaced, create: () => factory(container()), hasInit: undefined, hasReady: undefined },
+      def: {
+        ...replaced,
+        create: () => factory(container()),
+        shared: undefined,
+        hasInit: undefined,
+        hasReady: undefined,
+      },
       external: false,
     };
   }
@@ -190,7 +200,7 @@ export function overriddenDefinition(
         ...base,
         validated: false,
         provider: undefined,
-        create: sharedCreate(replacement, count),
+        ...sharedFields(replacement, count),
         ...initOf(replacement),
       },
       external: false,

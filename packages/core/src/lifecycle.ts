@@ -17,6 +17,7 @@ import type { ModuleNode } from "./node.js";
 import { builderOf } from "./phases.js";
 import { isBuildEdge } from "./registry.js";
 import { isThenable, withTimeout } from "./timeouts.js";
+import { constructShared } from "./construct.js";
 
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
@@ -105,10 +106,10 @@ export abstract class Lifecycle {
     measureChains(nodes);
     for (const node of nodes) if (node.chainDepth > DEEP_CHAIN) node.make = () => this.produce(node, NO_ARGS);
     for (const node of nodes) {
-      node.resolve =
-        node.def.scope === "factory" && !node.external
-          ? compiledResolve(node)
-          : (i) => readDependency(node, i);
+      if (node.def.scope === "factory" && !node.external) node.resolve = compiledResolve(node);
+      // a singleton or lazy class on the shared path is constructed without `r(i)`
+      else if (node.def.shared === undefined || node.def.scope === "factory")
+        node.resolve = (i) => readDependency(node, i);
     }
   }
 
@@ -156,7 +157,11 @@ export abstract class Lifecycle {
    * chain of factory modules is built bottom-up (see `produceBottomUp`).
    */
   produce(node: ModuleNode, args: readonly unknown[]): unknown {
-    if (node.chainDepth <= DEEP_CHAIN) return this.produceWith(node, node.resolve, args);
+    if (node.chainDepth <= DEEP_CHAIN) {
+      // a `Factory<T>` of a module not factory-scoped (a hand-written manifest) builds one too
+      const r = node.def.scope === "factory" ? node.resolve : (i: number) => readDependency(node, i);
+      return this.produceWith(node, r, args);
+    }
     return produceBottomUp(node, args, (n, r, a) => (n.owner as Lifecycle).produceWith(n, r, a));
   }
 
@@ -359,7 +364,8 @@ export abstract class Lifecycle {
   private construct(node: ModuleNode): unknown {
     constructing.push(node);
     try {
-      return node.def.create(node.resolve, NO_ARGS);
+      const { shared } = node.def;
+      return shared !== undefined ? constructShared(shared, node) : node.def.create(node.resolve, NO_ARGS);
     } catch (error) {
       throw this.fail(node, loadFailed(node, builderOf(node.def), error));
     } finally {

@@ -1,5 +1,5 @@
 import { assertManifest } from "./check-manifest.js";
-import { parameterCount, sharedCreate } from "./construct.js";
+import { parameterCount, type SharedConstruction, sharedFields } from "./construct.js";
 import { assertUnique } from "./duplicates.js";
 import { compareIds } from "./graph.js";
 import { noteGeneratedManifest, type StaleRecord, staleRecord } from "./stale.js";
@@ -39,6 +39,11 @@ export interface Definition {
    */
   readonly provider: Provider | undefined;
   readonly create: NonNullable<ModuleRecord["create"]>;
+  /**
+   * Set when `create` is the shared path for a class: the container calls the constructor
+   * with the node's dependencies itself (`constructShared`), the same values `create` would pass.
+   */
+  readonly shared: SharedConstruction | undefined;
   readonly deps: readonly InternalDep[];
   readonly provides: readonly string[];
   readonly capabilities: readonly string[];
@@ -166,8 +171,9 @@ function newDefinition(record: ModuleRecord, origin: number, validated: boolean)
     scope: record.scope ?? "singleton",
     handle: record.provider ?? record.class,
     provider: record.provider,
-    create:
-      record.create ?? sharedCreate(record.provider ?? record.class, parameterCount(record.deps ?? NONE)),
+    ...(record.create !== undefined
+      ? { create: record.create, shared: undefined }
+      : sharedFields(record.provider ?? record.class, parameterCount(record.deps ?? NONE))),
     deps: record.deps ?? NONE,
     provides: record.provides ?? NONE,
     capabilities: record.capabilities ?? NONE,

@@ -119,6 +119,22 @@ describe("unpackManifest", () => {
     expect(app.create(Job, "b")).not.toBe(job);
   });
 
+  it("builds a new instance for a Factory of a module on the shared path that is not factory-scoped", async () => {
+    class Maker {
+      constructor(readonly make: () => Config) {}
+    }
+    const manifest = unpackManifest({
+      formatVersion: 1,
+      handles: [Config, Maker],
+      data: data([{ id: "config" }, { id: "maker", deps: [[0, null, 8]] }]),
+    });
+    const app = createContainer(manifest);
+    await app.start();
+    const made = app.get(Maker).make();
+    expect(made).toBeInstanceOf(Config);
+    expect(made).not.toBe(app.get(Config));
+  });
+
   it("keeps the stale-manifest check: a constructor taking more than the record passes", async () => {
     const manifest = unpackManifest({
       formatVersion: 1,
