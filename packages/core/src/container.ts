@@ -324,11 +324,11 @@ class ContainerImpl extends Lifecycle implements Container {
   }
 
   scope(options?: ScopeOptions): ContainerScope {
-    this.assertStarted("scope");
+    if (this.disposed || !this.started) this.assertStarted("scope"); // one branch per request
     return openScope(
       this,
       this.registry(),
-      (this.scopes ??= new ScopeRoot(this.events, this.timings)),
+      (this.scopes ??= new ScopeRoot(this.events, this.timings, this.options.initTimeoutMs)),
       options,
     );
   }

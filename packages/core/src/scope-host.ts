@@ -10,20 +10,51 @@ import type { ModuleRegistryError } from "./errors.js";
 import type { EventHub } from "./events.js";
 import { readDependency } from "./dependencies.js";
 import type { Resolve } from "./manifest.js";
-import type { ModuleNode } from "./node.js";
+import type { Definition, ModuleNode } from "./node.js";
 import type { Registry } from "./registry.js";
+import { isScopeValue } from "./scope-value.js";
 import type { ModuleKey } from "./types.js";
 
 export type Reader = (scope: ScopeRuntime) => unknown;
 
 /** How a scope builds one module that needs it: a scoped module, or a factory module reaching one. */
-export interface Plan {
-  readonly node: ModuleNode;
-  /** Index into a scope's instances; -1 for a factory module (a new instance per use). */
-  readonly slot: number;
+export class Plan {
   /** The `r(i)` its generated `create` reads dependencies through, in the scope being built. */
   readonly resolve: Resolve;
-  readonly readers: readonly Reader[];
+  readonly readers: Reader[] = [];
+  /** Its dependencies' built singletons, read directly by `resolve` (by dependency index). */
+  readonly direct: (ModuleNode | undefined)[] = [];
+  /** No dependency is read from the scope: its constructor runs without entering the scope. */
+  free = true;
+  /** A `scopeValue()` provider: only a scope's `values` supply it. */
+  readonly value: boolean;
+  /** A class that may have an `onInit` to call after construction. */
+  readonly init: boolean;
+  /** The module's `create` (read once, not through `node.def` per build). */
+  readonly create: Definition["create"];
+  /**
+   * A class with no `onInit` whose dependencies come from the container, in a container not
+   * timing builds: a scope builds it with a constructor call and a store (scope.ts).
+   */
+  fast = false;
+
+  constructor(
+    readonly node: ModuleNode,
+    /** Index into a scope's instances; -1 for a factory module (a new instance per use). */
+    readonly slot: number,
+  ) {
+    const { def } = node;
+    this.value = def.provider !== undefined && isScopeValue(def.provider.fn);
+    this.init = def.provider === undefined && def.hasInit !== false;
+    this.create = def.create;
+    const { direct, readers } = this;
+    // a built singleton read in place (what V8 inlines into `create`), the rest by its reader
+    const read = (i: number): unknown => (readers[i] ?? readDependency.bind(undefined, node, i))(current!);
+    this.resolve = (i) => {
+      const target = direct[i];
+      return target !== undefined && target.state === "ready" ? target.instance : read(i);
+    };
+  }
 }
 
 export const NO_ARGS: readonly unknown[] = Object.freeze([]);
@@ -78,7 +109,14 @@ export class ScopeRoot {
   constructor(
     readonly events: EventHub,
     readonly timings: boolean,
+    /** The container's `initTimeoutMs`. */
+    private readonly initTimeoutMs: number | undefined,
   ) {}
+
+  /** What bounds a scoped module's async `onInit` (or provider function) and its `onDispose`. */
+  timeoutOf(node: ModuleNode): number | undefined {
+    return node.def.initTimeoutMs ?? this.initTimeoutMs;
+  }
 
   track(scope: OpenScope): void {
     this.open.add(scope);
@@ -135,16 +173,21 @@ export class ScopeHost {
     if (known !== undefined) return known;
     this.plans.set(node, null); // a factory reaching itself through a Factory<T> edge
     if (!this.needsScope(node)) return null;
-    const readers: Reader[] = [];
-    const resolve: Resolve = (i) => (readers[i] ?? readDependency.bind(undefined, node, i))(current!);
-    const plan: Plan = {
-      node,
-      slot: node.def.scope === "scoped" ? this.slotCount++ : -1,
-      resolve,
-      readers,
-    };
+    const plan = new Plan(node, node.def.scope === "scoped" ? this.slotCount++ : -1);
     this.plans.set(node, plan);
-    node.def.deps.forEach((_, i) => readers.push(this.readerOf(node, i)));
+    for (let i = 0; i < node.def.deps.length; i++) {
+      const reader = this.readerOf(node, i);
+      plan.readers.push(reader.read);
+      plan.direct.push(reader.direct);
+      if (!reader.free) plan.free = false;
+    }
+    const { def } = node;
+    plan.fast =
+      plan.free &&
+      def.provider === undefined &&
+      def.hasInit === false &&
+      !def.asyncInit &&
+      !this.root.timings;
     return plan;
   }
 
@@ -157,37 +200,49 @@ export class ScopeHost {
     return node.targets.some((targets) => targets.some((t) => this.planOf(t) !== null));
   }
 
-  /** How dependency `i` of `node` is read in a scope. */
-  private readerOf(node: ModuleNode, i: number): Reader {
+  /** How dependency `i` of `node` is read in a scope; `free` when not from the scope at all. */
+  private readerOf(
+    node: ModuleNode,
+    i: number,
+  ): { read: Reader; free: boolean; direct?: ModuleNode | undefined } {
     const dep = node.def.deps[i]!;
     const targets = node.targets[i]!;
     // `Resolver`: the scope building the module, so its lookups stay in that scope
-    if (dep.inject === "resolver") return (s) => s;
+    if (dep.inject === "resolver") return { read: (s) => s, free: false };
     const plans = targets.map((t) => this.planOf(t));
     const first = targets[0];
     if (plans.every((p) => p === null)) {
-      if (first !== undefined && (dep.inject ?? "value") === "value" && !dep.multi)
-        return () => (first.state === "ready" ? first.instance : readDependency(node, i));
-      return () => readDependency(node, i);
+      const single = first !== undefined && (dep.inject ?? "value") === "value" && !dep.multi;
+      return { read: () => readDependency(node, i), free: true, direct: single ? first : undefined };
     }
     const all = (s: ScopeRuntime): unknown[] => targets.map((t, n) => s.valueOf(t, plans[n]!));
-    switch (dep.inject ?? "value") {
-      case "none":
-        return () => undefined;
-      case "value":
-        if (dep.multi) return all;
-        return plans[0]!.slot >= 0 ? (s) => s.instance(plans[0]!) : (s) => s.produce(plans[0]!, NO_ARGS);
-      case "lazy":
-        if (dep.multi) return (s) => () => all(s);
-        return (s) => {
-          let done = false;
-          let value: unknown;
-          return () => (done ? value : ((value = s.valueOf(first!, plans[0]!)), (done = true), value));
-        };
-      case "factory":
-        return (s) =>
-          (...args: unknown[]) =>
-            s.produce(plans[0]!, args);
-    }
+    return { read: scopedReader(dep, plans, first, all), free: false };
+  }
+}
+
+/** How a dependency reaching something built in the scope is read. */
+function scopedReader(
+  dep: { readonly inject?: string; readonly multi?: boolean },
+  plans: readonly (Plan | null)[],
+  first: ModuleNode | undefined,
+  all: Reader,
+): Reader {
+  switch (dep.inject ?? "value") {
+    case "none":
+      return () => undefined;
+    case "lazy":
+      if (dep.multi) return (s) => () => all(s);
+      return (s) => {
+        let done = false;
+        let value: unknown;
+        return () => (done ? value : ((value = s.valueOf(first!, plans[0]!)), (done = true), value));
+      };
+    case "factory":
+      return (s) =>
+        (...args: unknown[]) =>
+          s.produce(plans[0]!, args);
+    default:
+      if (dep.multi) return all;
+      return plans[0]!.slot >= 0 ? (s) => s.instance(plans[0]!) : (s) => s.produce(plans[0]!, NO_ARGS);
   }
 }

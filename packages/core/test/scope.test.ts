@@ -259,6 +259,72 @@ describe("Container.scope", () => {
     await app.dispose();
   });
 
+  it("bounds a scoped module's onDispose by initTimeoutMs, still disposing the rest", async () => {
+    const disposed: string[] = [];
+    class Stuck {
+      onDispose(): Promise<void> {
+        return new Promise(() => undefined); // never settles
+      }
+    }
+    class Quick {
+      onDispose(): void {
+        disposed.push("quick");
+      }
+    }
+    class Bounded {
+      onDispose(): Promise<void> {
+        return new Promise(() => undefined);
+      }
+    }
+    const app = createContainer(
+      manifestOf(
+        mod("quick", Quick, { scope: "scoped" }),
+        mod("stuck", Stuck, { scope: "scoped" }),
+        mod("bounded", Bounded, { scope: "scoped", initTimeoutMs: 5 }),
+      ),
+      { initTimeoutMs: 20 },
+    );
+    await app.start();
+    const s = app.scope();
+    s.get(Quick);
+    s.get(Stuck);
+    s.get(Bounded);
+    const error: unknown = await s.dispose().catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: "MODULE_DISPOSE_FAILED",
+      errors: [
+        { code: "MODULE_DISPOSE_FAILED", moduleId: "bounded", cause: { name: "TimeoutError" } },
+        { code: "MODULE_DISPOSE_FAILED", moduleId: "stuck", cause: { name: "TimeoutError" } },
+      ],
+    });
+    expect((error as { errors: { message: string }[] }).errors[0]!.message).toContain("5 ms");
+    expect(disposed).toEqual(["quick"]);
+    // disposed once: nothing half-disposed is left to retry, and the scope refuses calls
+    await expect(s.dispose()).rejects.toMatchObject({ code: "MODULE_DISPOSE_FAILED" });
+    expect(() => s.get(Quick)).toThrow(expect.objectContaining({ code: "SCOPE_DISPOSED" }));
+    await app.dispose();
+  });
+
+  it("bounds a scoped module's async onInit by initTimeoutMs, so dispose does not wait forever", async () => {
+    class Hanging {
+      onInit(): Promise<void> {
+        return new Promise(() => undefined);
+      }
+    }
+    const app = createContainer(manifestOf(mod("hanging", Hanging, { scope: "scoped", asyncInit: true })), {
+      initTimeoutMs: 5,
+    });
+    await app.start();
+    const s = app.scope();
+    await expect(s.resolve(Hanging)).rejects.toMatchObject({
+      code: "MODULE_LOAD_FAILED",
+      moduleId: "hanging",
+      cause: { name: "TimeoutError" },
+    });
+    await s.dispose();
+    await app.dispose();
+  });
+
   it("is typed like the container's instance APIs", async () => {
     const app = await started();
     const s = app.scope();
