@@ -40,6 +40,7 @@ export const DIAGNOSTIC_CODES = {
   MR2022: "migrate: a registration or resolve call left as it was",
   MR2023: "migrate: a delayed or multi-injected parameter that cannot be rewritten mechanically",
   MR2024: "migrate: a scope modreg does not have (converted to the nearest, or left)",
+  MR2030: "onReady/onShutdown on a factory- or scoped-scope module: never called",
   MR3001: "duplicate module id",
   MR3002: "unknown dependency id",
   MR3003: "missing provider",
@@ -102,6 +103,16 @@ export function error(
     ...(extra.hint !== undefined && { hint: extra.hint }),
     ...(extra.related && extra.related.length > 0 && { related: extra.related }),
   };
+}
+
+/** Builds a warning diagnostic: reported, but the manifest is still written. */
+export function warning(
+  code: DiagnosticCode,
+  message: string,
+  location: Location | undefined,
+  extra: { hint?: string; path?: readonly string[]; related?: readonly RelatedLocation[] } = {},
+): Diagnostic {
+  return { ...error(code, message, location, extra), severity: "warning" };
 }
 
 /** Orders diagnostics by file, line, column, then code: output does not depend on scan order. */

@@ -112,8 +112,16 @@ export interface ScannedModule {
   readonly asyncInit: boolean;
   /** Where `onInit` is declared, when it is. */
   readonly onInitLocation: Location | undefined;
+  /** The app-phase methods (`onReady`, `onShutdown`) the class declares or inherits, where (classes only). */
+  readonly appPhases?: readonly AppPhaseMethod[];
   /** Set for a `provide()` export: `params` are its function's, `asyncInit` says it returns a promise. */
   readonly provider?: ScannedProvider;
+}
+
+/** An `onReady` or `onShutdown` method of a module class. */
+export interface AppPhaseMethod {
+  readonly name: "onReady" | "onShutdown";
+  readonly location: Location;
 }
 
 /** A class or interface that parameters or heritage name, by key. */

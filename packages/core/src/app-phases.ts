@@ -5,6 +5,7 @@
  */
 import { loadFailed } from "./build-errors.js";
 import { ModuleRegistryError, describeError } from "./errors.js";
+import type { Constructor } from "./manifest.js";
 import type { ModuleNode } from "./node.js";
 import { isThenable, withTimeout } from "./timeouts.js";
 
@@ -30,6 +31,33 @@ function shutdownFailed(node: ModuleNode, error: unknown): ModuleRegistryError {
     `module "${node.id}" failed in ${node.def.provider ? "its onShutdown hook" : "onShutdown"}: ${describeError(error)}`,
     { moduleId: node.id, cause: error },
   );
+}
+
+/**
+ * The app-phase hooks that will never be called: those of factory and scoped modules (only
+ * singleton and lazy modules built by `start()` get them). `modreg generate` reports a class's
+ * as MR2030, so only hand-written records are checked here for classes; a provider's hooks,
+ * which the codegen never reads, always are.
+ */
+export function uncalledPhaseWarnings(nodes: readonly ModuleNode[]): string[] {
+  const warnings: string[] = [];
+  for (const node of nodes) {
+    const { def } = node;
+    if (def.scope !== "factory" && def.scope !== "scoped") continue;
+    if (def.provider === undefined && def.validated) continue;
+    const hooks: Partial<Record<Phase, unknown>> | undefined =
+      def.provider?.hooks ?? ((def.handle as Constructor).prototype as Partial<Record<Phase, unknown>>);
+    for (const phase of ["onReady", "onShutdown"] as const) {
+      if (typeof hooks?.[phase] !== "function") continue;
+      const instead =
+        phase === "onReady" ? "onInit" : def.scope === "scoped" ? "onDispose" : "your own method";
+      warnings.push(
+        `module "${node.id}" is ${def.scope === "scoped" ? "scoped" : "factory-scoped"}, but has ${phase}: ${phase} is only called for singleton and lazy modules built by start(), never for ${def.scope === "factory" ? "factory instances" : "instances built in a scope"}. ` +
+          `Use ${instead} instead, or make it a singleton (MR2030).`,
+      );
+    }
+  }
+  return warnings;
 }
 
 /** The phases of one container. */

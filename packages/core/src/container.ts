@@ -24,6 +24,7 @@ import type {
   RegisterOptions,
   StartOptions,
 } from "./container-types.js";
+import { uncalledPhaseWarnings } from "./app-phases.js";
 import { disposeFailures } from "./build-errors.js";
 import { closureOf, neededBySingletons } from "./build-plan.js";
 import { definitionForClass, describeKey } from "./definitions.js";
@@ -173,13 +174,11 @@ class ContainerImpl extends Lifecycle implements Container {
     const wanted = options.roots
       ? closureOf(options.roots.map((root) => registry.find(root)))
       : neededBySingletons(order);
-    this.bind(registry.nodes.filter((node) => node.owner === this && node.active));
+    const own = registry.nodes.filter((node) => node.owner === this && node.active);
+    this.bind(own);
     this.started = true;
-    for (const warning of missingModuleWarnings(this.regs.firstManifest, (cls) =>
-      registry.byHandle.has(cls),
-    )) {
-      this.warn(warning);
-    }
+    const missing = missingModuleWarnings(this.regs.firstManifest, (h) => registry.byHandle.has(h));
+    for (const warning of [...missing, ...uncalledPhaseWarnings(own)]) this.warn(warning);
     this.startWants = wanted;
     const isolate = options.isolateFailures === true;
     try {

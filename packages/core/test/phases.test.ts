@@ -171,11 +171,94 @@ describe("onReady and onShutdown", () => {
         journal.add("shutdown job");
       }
     }
-    const container = createContainer(manifestOf(prov("pool", pool), mod("job", Job, { scope: "factory" })));
+    const warnings: string[] = [];
+    const container = createContainer(manifestOf(prov("pool", pool), mod("job", Job, { scope: "factory" })), {
+      onWarning: (w) => warnings.push(w),
+    });
     await container.start();
     container.get("job");
     await container.dispose();
     expect(journal.entries).toEqual(["ready pool", "shutdown pool"]);
+    expect(warnings).toHaveLength(2);
+  });
+
+  it("warns at start of phase hooks that are never called: on factory and scoped modules (MR2030)", async () => {
+    class Job {
+      onReady(): void {}
+    }
+    class Ctx {
+      onShutdown(): void {}
+    }
+    class Checked {
+      onReady(): void {}
+    }
+    class Server {
+      onReady(): void {}
+      onShutdown(): void {}
+    }
+    const perRequest = provide({ id: "per-request", scope: "scoped" }, () => ({}), {
+      onReady: () => undefined,
+    });
+    const warnings: string[] = [];
+    const container = createContainer(
+      {
+        formatVersion: 1,
+        modules: [
+          mod("job", Job, { scope: "factory" }),
+          mod("ctx", Ctx, { scope: "scoped" }),
+          prov("per-request", perRequest, { scope: "scoped" }),
+          mod("server", Server),
+        ],
+      },
+      { onWarning: (w) => warnings.push(w) },
+    );
+    // a generated manifest's classes were reported by `modreg generate` already
+    container.load({
+      formatVersion: 1,
+      validated: true,
+      modules: [mod("checked", Checked, { scope: "factory" })],
+    });
+    await container.start();
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^module "ctx" is scoped, but has onShutdown: .*Use onDispose instead, or make it a singleton \(MR2030\)/,
+      ),
+      expect.stringMatching(
+        /^module "job" is factory-scoped, but has onReady: .*never for factory instances\. Use onInit instead/,
+      ),
+      expect.stringMatching(/^module "per-request" is scoped, but has onReady/),
+    ]);
+    await container.dispose();
+  });
+
+  it("gives a lazy module built during start() both phases, and one built after start() neither", async () => {
+    const journal = new Journal();
+    const Early = phased("early", journal);
+    const Late = phased("late", journal);
+    class Boot {
+      constructor(readonly early: Early) {}
+    }
+    type Early = InstanceType<typeof Early>;
+    const container = createContainer(
+      manifestOf(
+        mod("early", Early, { scope: "lazy", asyncInit: true }),
+        mod("late", Late, { scope: "lazy", asyncInit: true }),
+        mod("boot", Boot, { deps: [{ id: "early" }] }),
+      ),
+    );
+    await container.start();
+    await container.resolve(Late);
+    await container.dispose();
+    expect(journal.entries).toEqual([
+      "build early",
+      "init early",
+      "ready early",
+      "build late",
+      "init late",
+      "shutdown early",
+      "dispose late",
+      "dispose early",
+    ]);
   });
 
   it("rejects a malformed phase hook at provide()", () => {

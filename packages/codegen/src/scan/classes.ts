@@ -1,6 +1,6 @@
 import { ts } from "ts-morph";
 import { RESOLVER_KEY, TENANT_CONTEXT_KEY } from "@modreg/core";
-import type { Location, ParamTarget, ScannedParam, TypeShape } from "../records.js";
+import type { AppPhaseMethod, Location, ParamTarget, ScannedParam, TypeShape } from "../records.js";
 import { isFromCore, locate, type ScanContext } from "./context.js";
 import { declarationOf, injectableOf, typeArgumentsOf, type Substitution, type TypeKeys } from "./keys.js";
 import type { SyntacticTypes } from "./syntactic.js";
@@ -302,6 +302,31 @@ export class ClassReader {
     return { kind: "class", key, name, abstract };
   }
 
+  /** Where the class declares (or inherits) `onReady` and `onShutdown`: MR2030 for factory and scoped modules. */
+  appPhases(classDeclaration: ts.ClassDeclaration, symbolOf: () => ts.Symbol): AppPhaseMethod[] {
+    const found: AppPhaseMethod[] = [];
+    for (const name of APP_PHASES) {
+      const own = classDeclaration.members.find(
+        (m) => m.name !== undefined && ts.isIdentifier(m.name) && m.name.text === name,
+      );
+      if (own?.name !== undefined) {
+        found.push({ name, location: locate(this.context, own.name) });
+        continue;
+      }
+      if (!hasExtends(classDeclaration)) continue;
+      const { checker } = this.context;
+      const declaration = checker.getPropertyOfType(checker.getDeclaredTypeOfSymbol(symbolOf()), name)
+        ?.declarations?.[0];
+      if (declaration === undefined) continue;
+      this.context.touched.add(declaration.getSourceFile().fileName);
+      found.push({
+        name,
+        location: locate(this.context, (declaration as ts.NamedDeclaration).name ?? declaration),
+      });
+    }
+    return found;
+  }
+
   /** Whether `onInit` (own or inherited) is async or returns a Promise type, and where it is declared. */
   onInit(
     classDeclaration: ts.ClassDeclaration,
@@ -337,6 +362,9 @@ export class ClassReader {
     return { async, location };
   }
 }
+
+/** The app-phase hooks a module class can declare. */
+const APP_PHASES = ["onReady", "onShutdown"] as const;
 
 /** `TenantContext` from `@modreg/core`: provided by each tenant's container under this key. */
 const TENANT_CONTEXT: ParamTarget = { kind: "interface", key: TENANT_CONTEXT_KEY, name: "TenantContext" };

@@ -39,6 +39,7 @@ export function scanFile(
       params: classes.params(statement, symbolOf),
       asyncInit: init.async,
       onInitLocation: init.location,
+      appPhases: classes.appPhases(statement, symbolOf),
     });
   }
   return modules;

@@ -1,6 +1,6 @@
 import { checkModuleOptions, type ConditionRecord, type MetadataValue, type Scope } from "@modreg/core";
 import semver from "semver";
-import { error, type Diagnostic } from "../diagnostics.js";
+import { error, warning, type Diagnostic } from "../diagnostics.js";
 import {
   ClassRef,
   type Location,
@@ -204,6 +204,19 @@ export function normalizeModule(scanned: ScannedModule): {
       ),
     );
   }
+  if (scope === "factory" || scope === "scoped") {
+    const instances = scope === "factory" ? "factory instances" : "instances built in a scope";
+    for (const method of scanned.appPhases ?? []) {
+      diagnostics.push(
+        warning(
+          "MR2030",
+          `${id ?? label} is ${scope === "scoped" ? "scoped" : "factory-scoped"}, but has ${method.name}(): ${method.name} is only called for singleton and lazy modules built by start(), never for ${instances}`,
+          method.location,
+          { hint: `${PHASE_HINTS[method.name][scope]}, or make the module a singleton` },
+        ),
+      );
+    }
+  }
   if (scope === "factory" && scanned.asyncInit) {
     diagnostics.push(
       error(
@@ -320,3 +333,15 @@ function toPlain(value: StaticValue): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toPlain(v)]));
   return value;
 }
+
+/** What MR2030 suggests instead of an app-phase hook that is never called. */
+const PHASE_HINTS = {
+  onReady: {
+    factory: "do the work in onInit, which runs for every instance",
+    scoped: "do the work in onInit, which runs for every instance",
+  },
+  onShutdown: {
+    factory: "end a factory instance where the code that created it is done with it (nothing disposes one)",
+    scoped: "do the work in onDispose, which runs when the instance's scope is disposed",
+  },
+} as const;
