@@ -168,10 +168,10 @@ describe("modreg generate --watch with several entries (modreg.config.json)", ()
     try {
       await waitFor(/watching for changes/);
       expect(stdout).toMatch(
-        /generated in \d+ ms \(3 modules\): src\/background\/modules\.generated\.ts unchanged/,
+        /generated in \d+ ms \(4 modules\): src\/background\/modules\.generated\.ts unchanged/,
       );
       expect(stdout).toMatch(
-        /generated in \d+ ms \(3 modules\): src\/content\/modules\.generated\.ts unchanged/,
+        /generated in \d+ ms \(4 modules\): src\/content\/modules\.generated\.ts unchanged/,
       );
 
       // a module in the background's own files: only its manifest changes
@@ -180,10 +180,10 @@ describe("modreg generate --watch with several entries (modreg.config.json)", ()
         'import { Module } from "@modreg/core";\n\n@Module({ id: "audit" })\nexport class Audit {}\n',
       );
       await waitFor(
-        /regenerated after src\/background\/audit\.ts in \d+ ms \(4 modules\): wrote src\/background/,
+        /regenerated after src\/background\/audit\.ts in \d+ ms \(5 modules\): wrote src\/background/,
       );
       await waitFor(
-        /regenerated after src\/background\/audit\.ts in \d+ ms \(3 modules\): src\/content\/\S+ unchanged/,
+        /regenerated after src\/background\/audit\.ts in \d+ ms \(4 modules\): src\/content\/\S+ unchanged/,
       );
       expect(readFileSync(background, "utf8")).toContain('"audit"');
       expect(readFileSync(content, "utf8")).toBe(before.content);
@@ -195,10 +195,10 @@ describe("modreg generate --watch with several entries (modreg.config.json)", ()
         '@Module({ id: "settings-v2" })\nexport class Settings',
       );
       await waitFor(
-        /regenerated after src\/shared\/tab-presenter\.ts in \d+ ms \(4 modules\): wrote src\/background/,
+        /regenerated after src\/shared\/tab-presenter\.ts in \d+ ms \(5 modules\): wrote src\/background/,
       );
       await waitFor(
-        /regenerated after src\/shared\/tab-presenter\.ts in \d+ ms \(3 modules\): wrote src\/content/,
+        /regenerated after src\/shared\/tab-presenter\.ts in \d+ ms \(4 modules\): wrote src\/content/,
       );
       expect(readFileSync(background, "utf8")).toContain('"settings-v2"');
       expect(readFileSync(content, "utf8")).toContain('"settings-v2"');
@@ -212,7 +212,7 @@ describe("modreg generate --watch with several entries (modreg.config.json)", ()
         entries.replace("src/content/modules.generated.ts", "src/content/registry.generated.ts"),
       );
       await waitFor(
-        /reloaded modreg\.config\.json, generated in \d+ ms \(3 modules\): wrote src\/content\/registry\.generated\.ts/,
+        /reloaded modreg\.config\.json, generated in \d+ ms \(4 modules\): wrote src\/content\/registry\.generated\.ts/,
       );
       expect(readFileSync(path.join(dir, "src/content/registry.generated.ts"), "utf8")).toContain(
         '"settings-v2"',
@@ -226,7 +226,7 @@ describe("modreg generate --watch with several entries (modreg.config.json)", ()
       );
       edit(path.join(dir, "src/shared/tab-presenter.ts"), '"settings-v2"', '"settings-v3"');
       await waitFor(
-        /regenerated after src\/shared\/tab-presenter\.ts in \d+ ms \(3 modules\): wrote src\/content\/registry/,
+        /regenerated after src\/shared\/tab-presenter\.ts in \d+ ms \(4 modules\): wrote src\/content\/registry/,
       );
       expect(readFileSync(path.join(dir, "src/content/registry.generated.ts"), "utf8")).toContain(
         '"settings-v3"',

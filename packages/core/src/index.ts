@@ -55,6 +55,7 @@ export type {
   Factory,
   InstanceOf,
   Lazy,
+  MODULE_ARGS,
   ModuleArgs,
   ModuleId,
   ModuleKey,

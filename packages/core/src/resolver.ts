@@ -43,10 +43,10 @@ export interface Resolver<R extends object = ModuleRegistry> {
   resolve<T>(key: Constructor<T> | Provider<T> | Token<T> | UntypedId<R>): Promise<T>;
   /**
    * A new instance of a factory-scoped module with its runtime arguments, typed from the
-   * generated registry (`ModuleArgs`): `create(ExportJob, "tenant-42")`.
+   * generated registry (`ModuleArgs`, or a local registry's `[MODULE_ARGS]`): `create(ExportJob, "tenant-42")`.
    */
-  create<K extends ModuleId<R>>(id: K, ...args: ArgsOf<K>): InstanceOf<K, R>;
-  create<C extends Constructor>(key: C, ...args: ClassArgs<C>): InstanceType<C>;
+  create<K extends ModuleId<R>>(id: K, ...args: ArgsOf<K, R>): InstanceOf<K, R>;
+  create<C extends Constructor>(key: C, ...args: ClassArgs<C, R>): InstanceType<C>;
   create<T>(key: Provider<T> | Token<T> | UntypedId<R>, ...args: unknown[]): T;
   /** True exactly when `get` would not throw `MODULE_NOT_FOUND`. Works before `start`. */
   has(key: ModuleKey): boolean;

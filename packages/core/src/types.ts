@@ -90,21 +90,40 @@ type LastOf<T extends readonly unknown[], N extends number> = T["length"] extend
 /** The runtime arguments of a factory module: the last `N` parameters of its constructor or provider function. */
 export type RuntimeArgs<F, N extends number> = LastOf<ParametersOf<F>, N>;
 
-/** The runtime arguments `create(id, ...)` takes: from the generated `ModuleArgs`, else anything. */
-export type ArgsOf<K> = K extends keyof ModuleArgs ? ModuleArgs[K] : unknown[];
+/**
+ * The key under which a manifest's own registry (the `Registry` of a manifest generated as
+ * one of several outputs) lists the runtime arguments of its factory modules, as the global
+ * `ModuleArgs` does for the global registry. A type only: it has no value at run time.
+ *
+ * @example
+ * export interface Registry {
+ *   "export-job": ExportJob;
+ *   readonly [MODULE_ARGS]?: { "export-job": RuntimeArgs<typeof ExportJob, 1> };
+ * }
+ */
+export declare const MODULE_ARGS: unique symbol;
+
+/** The runtime-argument types of registry `R`'s factory modules: its own, else the global `ModuleArgs`. */
+type ArgsTable<R> = typeof MODULE_ARGS extends keyof R ? NonNullable<R[typeof MODULE_ARGS]> : ModuleArgs;
+
+/** The runtime arguments `create(id, ...)` takes: from the generated registry's, else anything. */
+export type ArgsOf<K, R extends object = ModuleRegistry> = K extends keyof ArgsTable<R>
+  ? ArgList<ArgsTable<R>[K]>
+  : unknown[];
+
+/** `A` as a parameter list (what the registry lists always is one). */
+type ArgList<A> = A extends infer L extends unknown[] ? L : unknown[];
 
 type Same<A, B> = (<G>() => G extends A ? 1 : 2) extends <G>() => G extends B ? 1 : 2 ? true : false;
 
-/** The id of the factory module whose instance type is exactly `T`. */
-type FactoryIdOf<T> = {
-  [K in keyof ModuleArgs]: K extends keyof ModuleRegistry
-    ? Same<ModuleRegistry[K], T> extends true
-      ? K
-      : never
-    : never;
-}[keyof ModuleArgs];
+/** The id of the factory module of registry `R` whose instance type is exactly `T`. */
+type FactoryIdOf<T, R extends object> = {
+  [K in keyof ArgsTable<R>]: K extends keyof R ? (Same<R[K], T> extends true ? K : never) : never;
+}[keyof ArgsTable<R>];
 
-/** The runtime arguments `create(Class, ...)` takes: those of the class's module in `ModuleArgs`, else anything. */
-export type ClassArgs<C extends Constructor> = [FactoryIdOf<InstanceType<C>>] extends [never]
+/** The runtime arguments `create(Class, ...)` takes: those of the class's factory module in the registry, else anything. */
+export type ClassArgs<C extends Constructor, R extends object = ModuleRegistry> = [
+  FactoryIdOf<InstanceType<C>, R>,
+] extends [never]
   ? unknown[]
-  : ModuleArgs[FactoryIdOf<InstanceType<C>>];
+  : ArgList<ArgsTable<R>[FactoryIdOf<InstanceType<C>, R>]>;

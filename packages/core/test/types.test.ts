@@ -23,9 +23,11 @@ import {
   type InstanceOf,
   type Lazy,
   type Manifest,
+  type MODULE_ARGS,
   type ModuleId,
   type ModuleRegistryErrorCode,
   type Override,
+  type RuntimeArgs,
   type Token,
 } from "../src/index.js";
 import { manifestOf, mod } from "./support.js";
@@ -148,6 +150,36 @@ describe("Manifest<Registry>", () => {
     // @ts-expect-error -- not an id of this registry
     expectTypeOf<Container<Registry>["get"]>().toBeCallableWith("report");
     expect(app.get("database")).toBeInstanceOf(Database);
+  });
+
+  it("types create by the registry's own factory arguments ([MODULE_ARGS]), by id and by class", async () => {
+    /** What a generated output with its own registry exports for a factory module. */
+    interface JobRegistry {
+      database: Database;
+      "export-job": ExportJob;
+      readonly [MODULE_ARGS]?: { "export-job": RuntimeArgs<typeof ExportJob, 1> };
+    }
+    const manifest = manifestOf(
+      mod("database", Database),
+      mod("export-job", ExportJob, { scope: "factory", args: 1, deps: [{ id: "database" }] }),
+    ) as Manifest<JobRegistry>;
+    const app = createContainer(manifest);
+    await app.start();
+    expectTypeOf(app.create("export-job", "tenant-1")).toEqualTypeOf<ExportJob>();
+    expectTypeOf(app.create(ExportJob, "tenant-2")).toEqualTypeOf<ExportJob>();
+    expectTypeOf(() => app.scope().create(ExportJob, "tenant-3")).returns.toEqualTypeOf<ExportJob>();
+    const wrong = () => {
+      // @ts-expect-error -- its runtime argument is the tenant, a string
+      app.create("export-job", 42);
+      // @ts-expect-error -- by class too
+      app.create(ExportJob, 42);
+      // @ts-expect-error -- one runtime argument
+      app.create(ExportJob);
+    };
+    expect(wrong).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    expect(app.create(ExportJob, "tenant-4").tenant).toBe("tenant-4");
+    // the key is a type only: ids stay the registry's string keys
+    expectTypeOf<ModuleId<JobRegistry>>().toEqualTypeOf<"database" | "export-job">();
   });
 
   it("is a Manifest: load and other manifests' containers take it", () => {

@@ -98,7 +98,8 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
     "unpackManifest",
     "type Manifest",
     ...(data.modules.some((m) => m.kind === "provider") ? ["type Provided"] : []),
-    ...(!local && data.modules.some((m) => m.scope === "factory") ? ["type RuntimeArgs"] : []),
+    ...(local && data.modules.some((m) => m.scope === "factory") ? ["type MODULE_ARGS"] : []),
+    ...(data.modules.some((m) => m.scope === "factory") ? ["type RuntimeArgs"] : []),
   ];
   const core = coreNames.join(", ");
   const lines = [GENERATED_HEADER, `import { ${core} } from "@modreg/core";`, ...imports.lines(), ""];
@@ -139,27 +140,27 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
       const name = classNames.get(m)!;
       return `${str(m.id)}: ${m.kind === "provider" ? `Provided<typeof ${name}>` : name};`;
     });
+  // the runtime arguments of `create`: the last `args` parameters of the constructor or function
+  const args = [...data.modules]
+    .filter((m) => m.scope === "factory")
+    .sort((a, b) => compare(a.id, b.id))
+    .map((m) => `${str(m.id)}: RuntimeArgs<typeof ${classNames.get(m)!}, ${m.args}>;`);
   if (local) {
     lines.push(
       "",
       "/** This manifest's modules by id: `createContainer(manifest).get(id)` is typed by it. */",
       "export interface Registry {",
       ...entries.map((e) => `  ${e}`),
-      "}",
     );
+    if (args.length > 0) {
+      lines.push("  /** The runtime arguments of `create` for its factory modules (a type only). */");
+      lines.push("  readonly [MODULE_ARGS]?: {", ...args.map((a) => `    ${a}`), "  };");
+    }
+    lines.push("}");
   } else if (entries.length > 0) {
     lines.push("", 'declare module "@modreg/core" {', "  interface ModuleRegistry {");
     lines.push(...entries.map((e) => `    ${e}`), "  }");
-    const factories = [...data.modules]
-      .filter((m) => m.scope === "factory")
-      .sort((a, b) => compare(a.id, b.id));
-    if (factories.length > 0) {
-      // the runtime arguments of `create`: the last `args` parameters of the constructor or function
-      lines.push("  interface ModuleArgs {");
-      for (const m of factories)
-        lines.push(`    ${str(m.id)}: RuntimeArgs<typeof ${classNames.get(m)!}, ${m.args}>;`);
-      lines.push("  }");
-    }
+    if (args.length > 0) lines.push("  interface ModuleArgs {", ...args.map((a) => `    ${a}`), "  }");
     lines.push("}");
   }
   return `${lines.join("\n")}\n`;
