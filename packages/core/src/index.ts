@@ -46,6 +46,7 @@ export type { ContainerScope, ScopeOptions } from "./scope.js";
 export { findCaptive } from "./captive.js";
 export type { CaptiveEdge, CaptivePath } from "./captive.js";
 export { isToken, token } from "./tokens.js";
+export { interfaceName } from "./keys.js";
 export { TENANT_CONTEXT_KEY, tenantContext } from "./tenant-context.js";
 export type { TenantContext } from "./tenant-context.js";
 export type { Token } from "./tokens.js";

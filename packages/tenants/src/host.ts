@@ -11,6 +11,7 @@ import {
   type Provider,
   type Token,
   compareIds,
+  interfaceName,
 } from "@modreg/core";
 import { type CanDisable, type CanEnable, Catalog, type DependencyTree } from "./catalog.js";
 import { createMemoryStore } from "./memory-store.js";
@@ -563,8 +564,13 @@ function refusal(tenantId: string, moduleId: string, check: CanEnable): ModuleRe
   if (check.unavailable.length > 0) {
     return new ModuleRegistryError(
       "MODULE_DEPENDENCY_MISSING",
-      `cannot enable "${moduleId}" for tenant "${tenantId}": no module provides ${check.unavailable.map((u) => `"${u}"`).join(", ")}.`,
-      { moduleId, modules: check.unavailable },
+      `cannot enable "${moduleId}" for tenant "${tenantId}": no module provides ${check.unavailable.map(interfaceName).join(", ")}. ` +
+        `Add a module that provides ${check.unavailable.length === 1 ? "it" : "each"}, then enable again.`,
+      {
+        moduleId,
+        modules: check.unavailable,
+        ...(check.unavailable.length === 1 && { key: check.unavailable[0]! }),
+      },
     );
   }
   if (check.cycle) {

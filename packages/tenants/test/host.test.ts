@@ -403,6 +403,28 @@ describe("runtime registration (app.load of a plugin after start)", () => {
       ["hr-core", "ready"],
     ]);
   });
+
+  it("refuses to enable a module whose interface nothing provides, naming the interface as written", async () => {
+    const { app, tenants, store } = await setUp();
+    await tenants.load("acme");
+    const CLOCK = "@acme/timesheets:src/clock#Clock";
+    app.load(plugin([CONTEXT, { id: "hr-core" }, { id: "database" }, { iface: CLOCK, param: "clock" }]));
+    expect(tenants.canEnable("timesheets", ["hr-core"])).toMatchObject({
+      canEnable: false,
+      unavailable: [CLOCK],
+    });
+    const error = await caught(tenants.enable("acme", "timesheets"));
+    expect(error.code).toBe("MODULE_DEPENDENCY_MISSING");
+    expect(error.message).toBe(
+      'MODULE_DEPENDENCY_MISSING: cannot enable "timesheets" for tenant "acme": no module provides Clock. Add a module that provides it, then enable again.',
+    );
+    expect(error.modules).toEqual([CLOCK]);
+    expect((await store.read("acme"))?.modules).toEqual(["clinic", "hr-core"]);
+    expect(tenants.modulesOf("acme").map((m) => [m.id, m.state])).toEqual([
+      ["clinic", "ready"],
+      ["hr-core", "ready"],
+    ]);
+  });
 });
 
 describe("TenantHost.stats", () => {
