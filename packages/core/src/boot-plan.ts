@@ -38,15 +38,14 @@ export function rememberPlan(
   order: readonly ModuleNode[],
 ): void {
   const { nodes } = registry;
-  const index = new Map<ModuleNode, number>();
-  nodes.forEach((node, i) => index.set(node, i));
-  const at = (node: ModuleNode): number => index.get(node) ?? -1;
+  nodes.forEach((node, i) => (node.position = i));
+  const at = (node: ModuleNode): number => (nodes[node.position] === node ? node.position : -1);
   const targets = nodes.map((node) => node.targets.map((list) => list.map(at)));
   // a target outside these nodes cannot be replayed: nothing is remembered
   if (targets.some((lists) => lists.some((list) => list.includes(-1)))) return;
   let byActivation = plans.get(defs);
   if (byActivation === undefined) plans.set(defs, (byActivation = new Map<string, BootPlan>()));
-  byActivation.set(keyOf(activation), { targets, order: order.map(at), index: registry.index() });
+  byActivation.set(keyOf(activation), { targets, order: order.map(at), index: registry.index(at) });
 }
 
 const NO_NODES: readonly ModuleNode[] = Object.freeze([]);

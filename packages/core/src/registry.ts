@@ -101,6 +101,8 @@ export class Registry {
   readonly sorted: readonly ModuleNode[];
   /** What the scopes of this registry share (scope-host.ts), made by the first `scope()`. */
   scopeHost: object | undefined = undefined;
+  /** Position of each id and handle among the nodes, behind `byId` and `byHandle`. */
+  private readonly positions: Pick<RegistryIndex, "byId" | "byHandle">;
 
   constructor(
     readonly nodes: readonly ModuleNode[],
@@ -110,6 +112,7 @@ export class Registry {
     index?: RegistryIndex,
   ) {
     if (index !== undefined) {
+      this.positions = index;
       this.byId = new IndexedLookup(index.byId, nodes);
       this.byHandle = new IndexedLookup(index.byHandle, nodes);
       const at = (i: number): ModuleNode => nodes[i]!;
@@ -118,12 +121,14 @@ export class Registry {
       this.sorted = index.sorted === undefined ? nodes : index.sorted.map(at);
       return;
     }
-    const byId = new Map<string, ModuleNode>();
-    const byHandle = new Map<ModuleHandle, ModuleNode>();
-    for (const node of nodes) {
+    // positions, so the first registry of a boot plan hands its own tables on (`index`)
+    const byId = new Map<string, number>();
+    const byHandle = new Map<ModuleHandle, number>();
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
       if (!node.def.internal) {
-        byId.set(node.id, node);
-        byHandle.set(node.def.handle, node);
+        byId.set(node.id, i);
+        byHandle.set(node.def.handle, i);
       }
       for (const key of node.def.provides) {
         const replacement = replacedKeys.get(key);
@@ -132,31 +137,24 @@ export class Registry {
         if (node.active) push(this.providers, key, node);
       }
     }
-    this.byId = byId;
-    this.byHandle = byHandle;
+    this.positions = { byId, byHandle };
+    this.byId = new IndexedLookup(byId, nodes);
+    this.byHandle = new IndexedLookup(byHandle, nodes);
     this.sorted = [...nodes].sort((a, b) => compareIds(a.id, b.id));
     for (const list of this.providers.values()) list.sort((a, b) => compareIds(a.id, b.id));
     for (const list of this.allProviders.values()) list.sort((a, b) => compareIds(a.id, b.id));
   }
 
-  /** This registry's tables as positions among its nodes, for registries of the same definitions. */
-  index(): RegistryIndex {
-    const position = new Map<ModuleNode, number>();
-    this.nodes.forEach((node, i) => position.set(node, i));
-    const at = (node: ModuleNode): number => position.get(node)!;
+  /**
+   * This registry's tables as positions among its nodes, for registries of the same
+   * definitions; `at` is a node's position.
+   */
+  index(at: (node: ModuleNode) => number): RegistryIndex {
     const positions = (map: ReadonlyMap<string, readonly ModuleNode[]>): Map<string, number[]> =>
       new Map([...map].map(([key, list]) => [key, list.map(at)]));
-    const byId = new Map<string, number>();
-    const byHandle = new Map<ModuleHandle, number>();
-    this.nodes.forEach((node, i) => {
-      if (node.def.internal) return;
-      byId.set(node.id, i);
-      byHandle.set(node.def.handle, i);
-    });
     const sorted = this.sorted.map(at);
     return {
-      byId,
-      byHandle,
+      ...this.positions,
       providers: positions(this.providers),
       allProviders: positions(this.allProviders),
       sorted: sorted.every((p, i) => p === i) ? undefined : sorted,
