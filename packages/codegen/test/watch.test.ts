@@ -139,6 +139,101 @@ describe("incremental validation after an edit", () => {
     // the edits did reach the graph: an ambiguity and its fix by primary, a removed id, a duplicate id
     expect(codes).toEqual([[], ["MR3004"], [], [], [], ["MR3002"], [], ["MR3001"], []]);
   }, 60_000);
+
+  it("writes what a fresh generator writes through version, scope, cycle and tenant edits", () => {
+    const dir = path.join(work, "incremental-graph");
+    mkdirSync(path.join(dir, "src"), { recursive: true });
+    cpSync(path.join(FIXTURES, "runtime", "tsconfig.json"), path.join(dir, "tsconfig.json"));
+    writeFileSync(path.join(dir, "package.json"), '{"name": "fx-graph", "private": true, "type": "module"}');
+    const module = (options: string, name: string, params = "", imports = "") =>
+      `${IMPORT}${imports}@Module(${options})\nexport class ${name} {\n  constructor(${params}) {}\n}\n`;
+    const start: Record<string, string> = {
+      "src/store.ts": module('{ id: "store", version: "1.2.0" }', "Store"),
+      "src/cache.ts": module(
+        '{ id: "cache", dependencies: ["store@^1.0.0"] }',
+        "Cache",
+        "readonly store: Store",
+        'import { Store } from "./store.js";\n',
+      ),
+      "src/api.ts": module(
+        '{ id: "api" }',
+        "Api",
+        "readonly cache: Cache",
+        'import { Cache } from "./cache.js";\n',
+      ),
+    };
+    for (const [name, text] of Object.entries(start)) writeFileSync(path.join(dir, name), text);
+    const storeWith = (params: string, options = '{ id: "store", version: "1.2.0" }') =>
+      module(options, "Store", params, 'import type { Api } from "./api.js";\n');
+    const edits: [file: string, text: string | undefined][] = [
+      // a version the range no longer allows, then one it does
+      ["src/store.ts", storeWith("", '{ id: "store", version: "2.0.0" }')],
+      ["src/store.ts", storeWith("", '{ id: "store", version: "1.3.0" }')],
+      // a cycle store -> api -> cache -> store, then closed again, then the same edges at other lines
+      ["src/store.ts", storeWith("readonly api: Api")],
+      ["src/store.ts", storeWith("")],
+      ["src/store.ts", `\n\n${storeWith("")}`],
+      // a scoped module a singleton holds (captive), then both scoped
+      ["src/store.ts", storeWith("", '{ id: "store", version: "1.2.0", scope: "scoped" }')],
+      [
+        "src/cache.ts",
+        module(
+          '{ id: "cache", scope: "scoped", dependencies: ["store@^1.0.0"] }',
+          "Cache",
+          "readonly store: Store",
+          'import { Store } from "./store.js";\n',
+        ),
+      ],
+      ["src/api.ts", module('{ id: "api", scope: "scoped" }', "Api", "readonly cache: Cache", 'import { Cache } from "./cache.js";\n')],
+      // a shared module depending on a tenant module
+      ["src/store.ts", storeWith("", '{ id: "store", version: "1.2.0", scope: "scoped", tenant: true }')],
+      ["src/store.ts", storeWith("", '{ id: "store", version: "1.2.0", scope: "scoped" }')],
+      // a module added, its id changed, a dependency on it, then removed
+      ["src/audit.ts", module('{ id: "audit", version: "0.1.0" }', "Audit")],
+      ["src/audit.ts", module('{ id: "audit-log", version: "0.1.0" }', "Audit")],
+      [
+        "src/api.ts",
+        module('{ id: "api", scope: "scoped", dependencies: ["audit-log@^0.1.0"] }', "Api", "readonly cache: Cache", 'import { Cache } from "./cache.js";\n'),
+      ],
+      ["src/audit.ts", undefined],
+      ["src/api.ts", module('{ id: "api", scope: "scoped" }', "Api", "readonly cache: Cache", 'import { Cache } from "./cache.js";\n')],
+    ];
+    const out = path.join(dir, "src", "modules.generated.ts");
+    const watching = createGenerator({ project: dir });
+    const codes = [watching.run().diagnostics.map((d) => d.code)];
+    for (const [name, text] of edits) {
+      const file = path.join(dir, name);
+      if (text === undefined) rmSync(file);
+      else writeFileSync(file, text);
+      watching.update([file]);
+      const incremental = watching.run();
+      const fresh = createGenerator({ project: dir, write: false }).run();
+      expect(incremental.diagnostics).toEqual(fresh.diagnostics);
+      expect(incremental.manifest).toEqual(fresh.manifest);
+      expect(incremental.code).toBe(fresh.code);
+      if (incremental.diagnostics.every((d) => d.severity !== "error"))
+        expect(readFileSync(out, "utf8")).toBe(fresh.code);
+      codes.push(incremental.diagnostics.map((d) => d.code));
+    }
+    expect(codes).toEqual([
+      [],
+      ["MR3006"],
+      [],
+      ["MR3005"],
+      [],
+      [],
+      ["MR3010"],
+      ["MR3010"],
+      [],
+      ["MR3016", "MR3016"],
+      [],
+      [],
+      [],
+      [],
+      ["MR3002"],
+      [],
+    ]);
+  }, 60_000);
 });
 
 describe("modreg generate --watch with several entries (modreg.config.json)", () => {
