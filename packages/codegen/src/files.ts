@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { realPath } from "./outputs.js";
 
@@ -13,6 +13,10 @@ let sequence = 0;
 export function writeIfChanged(fileName: string, content: string | Uint8Array): boolean {
   if (typeof content === "string" ? readIfExists(fileName) === content : sameBytes(fileName, content))
     return false;
+  return write(fileName, content);
+}
+
+function write(fileName: string, content: string | Uint8Array): true {
   const target = realPath(fileName);
   mkdirSync(path.dirname(target), { recursive: true });
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${++sequence}.tmp`);
@@ -25,6 +29,34 @@ export function writeIfChanged(fileName: string, content: string | Uint8Array): 
   }
   return true;
 }
+
+/**
+ * What this process last wrote to one file, and the file's inode, size and mtime right after:
+ * while those are unchanged, the file holds that text and need not be read back to compare.
+ */
+export interface LastWrite {
+  text?: string | undefined;
+  stamp?: string | undefined;
+}
+
+/**
+ * `writeIfChanged` for a file written again and again (`--watch`): compares with the text of
+ * the previous write, kept in `last`, instead of reading the file back, unless the file was
+ * touched since (by anyone: its inode, size or mtime differ).
+ */
+export function rewriteIfChanged(fileName: string, content: string, last: LastWrite): boolean {
+  const known = last.text !== undefined && stampOf(fileName) === last.stamp;
+  const wrote = known ? content !== last.text && write(fileName, content) : writeIfChanged(fileName, content);
+  last.stamp = stampOf(fileName);
+  last.text = last.stamp === undefined ? undefined : content;
+  return wrote;
+}
+
+function stampOf(fileName: string): string | undefined {
+  const stats = statSync(fileName, { bigint: true, throwIfNoEntry: false });
+  return stats && `${stats.ino}:${stats.size}:${stats.mtimeNs}`;
+}
+
 /** The file's text, or `undefined` when it cannot be read. */
 export function readIfExists(fileName: string): string | undefined {
   try {

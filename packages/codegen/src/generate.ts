@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Diagnostic } from "./diagnostics.js";
-import { writeIfChanged } from "./files.js";
+import { rewriteIfChanged, type LastWrite } from "./files.js";
 import { checkOutputs, type OutputRequest } from "./outputs.js";
 import type { ManifestData, ScanResult } from "./records.js";
 import { pathFilter } from "./scan/glob.js";
@@ -196,6 +196,7 @@ interface OutputPlan {
 function outputGenerator(shared: SharedScanner, plan: OutputPlan): Generator {
   const { out, json, projectDir, external } = plan;
   let lastScan: ScanResult | undefined;
+  const lastWrites: Record<"out" | "json", LastWrite> = { out: {}, json: {} };
   const empty: ManifestData = { formatVersion: 1, package: undefined, modules: [], tokens: [] };
   return {
     get lastScan() {
@@ -233,8 +234,8 @@ function outputGenerator(shared: SharedScanner, plan: OutputPlan): Generator {
       const jsonText = json === undefined ? undefined : writeJson(manifest);
       const written: string[] = [];
       if (plan.write && !diagnostics.some((d) => d.severity === "error")) {
-        if (writeIfChanged(out, code)) written.push(out);
-        if (json !== undefined && writeIfChanged(json, jsonText!)) written.push(json);
+        if (rewriteIfChanged(out, code, lastWrites.out)) written.push(out);
+        if (json !== undefined && rewriteIfChanged(json, jsonText!, lastWrites.json)) written.push(json);
       }
       return {
         code,

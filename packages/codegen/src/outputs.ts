@@ -4,7 +4,7 @@
  * project, its tsconfig, a `package.json`, a directory, or the path of another output.
  * Symlinks are resolved before deciding.
  */
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { error, type Diagnostic } from "./diagnostics.js";
 import { isMarkedPng } from "./write/png.js";
@@ -75,11 +75,24 @@ function generatedBy(bytes: Buffer, kind: OutputKind): boolean {
   }
 }
 
-function readBytes(file: string): Buffer {
+/** The file's bytes; for a manifest only as many as its header has (the file may be megabytes). */
+function readBytes(file: string, kind: OutputKind): Buffer {
+  if (kind !== "manifest") {
+    try {
+      return readFileSync(file);
+    } catch {
+      return Buffer.alloc(0);
+    }
+  }
+  let fd: number | undefined;
   try {
-    return readFileSync(file);
+    fd = openSync(file, "r");
+    const head = Buffer.alloc(Buffer.byteLength(MANIFEST_MARKER));
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0));
   } catch {
     return Buffer.alloc(0);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -104,7 +117,7 @@ export function refusal(request: OutputRequest, project: ProjectFiles | undefine
   if (project && real === realPath(project.tsconfig)) return `it is the project's tsconfig${via}`;
   if (stats === undefined) return undefined;
   if (!stats.isFile()) return `it is not a regular file${via}`;
-  if (generatedBy(readBytes(real), kind)) return undefined;
+  if (generatedBy(readBytes(real, kind), kind)) return undefined;
   const sources = project && [...project.sources].some((source) => realPath(source) === real);
   if (sources) return `it is a source file of the project${via}, not a file modreg generated`;
   const marker =

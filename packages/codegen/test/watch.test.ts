@@ -184,7 +184,15 @@ describe("incremental validation after an edit", () => {
           'import { Store } from "./store.js";\n',
         ),
       ],
-      ["src/api.ts", module('{ id: "api", scope: "scoped" }', "Api", "readonly cache: Cache", 'import { Cache } from "./cache.js";\n')],
+      [
+        "src/api.ts",
+        module(
+          '{ id: "api", scope: "scoped" }',
+          "Api",
+          "readonly cache: Cache",
+          'import { Cache } from "./cache.js";\n',
+        ),
+      ],
       // a shared module depending on a tenant module
       ["src/store.ts", storeWith("", '{ id: "store", version: "1.2.0", scope: "scoped", tenant: true }')],
       ["src/store.ts", storeWith("", '{ id: "store", version: "1.2.0", scope: "scoped" }')],
@@ -193,10 +201,23 @@ describe("incremental validation after an edit", () => {
       ["src/audit.ts", module('{ id: "audit-log", version: "0.1.0" }', "Audit")],
       [
         "src/api.ts",
-        module('{ id: "api", scope: "scoped", dependencies: ["audit-log@^0.1.0"] }', "Api", "readonly cache: Cache", 'import { Cache } from "./cache.js";\n'),
+        module(
+          '{ id: "api", scope: "scoped", dependencies: ["audit-log@^0.1.0"] }',
+          "Api",
+          "readonly cache: Cache",
+          'import { Cache } from "./cache.js";\n',
+        ),
       ],
       ["src/audit.ts", undefined],
-      ["src/api.ts", module('{ id: "api", scope: "scoped" }', "Api", "readonly cache: Cache", 'import { Cache } from "./cache.js";\n')],
+      [
+        "src/api.ts",
+        module(
+          '{ id: "api", scope: "scoped" }',
+          "Api",
+          "readonly cache: Cache",
+          'import { Cache } from "./cache.js";\n',
+        ),
+      ],
     ];
     const out = path.join(dir, "src", "modules.generated.ts");
     const watching = createGenerator({ project: dir });

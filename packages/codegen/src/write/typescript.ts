@@ -68,7 +68,7 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
   const names = new LocalNames();
   const imports = new Imports();
   const classNames = new Map<ModuleData, string>();
-  const specifiers = new Map<string, string>();
+  const specifiers = specifiersFrom(options);
   const specifier = (fileName: string): string => {
     let found = specifiers.get(fileName);
     if (found === undefined)
@@ -85,9 +85,12 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
     imports.add(specifier(m.class.fileName), m.class.exportName, local, false);
   }
   const byId = new Map(data.modules.map((m) => [m.id, m]));
-  const classByExport = new Map(
-    data.modules.map((m) => [`${m.class.fileName}#${m.class.exportName}`, classNames.get(m)!]),
-  );
+  // the classes a token's type may name (declared in a file a token names), by file and export
+  const tokenFiles = new Set(data.tokens.flatMap((t) => (t.declaration ? [t.declaration.fileName] : [])));
+  const classByExport = new Map<string, string>();
+  for (const m of data.modules)
+    if (tokenFiles.has(m.class.fileName))
+      classByExport.set(`${m.class.fileName}#${m.class.exportName}`, classNames.get(m)!);
   const tokenTypes = data.tokens.map((t) =>
     tokenType(t, names, imports, options, byId, classNames, classByExport),
   );
@@ -127,7 +130,7 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
     for (const [i, m] of direct) lines.push(`    ${i}: ${createText(m, classNames.get(m)!)},`);
     lines.push("  },");
   }
-  lines.push(`  data: \`${templateText(packed)}\`,`, "});", "");
+  lines.push(`  data: \`${packed}\`,`, "});", "");
   if (data.tokens.length === 0) lines.push("export const tokens = {} as const;");
   else {
     lines.push("export const tokens = {");
@@ -164,6 +167,16 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
     lines.push("}");
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** Import specifiers by imported file, for each generated file and import style (`--watch` writes one again and again). */
+const specifierCache = new Map<string, Map<string, string>>();
+
+function specifiersFrom(options: WriteOptions): Map<string, string> {
+  const from = `${options.importStyle}:${options.out}`;
+  let found = specifierCache.get(from);
+  if (found === undefined) specifierCache.set(from, (found = new Map<string, string>()));
+  return found;
 }
 
 /**
@@ -216,10 +229,51 @@ function packRecords(modules: readonly ModuleData[]): string {
   const files = new Table();
   const keys = new Table();
   const index = new Map(modules.map((m, i) => [m.id, i]));
-  const records = modules.map((m) => recordOf(m, files, keys, index));
-  const rows = (values: readonly unknown[]): string =>
-    values.length === 0 ? "[]" : `[\n${values.map((v) => JSON.stringify(v)).join(",\n")}\n]`;
-  return `{"files":${rows(files.entries)},\n"keys":${rows(keys.entries)},\n"modules":${rows(records)}}`;
+  const records = modules.map((m) => packedRow(m, files, keys, index));
+  const rows = (values: readonly string[]): string =>
+    values.length === 0 ? "[]" : `[\n${values.join(",\n")}\n]`;
+  const escaped = (values: readonly string[]) => values.map((v) => templateText(JSON.stringify(v)));
+  return `{"files":${rows(escaped(files.entries))},\n"keys":${rows(escaped(keys.entries))},\n"modules":${rows(records)}}`;
+}
+
+/** A record's packed row (as template text) and the table and module indices it was written with. */
+interface PackedRow {
+  readonly refs: readonly number[];
+  readonly text: string;
+}
+
+/**
+ * Packed rows by record: `--watch` hands back the same record objects for modules an edit did
+ * not affect, and their row is the same text as long as the indices it names are the same.
+ */
+const packedRows = new WeakMap<ModuleData, PackedRow>();
+
+function packedRow(m: ModuleData, files: Table, keys: Table, index: ReadonlyMap<string, number>): string {
+  const refs = refsOf(m, files, keys, index);
+  const last = packedRows.get(m);
+  if (last !== undefined && sameNumbers(last.refs, refs)) return last.text;
+  const text = templateText(JSON.stringify(recordOf(m, files, keys, index)));
+  packedRows.set(m, { refs, text });
+  return text;
+}
+
+/**
+ * The table and module indices `recordOf` writes, interned in the same order it interns them
+ * (provides, deps, file). An id no module has (an external one) counts as 0.5: written as itself.
+ */
+function refsOf(m: ModuleData, files: Table, keys: Table, index: ReadonlyMap<string, number>): number[] {
+  const refs: number[] = [];
+  for (const k of m.provides) refs.push(keys.of(k));
+  for (const dep of m.deps)
+    refs.push(dep.iface !== undefined ? keys.of(dep.iface) : (index.get(dep.id!) ?? 0.5));
+  refs.push(files.of(m.source.file));
+  return refs;
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function recordOf(
@@ -257,7 +311,8 @@ function packedDep(dep: DependencyRecord, keys: Table, index: ReadonlyMap<string
 }
 
 /**
- * JSON as the text of a template literal: backslashes doubled, and the two characters a
+ * JSON as the text of a template literal (each row on its own: the text that joins rows has
+ * none of these characters): backslashes doubled, and the two characters a
  * template gives meaning to (`` ` `` and `$`, only ever inside JSON strings) as `\u` escapes.
  */
 function templateText(json: string): string {
