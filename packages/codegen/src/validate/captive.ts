@@ -9,8 +9,8 @@ import type { Edge, ResolvedModule } from "./resolve.js";
  * would keep one scope's instance for every scope. Reported at the first edge, with the path.
  */
 export function checkCaptives(resolved: readonly ResolvedModule[], diagnostics: Diagnostic[]): void {
-  const byId = new Map(resolved.map((r) => [r.module.id, r]));
   if (!resolved.some((r) => r.module.scope === "scoped")) return;
+  const byId = new Map(resolved.map((r) => [r.module.id, r]));
   const scopeOf = (id: string) => byId.get(id)?.module.scope ?? "singleton";
   const edgesOf = (id: string) => byId.get(id)?.edges ?? [];
   for (const { module, edges } of resolved) {

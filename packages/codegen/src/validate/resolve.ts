@@ -116,12 +116,9 @@ export class ModuleIndex {
 
   /** Whether every lookup of `key` answers the same here as in `other` (same module objects). */
   sameKey(other: ModuleIndex, key: string): boolean {
-    const mine = this.byProvided.get(key) ?? [];
-    const theirs = other.byProvided.get(key) ?? [];
     return (
       this.byKey.get(key) === other.byKey.get(key) &&
-      mine.length === theirs.length &&
-      mine.every((m, i) => m === theirs[i]) &&
+      sameModules(this.byProvided.get(key), other.byProvided.get(key)) &&
       this.collided.has(key) === other.collided.has(key) &&
       this.dropped.keys.has(key) === other.dropped.keys.has(key)
     );
@@ -152,6 +149,18 @@ export class ModuleIndex {
   fits(module: NormalizedModule, key: string): boolean {
     return module.scanned.key === key || module.scanned.heritage.includes(key);
   }
+}
+
+/** The same module objects in the same order (called once per key a module read, on every run: allocates nothing). */
+function sameModules(
+  mine: readonly NormalizedModule[] | undefined,
+  theirs: readonly NormalizedModule[] | undefined,
+): boolean {
+  if (mine === theirs) return true;
+  const length = mine?.length ?? 0;
+  if (length !== (theirs?.length ?? 0)) return false;
+  for (let i = 0; i < length; i++) if (mine![i] !== theirs![i]) return false;
+  return true;
 }
 
 /** Resolves a module's constructor parameters and extra dependencies into manifest records and graph edges. */

@@ -44,9 +44,41 @@ export function resolveReusing(
     index.reads = undefined;
   }
   diagnostics.push(...own);
-  if (own.length === 0) resolutions.set(module, { index, reads, result });
-  else resolutions.delete(module);
+  if (own.length > 0) {
+    resolutions.delete(module);
+    return result;
+  }
+  // resolved again to the same records (a provider it asks for was edited, not replaced): the
+  // old object stands, so what is cached by it (manifest record, its text) stays valid
+  if (last !== undefined && sameResolution(last.result, result)) result = last.result;
+  resolutions.set(module, { index, reads, result });
   return result;
+}
+
+function sameResolution(a: ResolvedModule, b: ResolvedModule): boolean {
+  return (
+    a.module === b.module &&
+    sameList(a.defaults, b.defaults, (x, y) => x === y) &&
+    sameList(a.deps, b.deps, sameFlat) &&
+    sameList(
+      a.edges,
+      b.edges,
+      (x, y) =>
+        x.to === y.to && x.build === y.build && x.range === y.range && sameFlat(x.location, y.location),
+    )
+  );
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+  return a.length === b.length && a.every((x, i) => same(x, b[i]!));
+}
+
+/** Records of primitive values with the same entries. */
+function sameFlat(a: object, b: object): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  return keys.length === Object.keys(y).length && keys.every((k) => Object.is(x[k], y[k]) && k in y);
 }
 
 function stillValid(last: Resolution, index: ModuleIndex): boolean {

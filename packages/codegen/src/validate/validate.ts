@@ -147,6 +147,24 @@ function dedupe(modules: readonly NormalizedModule[], diagnostics: Diagnostic[])
   return unique;
 }
 
+/**
+ * Whether `version` satisfies `range`, by range then version; `undefined` when either is not
+ * valid semver (nothing to check). Memoized: every run asks again for every versioned edge.
+ */
+const satisfied = new Map<string, Map<string, boolean | undefined>>();
+
+function satisfies(version: string, range: string): boolean | undefined {
+  let byVersion = satisfied.get(range);
+  if (byVersion === undefined) satisfied.set(range, (byVersion = new Map<string, boolean | undefined>()));
+  if (byVersion.has(version)) return byVersion.get(version);
+  const answer =
+    semver.validRange(range) === null || semver.valid(version) === null
+      ? undefined
+      : semver.satisfies(version, range, { includePrerelease: true });
+  byVersion.set(version, answer);
+  return answer;
+}
+
 function checkVersions(
   resolved: readonly ResolvedModule[],
   index: ModuleIndex,
@@ -154,10 +172,9 @@ function checkVersions(
 ): void {
   for (const { module, edges } of resolved) {
     for (const edge of edges) {
-      if (edge.range === undefined || semver.validRange(edge.range) === null) continue;
+      if (edge.range === undefined) continue;
       const target = index.byId.get(edge.to);
-      if (target === undefined || semver.valid(target.version) === null) continue;
-      if (semver.satisfies(target.version, edge.range, { includePrerelease: true })) continue;
+      if (target === undefined || satisfies(target.version, edge.range) !== false) continue;
       diagnostics.push(
         error(
           "MR3006",
@@ -180,6 +197,7 @@ function checkTenantEdges(
   index: ModuleIndex,
   diagnostics: Diagnostic[],
 ): void {
+  if (!resolved.some((r) => r.module.tenant)) return;
   for (const { module, edges } of resolved) {
     if (module.tenant) continue;
     for (const edge of edges) {
@@ -201,14 +219,58 @@ function checkTenantEdges(
   }
 }
 
+/** A graph `checkCycles` found to have no cycle. */
+interface Acyclic {
+  /** Its modules by id. */
+  readonly byId: ReadonlyMap<string, ResolvedModule>;
+  /** Every id a build edge of one of its modules names (and maybe more). */
+  readonly targets: Set<string>;
+}
+
+/**
+ * The last graph found to have no cycle. A graph whose every build edge is an edge of that one
+ * has no cycle either: after a `--watch` edit that adds no edge (most do not), only the edges
+ * of the modules resolved again are compared, and the graph is not searched.
+ */
+let acyclic: Acyclic | undefined;
+
+/**
+ * Whether every build edge between modules of `byId` is an edge of `known`. A module with the
+ * resolution it had there has the same edges, which can only be new when their target is a
+ * new id (one `known.targets` names); the others' edges are compared one by one.
+ */
+function onlyKnownEdges(byId: ReadonlyMap<string, ResolvedModule>, known: Acyclic): boolean {
+  for (const [id, r] of byId) {
+    const before = known.byId.get(id);
+    if (before === r) continue;
+    if (before === undefined && known.targets.has(id)) return false;
+    const had = new Set(before?.edges.flatMap((e) => (e.build ? [e.to] : [])));
+    for (const edge of r.edges) {
+      if (!edge.build || !byId.has(edge.to)) continue;
+      if (!known.byId.has(edge.to) || !had.has(edge.to)) return false;
+    }
+  }
+  return true;
+}
+
 function checkCycles(resolved: readonly ResolvedModule[], diagnostics: Diagnostic[]): void {
+  const byId = new Map(resolved.map((r) => [r.module.id, r]));
+  if (acyclic !== undefined && onlyKnownEdges(byId, acyclic)) {
+    const { targets } = acyclic;
+    for (const [id, r] of byId) {
+      if (acyclic.byId.get(id) === r) continue;
+      for (const edge of r.edges) if (edge.build) targets.add(edge.to);
+    }
+    acyclic = { byId, targets };
+    return;
+  }
   const graph = new DependencyGraph(
     resolved.map((r) => [r.module.id, r.edges.filter((e) => e.build).map((e) => e.to)] as const),
   );
-  const byId = new Map(resolved.map((r) => [r.module.id, r]));
   const edgeAt = (from: string, to: string) =>
     byId.get(from)!.edges.find((e) => e.build && e.to === to)!.location;
-  for (const cycle of graph.findCycles()) {
+  const cycles = graph.findCycles();
+  for (const cycle of cycles) {
     const related = cycle.slice(1, -1).map((from, i) => ({
       ...edgeAt(from, cycle[i + 2]!),
       message: `${from} depends on ${cycle[i + 2]!} here`,
@@ -221,65 +283,94 @@ function checkCycles(resolved: readonly ResolvedModule[], diagnostics: Diagnosti
       }),
     );
   }
+  acyclic = undefined;
+  if (cycles.length === 0) {
+    const targets = new Set<string>();
+    for (const r of resolved) for (const edge of r.edges) if (edge.build) targets.add(edge.to);
+    acyclic = { byId, targets };
+  }
 }
 
 function toManifest(scan: ScanResult, resolved: readonly ResolvedModule[]): ManifestData {
   const usedKeys = new Set<string>();
   for (const { deps } of resolved)
     for (const dep of deps) if (dep.iface !== undefined) usedKeys.add(dep.iface);
-  const modules: ModuleData[] = resolved.map(({ module, deps, defaults }) => {
-    const scanned = module.scanned;
-    // a provider always provides its own return type, even one the default lib declares
-    const own = scanned.provider?.key;
-    const provides = scanned.heritage.filter((k) => k === own || !k.startsWith("lib#"));
-    if (usedKeys.has(scanned.key)) provides.push(scanned.key);
-    return {
-      id: module.id,
-      kind: scanned.provider ? "provider" : "class",
-      version: module.version,
-      scope: module.scope,
-      capabilities: module.capabilities,
-      provides: [...new Set(provides)].sort(compareIds),
-      deps,
-      params: scanned.params.length - module.args.length - defaults.length,
-      ...(defaults.length > 0 && { defaults }),
-      args: module.args.length,
-      initTimeoutMs: module.initTimeoutMs,
-      tenant: module.tenant,
-      primary: module.primary,
-      when: module.when,
-      metadata: module.metadata,
-      asyncInit: scanned.asyncInit,
-      source: { file: scanned.location.file, line: scanned.location.line, column: scanned.location.column },
-      class: {
-        name: scanned.className,
-        exportName: scanned.exportName ?? "default",
-        fileName: scanned.fileName,
-      },
-    };
+  const modules: ModuleData[] = resolved.map((r) => {
+    const used = usedKeys.has(r.module.scanned.key);
+    const last = records.get(r);
+    if (last?.used === used) return last.data;
+    const data = moduleData(r, used);
+    records.set(r, { used, data });
+    return data;
   });
   return { formatVersion: 1, package: scan.packageName, modules, tokens: tokensOf(scan, modules) };
+}
+
+/**
+ * Manifest records by resolution: `--watch` reuses the resolution of a module whose inputs did
+ * not change, so it gets the same record object too (the writer caches its text by record).
+ */
+const records = new WeakMap<ResolvedModule, { readonly used: boolean; readonly data: ModuleData }>();
+
+/** The manifest record of a resolved module; `used`: some parameter injects its own class key. */
+function moduleData({ module, deps, defaults }: ResolvedModule, used: boolean): ModuleData {
+  const scanned = module.scanned;
+  // a provider always provides its own return type, even one the default lib declares
+  const own = scanned.provider?.key;
+  const provides = scanned.heritage.filter((k) => k === own || !k.startsWith("lib#"));
+  if (used) provides.push(scanned.key);
+  return {
+    id: module.id,
+    kind: scanned.provider ? "provider" : "class",
+    version: module.version,
+    scope: module.scope,
+    capabilities: module.capabilities,
+    provides: [...new Set(provides)].sort(compareIds),
+    deps,
+    params: scanned.params.length - module.args.length - defaults.length,
+    ...(defaults.length > 0 && { defaults }),
+    args: module.args.length,
+    initTimeoutMs: module.initTimeoutMs,
+    tenant: module.tenant,
+    primary: module.primary,
+    when: module.when,
+    metadata: module.metadata,
+    asyncInit: scanned.asyncInit,
+    source: { file: scanned.location.file, line: scanned.location.line, column: scanned.location.column },
+    class: {
+      name: scanned.className,
+      exportName: scanned.exportName ?? "default",
+      fileName: scanned.fileName,
+    },
+  };
+}
+
+/** The interface keys a record's parameters inject, each with how (by record: records are reused across runs). */
+const tokenUses = new WeakMap<ModuleData, readonly (readonly [string, TokenData["via"]])[]>();
+
+function tokenUsesOf(m: ModuleData): [string, TokenData["via"]][] {
+  const positions = injectedPositions(m);
+  return m.deps.slice(0, m.params).flatMap((dep, i): [string, TokenData["via"]][] => {
+    // TenantContext has its token in core (`tenantContext`); a Resolver is the container itself
+    if (dep.iface === undefined || dep.iface === TENANT_CONTEXT_KEY || dep.inject === "resolver") return [];
+    const via: TokenData["via"] = {
+      module: m.id,
+      param: positions[i]!,
+      multi: dep.multi === true,
+      wrapper: dep.inject === "lazy" || dep.inject === "factory" ? dep.inject : "value",
+      optional: dep.optional === true,
+    };
+    return [[dep.iface, via]];
+  });
 }
 
 /** One token per interface key used for injection, named after the type; clashes get `_2`, `_3`. */
 function tokensOf(scan: ScanResult, modules: readonly ModuleData[]): TokenData[] {
   const byKey = new Map<string, TokenData["via"]>();
   for (const m of modules) {
-    const positions = injectedPositions(m);
-    m.deps.slice(0, m.params).forEach((dep, i) => {
-      const param = positions[i]!;
-      // TenantContext has its token in core: `tenantContext`
-      // TenantContext has its token in core (`tenantContext`); a Resolver is the container itself
-      if (dep.iface === undefined || dep.iface === TENANT_CONTEXT_KEY || dep.inject === "resolver") return;
-      if (byKey.has(dep.iface)) return;
-      byKey.set(dep.iface, {
-        module: m.id,
-        param,
-        multi: dep.multi === true,
-        wrapper: dep.inject === "lazy" || dep.inject === "factory" ? dep.inject : "value",
-        optional: dep.optional === true,
-      });
-    });
+    let uses = tokenUses.get(m);
+    if (uses === undefined) tokenUses.set(m, (uses = tokenUsesOf(m)));
+    for (const [key, via] of uses) if (!byKey.has(key)) byKey.set(key, via);
   }
   const taken = new Set<string>();
   return [...byKey.keys()]
