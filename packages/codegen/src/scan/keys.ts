@@ -206,20 +206,22 @@ export function mergeKeys(tables: Iterable<readonly KeyedDeclaration[]>): {
   collisions: { key: string; locations: Location[] }[];
 } {
   const first = new Map<string, KeyedDeclaration>();
+  const declarations = new Map<string, TypeDeclaration>();
   const clashes = new Map<string, Map<string, Location>>();
   for (const table of tables) {
     for (const entry of table) {
       const key = entry.declaration.key;
       const seen = first.get(key);
-      if (seen === undefined) first.set(key, entry);
-      else if (seen.identity !== entry.identity) {
+      if (seen === undefined) {
+        first.set(key, entry);
+        declarations.set(key, entry.declaration);
+      } else if (seen.identity !== entry.identity) {
         const locations = clashes.get(key) ?? new Map([[seen.identity, seen.declaration.location]]);
         locations.set(entry.identity, entry.declaration.location);
         clashes.set(key, locations);
       }
     }
   }
-  const declarations = new Map([...first].map(([key, entry]) => [key, entry.declaration]));
   const collisions = [...clashes]
     .map(([key, locations]) => ({ key, locations: [...locations.values()] }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

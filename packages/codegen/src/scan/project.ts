@@ -53,11 +53,15 @@ export class ProjectScanner {
   private readonly cache = new Map<string, CachedFile>();
   private readonly dirty = new Set<string>();
   private readonly relativeNames = new Map<string, string>();
+  /** Parsed files by path, as ts-morph has them; forgotten when they change. */
+  private readonly sourceFiles = new Map<string, ts.SourceFile>();
   /** Files the parser overflowed the stack on, with their diagnostic. */
   private readonly unparsable = new Map<string, Diagnostic>();
   /** Parse problems per parsed file (an edit makes a new source file object). */
   private readonly problems = new WeakMap<ts.SourceFile, Diagnostic[]>();
   private readonly walkable: (relativePath: string) => boolean;
+  /** What each parsed file's text says to `filesToWalk` (an edit makes a new source file object). */
+  private readonly marks = new WeakMap<ts.SourceFile, FileMarks>();
 
   private constructor(private readonly options: ScannerOptions) {
     this.projectDir = path.dirname(options.tsconfig);
@@ -111,6 +115,7 @@ export class ProjectScanner {
   /** Parses a file; TypeScript's recursive parser overflows on absurdly deep nesting, which becomes a diagnostic. */
   private addFile(fileName: string, refresh?: () => void): void {
     this.unparsable.delete(fileName);
+    this.sourceFiles.delete(fileName);
     try {
       if (refresh) refresh();
       else this.project.addSourceFileAtPath(fileName);
@@ -138,10 +143,9 @@ export class ProjectScanner {
 
   /** Reads every module of the project. `order` reorders the files first (tests show it changes nothing). */
   scan(order: (fileNames: string[]) => string[] = (f) => f): ScanResult {
-    const project = this.project;
     const context = this.context();
     const keys = new TypeKeys(context);
-    const sourceFiles = (fileName: string) => project.getSourceFile(fileName)?.compilerNode;
+    const sourceFiles = (fileName: string) => this.sourceFile(fileName);
     const syntactic = new SyntacticTypes(
       sourceFiles,
       this.parsed.options,
@@ -156,7 +160,7 @@ export class ProjectScanner {
     for (const fileName of walked) {
       const sourceFile = sourceFiles(fileName)!;
       const cached = this.cache.get(fileName);
-      if (cached && cached.sourceFile === sourceFile && ![...cached.touched].some((f) => this.dirty.has(f))) {
+      if (cached && cached.sourceFile === sourceFile && !this.touchesDirty(cached)) {
         results.set(fileName, cached);
         continue;
       }
@@ -183,6 +187,23 @@ export class ProjectScanner {
       diagnostics,
       decorators: decoratorEmitOf(this.parsed.options, relativePosix(this.projectDir, this.options.tsconfig)),
     };
+  }
+
+  /** Whether a file read (to scan its modules) one of the files edited since the last scan. */
+  private touchesDirty(cached: CachedFile): boolean {
+    if (this.dirty.size === 0) return false;
+    for (const fileName of cached.touched) if (this.dirty.has(fileName)) return true;
+    return false;
+  }
+
+  /** The parsed file, from ts-morph's project (whose lookup normalizes the path every time) once per file and edit. */
+  private sourceFile(fileName: string): ts.SourceFile | undefined {
+    let found = this.sourceFiles.get(fileName);
+    if (found === undefined) {
+      found = this.project.getSourceFile(fileName)?.compilerNode;
+      if (found !== undefined) this.sourceFiles.set(fileName, found);
+    }
+    return found;
   }
 
   /**
@@ -227,7 +248,7 @@ export class ProjectScanner {
     files: readonly string[],
     diagnostics: Diagnostic[],
   ): { walked: string[]; provideNames: string[] } {
-    const candidates: { fileName: string; text: string }[] = [];
+    const candidates: { fileName: string; text: string; marks: FileMarks }[] = [];
     const names = new Set(["Module"]);
     const provideNames = new Set(["provide"]);
     for (const fileName of files) {
@@ -242,23 +263,25 @@ export class ProjectScanner {
       if (problems === undefined)
         this.problems.set(sourceFile, (problems = parseProblems(sourceFile, relative)));
       diagnostics.push(...problems);
-      const text = sourceFile.text;
-      candidates.push({ fileName, text });
-      // `import { Module as Component }`: the alias marks files too
-      if (text.includes("Module as"))
-        for (const m of text.matchAll(/\bModule\s+as\s+([A-Za-z_$][\w$]*)/g)) names.add(m[1]!);
-      if (text.includes("provide as"))
-        for (const m of text.matchAll(/\bprovide\s+as\s+([A-Za-z_$][\w$]*)/g)) provideNames.add(m[1]!);
+      let marks = this.marks.get(sourceFile);
+      if (marks === undefined) this.marks.set(sourceFile, (marks = marksOf(sourceFile.text)));
+      candidates.push({ fileName, text: sourceFile.text, marks });
+      for (const name of marks.moduleAliases) names.add(name);
+      for (const name of marks.provideAliases) provideNames.add(name);
     }
     const decorators = [...names];
     const calls = [...provideNames];
-    const walked = candidates
-      .filter(
-        ({ text }) =>
+    const asked = `${decorators.join(",")} ${calls.join(",")}`;
+    const walked: string[] = [];
+    for (const { fileName, text, marks } of candidates) {
+      if (marks.names !== asked) {
+        marks.names = asked;
+        marks.mentions =
           (text.includes("@") && decorators.some((name) => text.includes(name))) ||
-          calls.some((name) => text.includes(name)),
-      )
-      .map((c) => c.fileName);
+          calls.some((name) => text.includes(name));
+      }
+      if (marks.mentions) walked.push(fileName);
+    }
     return { walked, provideNames: calls };
   }
 
@@ -282,6 +305,7 @@ export class ProjectScanner {
         continue;
       }
       this.dirty.add(fileName);
+      this.sourceFiles.delete(fileName);
       if (!existsSync(fileName)) {
         this.project.removeSourceFile(sourceFile);
         membership = true;
@@ -299,6 +323,7 @@ export class ProjectScanner {
     });
     if (reparsed === undefined) return;
     this.parsed = reparsed;
+    this.sourceFiles.clear();
     const wanted = new Set(this.rootFiles());
     for (const sourceFile of this.project.getSourceFiles()) {
       if (!wanted.has(path.resolve(sourceFile.getFilePath()))) this.project.removeSourceFile(sourceFile);
@@ -309,6 +334,24 @@ export class ProjectScanner {
     // a new file can change what an import resolves to: rescan everything (the program is still reused)
     this.cache.clear();
   }
+}
+
+/** The aliases a file imports `Module` and `provide` under, and whether it mentions one of the names it was last asked about. */
+interface FileMarks {
+  readonly moduleAliases: readonly string[];
+  readonly provideAliases: readonly string[];
+  /** The decorator and call names `mentions` answers for. */
+  names?: string;
+  mentions?: boolean;
+}
+
+function marksOf(text: string): FileMarks {
+  // `import { Module as Component }`: the alias marks files too
+  const aliases = (name: string) =>
+    text.includes(`${name} as`)
+      ? [...text.matchAll(new RegExp(`\\b${name}\\s+as\\s+([A-Za-z_$][\\w$]*)`, "g"))].map((m) => m[1]!)
+      : [];
+  return { moduleAliases: aliases("Module"), provideAliases: aliases("provide") };
 }
 
 /** `.js` specifiers under Node16/NodeNext resolution, extensionless otherwise. */
