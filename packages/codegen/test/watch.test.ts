@@ -257,6 +257,49 @@ describe("incremental validation after an edit", () => {
   }, 60_000);
 });
 
+describe("createGenerator output under --watch", () => {
+  it("rewrites the generated file when someone else changed or removed it between runs", () => {
+    const dir = copyFixture("basic", "rewrite");
+    const out = path.join(dir, "src", "modules.generated.ts");
+    const generator = createGenerator({ project: dir });
+    const code = generator.run().code;
+    expect(readFileSync(out, "utf8")).toBe(code);
+    // same size, other text: the previous write's text no longer describes the file
+    writeFileSync(out, code.replace("formatVersion: 1", "formatVersion: 2"));
+    expect(generator.run().written).toEqual([out]);
+    expect(readFileSync(out, "utf8")).toBe(code);
+    rmSync(out);
+    expect(generator.run().written).toEqual([out]);
+    expect(readFileSync(out, "utf8")).toBe(code);
+    expect(generator.run().written).toEqual([]);
+  });
+
+  it("finds a cycle closed by a new module whose id an edge already named (--external)", () => {
+    const dir = path.join(work, "external-cycle");
+    mkdirSync(path.join(dir, "src"), { recursive: true });
+    cpSync(path.join(FIXTURES, "runtime", "tsconfig.json"), path.join(dir, "tsconfig.json"));
+    writeFileSync(path.join(dir, "package.json"), '{"name": "fx-ext", "private": true, "type": "module"}');
+    const IMPORT = 'import { Module } from "@modreg/core";\n';
+    writeFileSync(
+      path.join(dir, "src/api.ts"),
+      `${IMPORT}@Module({ id: "api", dependencies: ["host"] })\nexport class Api {}\n`,
+    );
+    writeFileSync(
+      path.join(dir, "src/other.ts"),
+      `${IMPORT}@Module({ id: "other" })\nexport class Other {}\n`,
+    );
+    const options = { project: dir, write: false, external: ["host"] } as const;
+    const watching = createGenerator(options);
+    expect(watching.run().diagnostics).toEqual([]);
+    const host = path.join(dir, "src/host.ts");
+    writeFileSync(host, `${IMPORT}@Module({ id: "host", dependencies: ["api"] })\nexport class Host {}\n`);
+    watching.update([host]);
+    const incremental = watching.run();
+    expect(incremental.diagnostics.map((d) => d.code)).toEqual(["MR3005"]);
+    expect(incremental.diagnostics).toEqual(createGenerator(options).run().diagnostics);
+  });
+});
+
 describe("modreg generate --watch with several entries (modreg.config.json)", () => {
   it("regenerates each entry from its own files, and both after an edit of a shared file", async () => {
     const dir = copyFixture("entries-shared-names", "entries");
