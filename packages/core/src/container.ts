@@ -25,6 +25,7 @@ import type {
   StartOptions,
 } from "./container-types.js";
 import { uncalledPhaseWarnings } from "./app-phases.js";
+import { ContainerTree, type TreeMember } from "./container-tree.js";
 import { disposeFailures } from "./build-errors.js";
 import { closureOf, neededBySingletons } from "./build-plan.js";
 import { definitionForClass, describeKey } from "./definitions.js";
@@ -45,10 +46,10 @@ import { type ShutdownOptions, shutdownOn } from "./shutdown.js";
 import { missingModuleWarnings, staleManifestError } from "./stale.js";
 import { defaultWarningSink } from "./warnings.js";
 
-class ContainerImpl extends Lifecycle implements Container {
+class ContainerImpl extends Lifecycle implements Container, TreeMember {
   readonly graph: ContainerGraph;
-  /** Live children, disposed before this container. */
-  private readonly children = new Set<ContainerImpl>();
+  /** Its children, and the one disposal of it and them. */
+  private readonly tree: ContainerTree<ContainerImpl>;
   /** The modules this container loaded or registered, and its registry. */
   private readonly regs: Registrations;
   /**
@@ -61,8 +62,6 @@ class ContainerImpl extends Lifecycle implements Container {
   private starting: Promise<void> | undefined;
   /** `start()` finished building: children may start. */
   private startFinished = false;
-  /** The disposal of this container and its children, once begun. */
-  private tree: Promise<ModuleRegistryError[]> | undefined;
   private startMs = 0;
   /** Its scopes, closed before its own modules are disposed. */
   private scopes: ScopeRoot | undefined;
@@ -82,13 +81,14 @@ class ContainerImpl extends Lifecycle implements Container {
       activation,
       overrides: options.overrides ?? [],
       parent: parent?.regs,
-      children: () => [...this.children].map((child) => child.regs),
+      children: () => [...this.tree.children].map((child) => child.member.regs),
       reset: () => {
         this.instances = new Map();
       },
       bind: (nodes) => this.bind(nodes),
     });
     this.graph = createGraphView(() => this.registry());
+    this.tree = new ContainerTree<ContainerImpl>(this, parent?.tree);
   }
 
   // ---- definitions -------------------------------------------------------------------
@@ -190,7 +190,7 @@ class ContainerImpl extends Lifecycle implements Container {
     await this.phases
       .ready([...this.disposal.built], isolate ? (node, e) => this.fail(node, e) : undefined)
       .catch(async (error: unknown) => {
-        if (this.tree === undefined && !this.disposed) await this.rollBack();
+        if (!this.tree.disposing && !this.disposed) await this.rollBack();
         throw error;
       });
     this.startMs = performance.now() - t0;
@@ -370,13 +370,7 @@ class ContainerImpl extends Lifecycle implements Container {
       options.features === undefined
         ? this.activation
         : { env: this.activation.env, features: activationOf({ features: options.features }).features };
-    const child = new ContainerImpl(
-      { ...this.options, overrides: options.overrides ?? [] },
-      activation,
-      this,
-    );
-    this.children.add(child);
-    return child;
+    return new ContainerImpl({ ...this.options, overrides: options.overrides ?? [] }, activation, this);
   }
 
   on<E extends keyof ContainerEvents>(event: E, handler: (event: ContainerEvents[E]) => void): () => void {
@@ -390,34 +384,24 @@ class ContainerImpl extends Lifecycle implements Container {
 
   async dispose(): Promise<void> {
     // After a rolled-back start (already disposed) there is nothing new to report.
-    const first = this.tree === undefined && !this.disposed;
-    const failures = await this.disposeTree();
+    const first = !this.tree.disposing && !this.disposed;
+    const failures = await this.tree.dispose();
     if (first && failures.length > 0) throw disposeFailures(failures);
   }
 
-  /** This container's one disposal, children first (newest first: they may use its instances). */
-  private disposeTree(): Promise<ModuleRegistryError[]> {
-    return (this.tree ??= (async () => {
-      const failures = await this.shutdownTree();
-      for (const child of [...this.children].reverse()) failures.push(...(await child.disposeTree()));
-      failures.push(...(await this.disposeAll()));
-      this.parent?.children.delete(this);
-      return failures;
-    })());
-  }
-
-  /** The shutdown phase of this container and its children (children first), before anything is disposed. */
-  private async shutdownTree(): Promise<ModuleRegistryError[]> {
-    this.interruptTree();
-    const failures: ModuleRegistryError[] = [];
-    for (const child of [...this.children].reverse()) failures.push(...(await child.shutdownTree()));
-    failures.push(...(await this.phases.shutdown()));
-    return failures;
-  }
-
-  private interruptTree(): void {
+  /** @internal For the tree: interrupts in-flight builds and hooks. */
+  treeInterrupt(): void {
     this.disposal.interrupt();
-    for (const child of this.children) child.interruptTree();
+  }
+
+  /** @internal For the tree: this container's shutdown phase. */
+  treeShutdown(): Promise<ModuleRegistryError[]> {
+    return this.phases.shutdown();
+  }
+
+  /** @internal For the tree: this container's own disposal. */
+  treeDispose(): Promise<ModuleRegistryError[]> {
+    return this.disposeAll();
   }
 
   shutdownOn(signals: string | readonly string[], options?: ShutdownOptions): () => void {
