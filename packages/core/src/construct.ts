@@ -5,7 +5,7 @@
  * once compiles it once, where a direct `create` per module would each be compiled.
  */
 import { readDependency } from "./dependencies.js";
-import type { Constructor, Resolve } from "./manifest.js";
+import type { Constructor, DependencyRecord, Resolve } from "./manifest.js";
 import type { ModuleNode } from "./node.js";
 import type { Provider } from "./provider.js";
 
@@ -16,6 +16,8 @@ type Ctor = new (...args: unknown[]) => unknown;
 export interface SharedConstruction {
   readonly ctor: Ctor;
   readonly count: number;
+  /** Every constructor dependency is a single value (no `Lazy`, `Factory`, array or `Resolver`). */
+  readonly plain: boolean;
 }
 
 /**
@@ -38,17 +40,25 @@ export function sharedCreate(handle: Constructor | Provider, count: number): Cre
  */
 export function sharedFields(
   handle: Constructor | Provider,
-  count: number,
+  deps: readonly DependencyRecord[],
 ): { create: Create; shared: SharedConstruction | undefined } {
+  const count = parameterCount(deps);
+  const plain = deps.every((dep, i) => i >= count || ((dep.inject ?? "value") === "value" && !dep.multi));
   return {
     create: sharedCreate(handle, count),
-    shared: typeof handle === "function" ? { ctor: handle as unknown as Ctor, count } : undefined,
+    shared: typeof handle === "function" ? { ctor: handle as unknown as Ctor, count, plain } : undefined,
   };
 }
 
 /** A new instance of a shared-path class of `node`, its dependencies read as `r(i)` would. */
 export function constructShared(shared: SharedConstruction, node: ModuleNode): unknown {
-  return construct(shared.ctor, shared.count, readDependency, node);
+  return construct(shared.ctor, shared.count, shared.plain ? readValue : readDependency, node);
+}
+
+/** `readDependency` of a single-value dependency: a built target's instance read directly. */
+function readValue(node: ModuleNode, i: number): unknown {
+  const target = node.targets[i]?.[0];
+  return target !== undefined && target.state === "ready" ? target.instance : readDependency(node, i);
 }
 
 const call = (r: Resolve, i: number): unknown => r(i);

@@ -4,7 +4,7 @@ import {
   moduleOptionsOf,
   parseDependencySpec,
 } from "./decorator.js";
-import { parameterCount, sharedFields } from "./construct.js";
+import { sharedFields } from "./construct.js";
 import type { Container, Override, RegisterOptions } from "./container-types.js";
 import { ModuleRegistryError } from "./errors.js";
 import type { Constructor, ConditionRecord } from "./manifest.js";
@@ -101,7 +101,7 @@ export function definitionForClass(
     scope: merged.scope ?? "singleton",
     handle: target,
     provider: undefined,
-    ...sharedFields(target, paramDeps.length),
+    ...sharedFields(target, deps),
     deps,
     provides: [],
     capabilities: merged.capabilities ?? [],
@@ -194,13 +194,12 @@ export function overriddenDefinition(
   if ("useClass" in override) {
     const replacement = override.useClass;
     if (typeof replacement !== "function") throw badOverride(key, "useClass must be a class");
-    const count = parameterCount(base.deps);
     return {
       def: {
         ...base,
         validated: false,
         provider: undefined,
-        ...sharedFields(replacement, count),
+        ...sharedFields(replacement, base.deps),
         ...initOf(replacement),
       },
       external: false,

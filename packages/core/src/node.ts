@@ -1,5 +1,5 @@
 import { assertManifest } from "./check-manifest.js";
-import { parameterCount, type SharedConstruction, sharedFields } from "./construct.js";
+import { type SharedConstruction, sharedFields } from "./construct.js";
 import { assertUnique } from "./duplicates.js";
 import { compareIds } from "./graph.js";
 import { noteGeneratedManifest, type StaleRecord, staleRecord } from "./stale.js";
@@ -173,7 +173,7 @@ function newDefinition(record: ModuleRecord, origin: number, validated: boolean)
     provider: record.provider,
     ...(record.create !== undefined
       ? { create: record.create, shared: undefined }
-      : sharedFields(record.provider ?? record.class, parameterCount(record.deps ?? NONE))),
+      : sharedFields(record.provider ?? record.class, record.deps ?? NONE)),
     deps: record.deps ?? NONE,
     provides: record.provides ?? NONE,
     capabilities: record.capabilities ?? NONE,
