@@ -2,7 +2,13 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { Project, ts } from "ts-morph";
 import { error, type Diagnostic } from "../diagnostics.js";
-import type { DecoratorEmit, ImportStyle, ScannedModule, ScanResult } from "../records.js";
+import {
+  ClassRef,
+  type DecoratorEmit,
+  type ImportStyle,
+  type ScannedModule,
+  type ScanResult,
+} from "../records.js";
 import type { ScanContext } from "./context.js";
 import { pathFilter } from "./glob.js";
 import { mergeKeys, TypeKeys, type KeyedDeclaration } from "./keys.js";
@@ -60,6 +66,9 @@ export class ProjectScanner {
   /** Parse problems per parsed file (an edit makes a new source file object). */
   private readonly problems = new WeakMap<ts.SourceFile, Diagnostic[]>();
   private readonly walkable: (relativePath: string) => boolean;
+  /** The last merge of the files' key tables, and the tables it merged (they are reused while they read the same). */
+  private merged:
+    { tables: readonly (readonly KeyedDeclaration[])[]; merged: ReturnType<typeof mergeKeys> } | undefined;
   /** What each parsed file's text says to `filesToWalk` (an edit makes a new source file object). */
   private readonly marks = new WeakMap<ts.SourceFile, FileMarks>();
 
@@ -166,17 +175,26 @@ export class ProjectScanner {
       }
       context.touched.clear();
       keys.take();
-      const modules = [
+      const modules = sameRecords(cached?.modules, [
         ...scanFile(context, keys, syntactic, sourceFile),
         ...scanProviders(context, keys, syntactic, sourceFile, provideNames),
-      ];
-      results.set(fileName, { sourceFile, modules, touched: new Set(context.touched), keys: keys.take() });
+      ]);
+      const table = keys.take();
+      results.set(fileName, {
+        sourceFile,
+        modules,
+        touched: new Set(context.touched),
+        keys: cached !== undefined && sameData(cached.keys, table) ? cached.keys : table,
+      });
     }
     this.cache.clear();
     for (const [fileName, entry] of results) this.cache.set(fileName, entry);
     this.dirty.clear();
     const sorted = [...results.keys()].sort();
-    const merged = mergeKeys(sorted.map((f) => results.get(f)!.keys));
+    const tables = sorted.map((f) => results.get(f)!.keys);
+    const last = this.merged;
+    const merged = last !== undefined && sameList(last.tables, tables) ? last.merged : mergeKeys(tables);
+    this.merged = { tables, merged };
     return {
       projectDir: this.projectDir,
       packageName: this.packages.ofDirectory(this.projectDir),
@@ -334,6 +352,47 @@ export class ProjectScanner {
     // a new file can change what an import resolves to: rescan everything (the program is still reused)
     this.cache.clear();
   }
+}
+
+/**
+ * The records of a file scanned again, each replaced by the one the last scan made when it
+ * reads the same (an edit elsewhere in the file, or of a file it imports): validation and
+ * writing cache by record, so an edit only costs what it changed.
+ */
+function sameRecords(before: readonly ScannedModule[] | undefined, after: ScannedModule[]): ScannedModule[] {
+  if (before === undefined) return after;
+  return after.map((m, i) => (before[i] !== undefined && sameData(before[i], m) ? before[i] : m));
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Plain data (primitives, arrays, maps, records and `ClassRef`s of them) that reads the same. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((x, i) => sameData(x, other[i]));
+  }
+  if (a instanceof Map) {
+    const other = b as Map<unknown, unknown>;
+    if (a.size !== other.size) return false;
+    for (const [key, value] of a) if (!other.has(key) || !sameData(value, other.get(key))) return false;
+    return true;
+  }
+  // anything else than records and class references (a Set, a Date): never taken as the same
+  const proto: unknown = Object.getPrototypeOf(a);
+  if (proto !== Object.prototype && proto !== null && proto !== ClassRef.prototype) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  return (
+    keys.length === Object.keys(y).length &&
+    keys.every((k) => Object.prototype.hasOwnProperty.call(y, k) && sameData(x[k], y[k]))
+  );
 }
 
 /** The aliases a file imports `Module` and `provide` under, and whether it mentions one of the names it was last asked about. */
