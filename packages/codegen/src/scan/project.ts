@@ -66,6 +66,10 @@ export class ProjectScanner {
   /** Parse problems per parsed file (an edit makes a new source file object). */
   private readonly problems = new WeakMap<ts.SourceFile, Diagnostic[]>();
   private readonly walkable: (relativePath: string) => boolean;
+  private readonly resolvedFiles = new WeakMap<
+    ts.ParsedCommandLine,
+    { readonly sources: ReadonlySet<string>; readonly roots: readonly string[] }
+  >();
   /** The last merge of the files' key tables, and the tables it merged (they are reused while they read the same). */
   private merged:
     { tables: readonly (readonly KeyedDeclaration[])[]; merged: ReturnType<typeof mergeKeys> } | undefined;
@@ -115,10 +119,21 @@ export class ProjectScanner {
 
   /** The tsconfig and every file it names (for the rule that outputs never replace them). */
   projectFiles(): { tsconfig: string; sources: ReadonlySet<string> } {
-    return {
-      tsconfig: this.options.tsconfig,
-      sources: new Set(this.parsed.fileNames.map((f) => path.resolve(f))),
-    };
+    return { tsconfig: this.options.tsconfig, sources: this.files().sources };
+  }
+
+  /** The tsconfig's files, resolved once per reading of it: all of them, and those to scan (not an output). */
+  private files(): { readonly sources: ReadonlySet<string>; readonly roots: readonly string[] } {
+    let files = this.resolvedFiles.get(this.parsed);
+    if (files === undefined) {
+      const outputs = new Set(
+        [this.options.out, ...(this.options.otherOutputs ?? [])].map((f) => path.resolve(f)),
+      );
+      const resolved = this.parsed.fileNames.map((f) => path.resolve(f));
+      files = { sources: new Set(resolved), roots: resolved.filter((f) => !outputs.has(f)) };
+      this.resolvedFiles.set(this.parsed, files);
+    }
+    return files;
   }
 
   /** Parses a file; TypeScript's recursive parser overflows on absurdly deep nesting, which becomes a diagnostic. */
@@ -144,10 +159,7 @@ export class ProjectScanner {
   }
 
   private rootFiles(): string[] {
-    const outputs = new Set(
-      [this.options.out, ...(this.options.otherOutputs ?? [])].map((f) => path.resolve(f)),
-    );
-    return this.parsed.fileNames.map((f) => path.resolve(f)).filter((f) => !outputs.has(f));
+    return [...this.files().roots];
   }
 
   /** Reads every module of the project. `order` reorders the files first (tests show it changes nothing). */
