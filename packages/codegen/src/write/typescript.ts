@@ -65,9 +65,137 @@ class Imports {
  * specifier, and nothing depends on time or the machine.
  */
 export function writeManifest(data: ManifestData, options: WriteOptions): string {
+  const { head, tail } = frameOf(data, options);
+  return `${head}${packRecords(data.modules)}${tail}`;
+}
+
+/** What the text around the packed data says about a module: the frame is written from these alone. */
+interface FramedModule {
+  readonly id: string;
+  readonly kind: ModuleData["kind"];
+  readonly scope: ModuleData["scope"];
+  readonly class: ModuleData["class"];
+  readonly params: number;
+  readonly defaults?: readonly number[];
+  readonly args: number;
+  /** It gets a direct `create` (`needsCreate`). */
+  readonly creates: boolean;
+}
+
+/** The generated file around the packed data: everything before it and after it. */
+interface Frame {
+  readonly head: string;
+  readonly tail: string;
+}
+
+/** The last frame written for each generated file, and what it was written from. */
+const frames = new Map<
+  string,
+  {
+    readonly package: string | undefined;
+    readonly modules: readonly FramedModule[];
+    readonly tokens: readonly TokenData[];
+    readonly frame: Frame;
+  }
+>();
+const framed = new WeakMap<ModuleData, FramedModule>();
+
+/**
+ * The frame of a manifest; the last one of the same file when it was written from modules and
+ * tokens that read the same (`--watch`: an edit of a version, a range or metadata only
+ * changes the packed data).
+ */
+function frameOf(data: ManifestData, options: WriteOptions): Frame {
+  const modules = data.modules.map((m) => {
+    let found = framed.get(m);
+    if (found === undefined) framed.set(m, (found = framedModule(m)));
+    return found;
+  });
+  const file = `${options.registry ?? "global"}:${options.importStyle}:${options.out}`;
+  const last = frames.get(file);
+  if (
+    last !== undefined &&
+    last.package === data.package &&
+    sameList(last.modules, modules, sameFramedModule) &&
+    sameList(last.tokens, data.tokens, sameToken)
+  ) {
+    frames.set(file, { ...last, modules, tokens: data.tokens });
+    return last.frame;
+  }
+  const frame = writeFrame(data.package, modules, data.tokens, options);
+  frames.set(file, { package: data.package, modules, tokens: data.tokens, frame });
+  return frame;
+}
+
+function framedModule(m: ModuleData): FramedModule {
+  return {
+    id: m.id,
+    kind: m.kind,
+    scope: m.scope,
+    class: m.class,
+    params: m.params,
+    ...(m.defaults !== undefined && { defaults: m.defaults }),
+    args: m.args,
+    creates: needsCreate(m),
+  };
+}
+
+function sameFramedModule(a: FramedModule, b: FramedModule): boolean {
+  return (
+    a === b ||
+    (a.id === b.id &&
+      a.kind === b.kind &&
+      a.scope === b.scope &&
+      a.class.name === b.class.name &&
+      a.class.exportName === b.class.exportName &&
+      a.class.fileName === b.class.fileName &&
+      a.params === b.params &&
+      sameDefaults(a.defaults, b.defaults) &&
+      a.args === b.args &&
+      a.creates === b.creates)
+  );
+}
+
+function sameDefaults(a: readonly number[] | undefined, b: readonly number[] | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : sameList(a, b, (x, y) => x === y);
+}
+
+function sameToken(a: TokenData, b: TokenData): boolean {
+  const x = a.declaration;
+  const y = b.declaration;
+  return (
+    a === b ||
+    (a.key === b.key &&
+      a.name === b.name &&
+      (x === y ||
+        (x !== undefined &&
+          y !== undefined &&
+          x.importable === y.importable &&
+          x.fileName === y.fileName &&
+          x.name === y.name)) &&
+      a.via.module === b.via.module &&
+      a.via.param === b.via.param &&
+      a.via.multi === b.via.multi &&
+      a.via.wrapper === b.via.wrapper &&
+      a.via.optional === b.via.optional)
+  );
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!same(a[i]!, b[i]!)) return false;
+  return true;
+}
+
+function writeFrame(
+  packageName: string | undefined,
+  modules: readonly FramedModule[],
+  tokens: readonly TokenData[],
+  options: WriteOptions,
+): Frame {
   const names = new LocalNames();
   const imports = new Imports();
-  const classNames = new Map<ModuleData, string>();
+  const classNames = new Map<FramedModule, string>();
   const specifiers = specifiersFrom(options);
   const specifier = (fileName: string): string => {
     let found = specifiers.get(fileName);
@@ -75,7 +203,7 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
       specifiers.set(fileName, (found = importSpecifier(options.out, fileName, options.importStyle)));
     return found;
   };
-  for (const m of data.modules) {
+  for (const m of modules) {
     const wanted =
       m.class.exportName === "default"
         ? (m.class.name ?? nameFromFile(m.class.fileName))
@@ -84,25 +212,25 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
     classNames.set(m, local);
     imports.add(specifier(m.class.fileName), m.class.exportName, local, false);
   }
-  const byId = new Map(data.modules.map((m) => [m.id, m]));
+  const byId = new Map(modules.map((m) => [m.id, m]));
   // the classes a token's type may name (declared in a file a token names), by file and export
-  const tokenFiles = new Set(data.tokens.flatMap((t) => (t.declaration ? [t.declaration.fileName] : [])));
+  const tokenFiles = new Set(tokens.flatMap((t) => (t.declaration ? [t.declaration.fileName] : [])));
   const classByExport = new Map<string, string>();
-  for (const m of data.modules)
+  for (const m of modules)
     if (tokenFiles.has(m.class.fileName))
       classByExport.set(`${m.class.fileName}#${m.class.exportName}`, classNames.get(m)!);
-  const tokenTypes = data.tokens.map((t) =>
+  const tokenTypes = tokens.map((t) =>
     tokenType(t, names, imports, options, byId, classNames, classByExport),
   );
 
   const local = options.registry === "local";
   const coreNames = [
-    ...(data.tokens.length > 0 ? ["token"] : []),
+    ...(tokens.length > 0 ? ["token"] : []),
     "unpackManifest",
     "type Manifest",
-    ...(data.modules.some((m) => m.kind === "provider") ? ["type Provided"] : []),
-    ...(local && data.modules.some((m) => m.scope === "factory") ? ["type MODULE_ARGS"] : []),
-    ...(data.modules.some((m) => m.scope === "factory") ? ["type RuntimeArgs"] : []),
+    ...(modules.some((m) => m.kind === "provider") ? ["type Provided"] : []),
+    ...(local && modules.some((m) => m.scope === "factory") ? ["type MODULE_ARGS"] : []),
+    ...(modules.some((m) => m.scope === "factory") ? ["type RuntimeArgs"] : []),
   ];
   const core = coreNames.join(", ");
   const lines = [GENERATED_HEADER, `import { ${core} } from "@modreg/core";`, ...imports.lines(), ""];
@@ -111,40 +239,41 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
   // represent, TS2590, and relating each to `ModuleHandle` cost tsc 1.8 s at 10,000 modules;
   // the registry below still names every class as a type), the data as JSON text, which
   // costs tsc and the JavaScript parser next to nothing, and a direct `create` only where it pays.
-  const packed = packRecords(data.modules);
   lines.push(
     `export const manifest: Manifest${local ? "<Registry>" : ""} = unpackManifest({`,
     "  formatVersion: 1,",
     "  validated: true,",
   );
-  if (data.package !== undefined) lines.push(`  package: ${str(data.package)},`);
-  if (data.modules.length === 0) lines.push("  handles: [],");
+  if (packageName !== undefined) lines.push(`  package: ${str(packageName)},`);
+  if (modules.length === 0) lines.push("  handles: [],");
   else {
     lines.push("  handles: [");
-    for (const m of data.modules) lines.push(`    ${classNames.get(m)!} as never,`);
+    for (const m of modules) lines.push(`    ${classNames.get(m)!} as never,`);
     lines.push("  ],");
   }
-  const direct = data.modules.flatMap((m, i) => (needsCreate(m) ? [[i, m] as const] : []));
+  const direct = modules.flatMap((m, i) => (m.creates ? [[i, m] as const] : []));
   if (direct.length > 0) {
     lines.push("  create: {");
     for (const [i, m] of direct) lines.push(`    ${i}: ${createText(m, classNames.get(m)!)},`);
     lines.push("  },");
   }
-  lines.push(`  data: \`${packed}\`,`, "});", "");
-  if (data.tokens.length === 0) lines.push("export const tokens = {} as const;");
+  // the packed data goes here, between the frame's head and tail
+  const dataAt = lines.length;
+  lines.push("", "});", "");
+  if (tokens.length === 0) lines.push("export const tokens = {} as const;");
   else {
     lines.push("export const tokens = {");
-    data.tokens.forEach((t, i) => lines.push(`  ${t.name}: token<${tokenTypes[i]!}>(${str(t.key)}),`));
+    tokens.forEach((t, i) => lines.push(`  ${t.name}: token<${tokenTypes[i]!}>(${str(t.key)}),`));
     lines.push("} as const;");
   }
-  const entries = [...data.modules]
+  const entries = [...modules]
     .sort((a, b) => compare(a.id, b.id))
     .map((m) => {
       const name = classNames.get(m)!;
       return `${str(m.id)}: ${m.kind === "provider" ? `Provided<typeof ${name}>` : name};`;
     });
   // the runtime arguments of `create`: the last `args` parameters of the constructor or function
-  const args = [...data.modules]
+  const args = [...modules]
     .filter((m) => m.scope === "factory")
     .sort((a, b) => compare(a.id, b.id))
     .map((m) => `${str(m.id)}: RuntimeArgs<typeof ${classNames.get(m)!}, ${m.args}>;`);
@@ -166,7 +295,10 @@ export function writeManifest(data: ManifestData, options: WriteOptions): string
     if (args.length > 0) lines.push("  interface ModuleArgs {", ...args.map((a) => `    ${a}`), "  }");
     lines.push("}");
   }
-  return `${lines.join("\n")}\n`;
+  return {
+    head: `${lines.slice(0, dataAt).join("\n")}\n  data: \``,
+    tail: `\`,\n${lines.slice(dataAt + 1).join("\n")}\n`,
+  };
 }
 
 /** Import specifiers by imported file, for each generated file and import style (`--watch` writes one again and again). */
@@ -191,7 +323,7 @@ function needsCreate(m: ModuleData): boolean {
   return true;
 }
 
-function createText(m: ModuleData, local: string): string {
+function createText(m: FramedModule, local: string): string {
   // parameters left to their default value get `undefined`, which JavaScript replaces with it
   const params = Array.from({ length: m.params + (m.defaults?.length ?? 0) }, () => "undefined");
   injectedPositions(m).forEach((position, i) => (params[position] = `r(${i}) as never`));
@@ -329,8 +461,8 @@ function tokenType(
   names: LocalNames,
   imports: Imports,
   options: WriteOptions,
-  byId: ReadonlyMap<string, ModuleData>,
-  classNames: ReadonlyMap<ModuleData, string>,
+  byId: ReadonlyMap<string, FramedModule>,
+  classNames: ReadonlyMap<FramedModule, string>,
   classByExport: ReadonlyMap<string, string>,
 ): string {
   const declaration = t.declaration;
