@@ -1,6 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createGenerator } from "../src/index.js";
+import { mergeKeys, remergeKeys, type KeyedDeclaration } from "../src/scan/keys.js";
 import { FIXTURES } from "./helpers.js";
 
 describe("interface keys", () => {
@@ -41,5 +42,42 @@ describe("interface keys", () => {
       write: false,
     }).run();
     expect(merged.diagnostics).toEqual([]);
+  });
+});
+
+describe("remergeKeys", () => {
+  const entry = (key: string, identity: string, line: number): KeyedDeclaration => ({
+    identity,
+    declaration: {
+      key,
+      name: key,
+      kind: "interface",
+      fileName: `/p/${identity}.ts`,
+      importable: true,
+      generic: false,
+      external: false,
+      location: { file: `${identity}.ts`, line, column: 1, length: 1 },
+    },
+  });
+  const sorted = <T>(map: ReadonlyMap<string, T>) => [...map].sort(([a], [b]) => (a < b ? -1 : 1));
+
+  it("answers what a full merge answers after tables changed, clashes included", () => {
+    let state = 7;
+    const random = (n: number) => (state = (state * 48271) % 2147483647) % n;
+    const table = () =>
+      Array.from({ length: random(4) }, () => entry(`k${random(12)}`, `f${random(3)}`, random(5)));
+    let tables = Array.from({ length: 20 }, table);
+    let last = remergeKeys(undefined, tables);
+    let clashes = 0;
+    for (let round = 0; round < 200; round++) {
+      tables = tables.map((t) => (random(6) === 0 ? table() : t));
+      const again = remergeKeys(last, tables);
+      const full = mergeKeys(tables);
+      expect(sorted(again.declarations)).toEqual(sorted(full.declarations));
+      expect(again.collisions).toEqual(full.collisions);
+      clashes += full.collisions.length;
+      last = again;
+    }
+    expect(clashes).toBeGreaterThan(0);
   });
 });

@@ -228,6 +228,50 @@ export function mergeKeys(tables: Iterable<readonly KeyedDeclaration[]>): {
   return { declarations, collisions };
 }
 
+/** A merge of key tables, and the tables it merged. */
+export interface KeyMerge extends ReturnType<typeof mergeKeys> {
+  readonly tables: readonly (readonly KeyedDeclaration[])[];
+}
+
+/**
+ * `mergeKeys` again after some tables changed (`--watch`; a table that did not change is the
+ * same array): only the keys a changed table had or has are merged again, the rest of `last`
+ * stands. The answer is the full merge's (map order aside: `types` is only looked up).
+ */
+export function remergeKeys(
+  last: KeyMerge | undefined,
+  tables: readonly (readonly KeyedDeclaration[])[],
+): KeyMerge {
+  if (last === undefined || last.tables.length !== tables.length) return { tables, ...mergeKeys(tables) };
+  const affected = new Set<string>();
+  tables.forEach((table, i) => {
+    const before = last.tables[i]!;
+    if (before === table) return;
+    for (const entry of before) affected.add(entry.declaration.key);
+    for (const entry of table) affected.add(entry.declaration.key);
+  });
+  if (affected.size === 0) return { ...last, tables };
+  const again = mergeKeys(affectedEntries(tables, affected));
+  const declarations = new Map(last.declarations);
+  for (const key of affected) declarations.delete(key);
+  for (const [key, declaration] of again.declarations) declarations.set(key, declaration);
+  const collisions = [...last.collisions.filter((c) => !affected.has(c.key)), ...again.collisions].sort(
+    (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
+  return { tables, declarations, collisions };
+}
+
+/** The entries of `keys`, table by table, in order. */
+function* affectedEntries(
+  tables: readonly (readonly KeyedDeclaration[])[],
+  keys: ReadonlySet<string>,
+): Generator<KeyedDeclaration[]> {
+  for (const table of tables) {
+    const entries = table.filter((entry) => keys.has(entry.declaration.key));
+    if (entries.length > 0) yield entries;
+  }
+}
+
 /**
  * The class or interface declaration behind a symbol. A class merged with an interface (one
  * symbol, two declarations) is one type: the class is preferred, else the first interface.

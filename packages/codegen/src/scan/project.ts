@@ -11,7 +11,7 @@ import {
 } from "../records.js";
 import type { ScanContext } from "./context.js";
 import { pathFilter } from "./glob.js";
-import { mergeKeys, TypeKeys, type KeyedDeclaration } from "./keys.js";
+import { remergeKeys, TypeKeys, type KeyedDeclaration, type KeyMerge } from "./keys.js";
 import { explainMissing } from "./explain.js";
 import { scanFile } from "./modules.js";
 import { parseProblems, tooDeepToParse } from "./parse.js";
@@ -70,9 +70,8 @@ export class ProjectScanner {
     ts.ParsedCommandLine,
     { readonly sources: ReadonlySet<string>; readonly roots: readonly string[] }
   >();
-  /** The last merge of the files' key tables, and the tables it merged (they are reused while they read the same). */
-  private merged:
-    { tables: readonly (readonly KeyedDeclaration[])[]; merged: ReturnType<typeof mergeKeys> } | undefined;
+  /** The last merge of the files' key tables (a table is reused while it reads the same). */
+  private merged: KeyMerge | undefined;
   /** What each parsed file's text says to `filesToWalk` (an edit makes a new source file object). */
   private readonly marks = new WeakMap<ts.SourceFile, FileMarks>();
 
@@ -203,10 +202,11 @@ export class ProjectScanner {
     for (const [fileName, entry] of results) this.cache.set(fileName, entry);
     this.dirty.clear();
     const sorted = [...results.keys()].sort();
-    const tables = sorted.map((f) => results.get(f)!.keys);
-    const last = this.merged;
-    const merged = last !== undefined && sameList(last.tables, tables) ? last.merged : mergeKeys(tables);
-    this.merged = { tables, merged };
+    const merged = remergeKeys(
+      this.merged,
+      sorted.map((f) => results.get(f)!.keys),
+    );
+    this.merged = merged;
     return {
       projectDir: this.projectDir,
       packageName: this.packages.ofDirectory(this.projectDir),
@@ -374,10 +374,6 @@ export class ProjectScanner {
 function sameRecords(before: readonly ScannedModule[] | undefined, after: ScannedModule[]): ScannedModule[] {
   if (before === undefined) return after;
   return after.map((m, i) => (before[i] !== undefined && sameData(before[i], m) ? before[i] : m));
-}
-
-function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Plain data (primitives, arrays, maps, records and `ClassRef`s of them) that reads the same. */
