@@ -69,14 +69,6 @@ export function containerClosing(): ModuleRegistryError {
   );
 }
 
-export function wrongArgCount(key: string, node: ModuleNode, got: number): ModuleRegistryError {
-  return new ModuleRegistryError(
-    "INVALID_ARGUMENT",
-    `create(${key}): module "${node.id}" takes ${node.def.args} runtime argument(s), got ${got}.`,
-    { moduleId: node.id },
-  );
-}
-
 export function valueMissing(node: ModuleNode): ModuleRegistryError {
   return markStructural(
     new ModuleRegistryError(

@@ -7,6 +7,7 @@
  * nothing scoped come from the container as they are.
  */
 import { loadFailed, unexpectedPromiseError, disposeFailures } from "./build-errors.js";
+import { checkCreate } from "./arguments.js";
 import type { Container, DiscoverQuery } from "./container-types.js";
 import { describeKey } from "./definitions.js";
 import type { ModuleRegistryError } from "./errors.js";
@@ -27,7 +28,6 @@ import {
   scopeValues,
   valueEntries,
   valueMissing,
-  wrongArgCount,
 } from "./scope-errors.js";
 import {
   BUILDING,
@@ -126,7 +126,7 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope, PreparingSco
     const plan = this.host.entry(key);
     if (this.isClosed()) throw scopeDisposed(`create(${describeKey(key)})`);
     if (plan === null || plan.slot >= 0) return this.host.container.create<never>(key as never, ...args);
-    if (args.length !== plan.node.def.args) throw wrongArgCount(describeKey(key), plan.node, args.length);
+    checkCreate(describeKey(key), plan.node, args.length);
     return this.produce(plan, args) as never;
   }
 
