@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installOutside, pack } from "./support/outside.js";
 import { describeRun, node, repoRoot, run } from "./support/run.js";
+import { TENANT_APP_MODULES } from "./support/tenant-app.js";
 
 // A user outside this repository follows the README's tutorial: install the packed
 // tarballs of @modreg/core and @modreg/codegen with npm, write the tutorial's files (read
@@ -149,23 +150,7 @@ describe("modreg consumed from outside the repository", () => {
 // @modreg/tenants from its packed tarball, with none of its optional peers installed: the main
 // entry works (ESM and CommonJS), and each subpath whose peer is missing says so with a code.
 const tenantApp = (load: string, loadEntry: string) => `${load}
-class Database {}
-class Tasks {
-  constructor(tenant, db) { this.tenant = tenant; this.db = db; }
-}
-const manifest = {
-  formatVersion: 1,
-  modules: [
-    { id: "database", class: Database, create: () => new Database() },
-    {
-      id: "tasks",
-      class: Tasks,
-      tenant: true,
-      deps: [{ iface: core.TENANT_CONTEXT_KEY }, { id: "database" }],
-      create: (r) => new Tasks(r(0), r(1)),
-    },
-  ],
-};
+${TENANT_APP_MODULES}
 async function main() {
   const app = core.createContainer(manifest);
   await app.start();

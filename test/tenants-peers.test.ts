@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installOutside, pack } from "./support/outside.js";
 import { describeRun, node, repoRoot, run } from "./support/run.js";
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from "./support/servers.js";
+import { TENANT_APP_MODULES } from "./support/tenant-app.js";
 
 const tenantsManifest = JSON.parse(
   readFileSync(join(repoRoot, "packages", "tenants", "package.json"), "utf8"),
@@ -35,23 +36,7 @@ const { createPostgresStore } = require("@modreg/tenants/postgres");
 const { OpenFeature } = require("@openfeature/server-sdk");
 const express = require("express");
 
-class Database {}
-class Tasks {
-  constructor(tenant, db) { this.tenant = tenant; this.db = db; }
-}
-const manifest = {
-  formatVersion: 1,
-  modules: [
-    { id: "database", class: Database, create: () => new Database() },
-    {
-      id: "tasks",
-      class: Tasks,
-      tenant: true,
-      deps: [{ iface: core.TENANT_CONTEXT_KEY }, { id: "database" }],
-      create: (r) => new Tasks(r(0), r(1)),
-    },
-  ],
-};
+${TENANT_APP_MODULES}
 
 async function main() {
   const entries = ["", "/express", "/openfeature", "/postgres"].map((e) => "@modreg/tenants" + e);

@@ -147,6 +147,9 @@ describe("incremental validation after an edit", () => {
     writeFileSync(path.join(dir, "package.json"), '{"name": "fx-graph", "private": true, "type": "module"}');
     const module = (options: string, name: string, params = "", imports = "") =>
       `${IMPORT}${imports}@Module(${options})\nexport class ${name} {\n  constructor(${params}) {}\n}\n`;
+    /** `src/api.ts`: Api, taking the Cache. */
+    const api = (options: string) =>
+      module(options, "Api", "readonly cache: Cache", 'import { Cache } from "./cache.js";\n');
     const start: Record<string, string> = {
       "src/store.ts": module('{ id: "store", version: "1.2.0" }', "Store"),
       "src/cache.ts": module(
@@ -155,12 +158,7 @@ describe("incremental validation after an edit", () => {
         "readonly store: Store",
         'import { Store } from "./store.js";\n',
       ),
-      "src/api.ts": module(
-        '{ id: "api" }',
-        "Api",
-        "readonly cache: Cache",
-        'import { Cache } from "./cache.js";\n',
-      ),
+      "src/api.ts": api('{ id: "api" }'),
     };
     for (const [name, text] of Object.entries(start)) writeFileSync(path.join(dir, name), text);
     const storeWith = (params: string, options = '{ id: "store", version: "1.2.0" }') =>
@@ -184,40 +182,16 @@ describe("incremental validation after an edit", () => {
           'import { Store } from "./store.js";\n',
         ),
       ],
-      [
-        "src/api.ts",
-        module(
-          '{ id: "api", scope: "scoped" }',
-          "Api",
-          "readonly cache: Cache",
-          'import { Cache } from "./cache.js";\n',
-        ),
-      ],
+      ["src/api.ts", api('{ id: "api", scope: "scoped" }')],
       // a shared module depending on a tenant module
       ["src/store.ts", storeWith("", '{ id: "store", version: "1.2.0", scope: "scoped", tenant: true }')],
       ["src/store.ts", storeWith("", '{ id: "store", version: "1.2.0", scope: "scoped" }')],
       // a module added, its id changed, a dependency on it, then removed
       ["src/audit.ts", module('{ id: "audit", version: "0.1.0" }', "Audit")],
       ["src/audit.ts", module('{ id: "audit-log", version: "0.1.0" }', "Audit")],
-      [
-        "src/api.ts",
-        module(
-          '{ id: "api", scope: "scoped", dependencies: ["audit-log@^0.1.0"] }',
-          "Api",
-          "readonly cache: Cache",
-          'import { Cache } from "./cache.js";\n',
-        ),
-      ],
+      ["src/api.ts", api('{ id: "api", scope: "scoped", dependencies: ["audit-log@^0.1.0"] }')],
       ["src/audit.ts", undefined],
-      [
-        "src/api.ts",
-        module(
-          '{ id: "api", scope: "scoped" }',
-          "Api",
-          "readonly cache: Cache",
-          'import { Cache } from "./cache.js";\n',
-        ),
-      ],
+      ["src/api.ts", api('{ id: "api", scope: "scoped" }')],
     ];
     const out = path.join(dir, "src", "modules.generated.ts");
     const watching = createGenerator({ project: dir });
