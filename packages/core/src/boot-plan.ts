@@ -2,10 +2,12 @@
  * What linking and validating a manifest's graph decide depends on its definitions and the
  * activation (env, features) alone, when nothing else is in the container (no overrides,
  * no `register`, no other manifest, no parent). The first container to start from such a
- * manifest remembers the outcome as indices — each node's dependency targets and the load
- * order — and later containers with the same definitions and activation reuse it instead of
- * linking and validating again. Only a graph that passed validation is remembered, so every
- * check still runs, once per manifest and activation.
+ * manifest notes that it validated it; the second remembers the outcome as indices — each
+ * node's dependency targets and the load order — and later containers with the same
+ * definitions and activation reuse it instead of linking and validating again. (A process
+ * that starts one container, the common case, never pays for remembering.) Only a graph
+ * that passed validation is remembered, so every check still runs, once or twice per
+ * manifest and activation.
  */
 import type { Definition, ModuleNode } from "./node.js";
 import type { ActivationContext, Registry, RegistryIndex } from "./registry.js";
@@ -19,7 +21,9 @@ export interface BootPlan {
   readonly index: RegistryIndex;
 }
 
-const plans = new WeakMap<readonly Definition[], Map<string, BootPlan>>();
+const SEEN = "seen";
+/** By definitions and activation: the plan, or `SEEN` after the first validation. */
+const plans = new WeakMap<readonly Definition[], Map<string, BootPlan | typeof SEEN>>();
 
 function keyOf(activation: ActivationContext): string {
   return `${activation.env ?? ""}\u0000${activation.env === undefined ? "-" : "+"}${[...activation.features].sort().join("\u0000")}`;
@@ -27,25 +31,34 @@ function keyOf(activation: ActivationContext): string {
 
 /** The plan remembered for `defs` under `activation`, if any. */
 export function planFor(defs: readonly Definition[], activation: ActivationContext): BootPlan | undefined {
-  return plans.get(defs)?.get(keyOf(activation));
+  const plan = plans.get(defs)?.get(keyOf(activation));
+  return plan === SEEN ? undefined : plan;
 }
 
-/** Remembers the links of the registry's nodes (made from `defs`, in order), its tables and their validated `order`. */
+/**
+ * Remembers the links of the registry's nodes (made from `defs`, in order), its tables and
+ * their validated `order` — from the second validation of `defs` under `activation` on.
+ */
 export function rememberPlan(
   defs: readonly Definition[],
   activation: ActivationContext,
   registry: Registry,
   order: readonly ModuleNode[],
 ): void {
+  let byActivation = plans.get(defs);
+  if (byActivation === undefined) plans.set(defs, (byActivation = new Map()));
+  const key = keyOf(activation);
+  if (!byActivation.has(key)) {
+    byActivation.set(key, SEEN);
+    return;
+  }
   const { nodes } = registry;
   nodes.forEach((node, i) => (node.position = i));
   const at = (node: ModuleNode): number => (nodes[node.position] === node ? node.position : -1);
   const targets = nodes.map((node) => node.targets.map((list) => list.map(at)));
   // a target outside these nodes cannot be replayed: nothing is remembered
   if (targets.some((lists) => lists.some((list) => list.includes(-1)))) return;
-  let byActivation = plans.get(defs);
-  if (byActivation === undefined) plans.set(defs, (byActivation = new Map<string, BootPlan>()));
-  byActivation.set(keyOf(activation), { targets, order: order.map(at), index: registry.index(at) });
+  byActivation.set(key, { targets, order: order.map(at), index: registry.index(at) });
 }
 
 const NO_NODES: readonly ModuleNode[] = Object.freeze([]);

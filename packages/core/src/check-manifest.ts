@@ -8,22 +8,13 @@ const SCOPES = new Set(["singleton", "lazy", "factory", "scoped"]);
 const INJECTIONS = new Set(["value", "lazy", "factory", "none", "resolver"]);
 
 function isStringArray(value: unknown): boolean {
-  return Array.isArray(value) && value.every((v) => typeof v === "string");
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== "string") return false;
+  return true;
 }
 
-/** `record[key]` is absent or passes `valid`; otherwise a problem `key must be <expected>`. */
-function optional(
-  problems: string[],
-  record: Record<string, unknown>,
-  key: string,
-  valid: (value: unknown) => boolean,
-  expected: string,
-): void {
-  if (record[key] !== undefined && !valid(record[key])) problems.push(`${key} must be ${expected}`);
-}
-
-const isBoolean = (v: unknown): boolean => typeof v === "boolean";
-const isString = (v: unknown): boolean => typeof v === "string";
+// The checks below are written out field by field, without a closure or an array per record:
+// a first boot runs them over thousands of records in V8's interpreter.
 
 function isSource(value: unknown): boolean {
   if (!isPlainObject(value)) return false;
@@ -33,35 +24,28 @@ function isSource(value: unknown): boolean {
   );
 }
 
-function depProblems(deps: unknown, problems: string[]): void {
-  if (!Array.isArray(deps)) {
-    problems.push("deps must be an array");
+/** Problems with one dependency record, each prefixed with where it is (`deps[2].range …`). */
+function depProblems(dep: unknown, i: number, problems: string[]): void {
+  if (!isPlainObject(dep)) {
+    problems.push(`deps[${i}] must be an object`);
     return;
   }
-  deps.forEach((dep: unknown, i) => {
-    if (!isPlainObject(dep)) {
-      problems.push(`deps[${i}] must be an object`);
-      return;
-    }
-    const before = problems.length;
-    if (isString(dep["id"]) === isString(dep["iface"])) {
-      problems.push("must have exactly one of id and iface");
-    }
-    if (dep["inject"] !== undefined && !INJECTIONS.has(dep["inject"] as string)) {
-      problems.push(`inject ${JSON.stringify(dep["inject"])} is not value, lazy, factory, none or resolver`);
-    } else if ((dep["inject"] === "resolver") !== (dep["iface"] === RESOLVER_KEY)) {
-      problems.push(`must have inject "resolver" exactly when iface is "${RESOLVER_KEY}"`);
-    }
-    optional(problems, dep, "range", isString, "a string");
-    optional(problems, dep, "param", isString, "a string");
-    optional(problems, dep, "optional", isBoolean, "a boolean");
-    optional(problems, dep, "multi", isBoolean, "a boolean");
-    for (let p = before; p < problems.length; p++) {
-      problems[p] = problems[p]!.startsWith("must")
-        ? `deps[${i}] ${problems[p]}`
-        : `deps[${i}].${problems[p]}`;
-    }
-  });
+  const at = `deps[${i}]`;
+  const { id, iface, inject, range, param, optional, multi } = dep;
+  if ((typeof id === "string") === (typeof iface === "string")) {
+    problems.push(`${at} must have exactly one of id and iface`);
+  }
+  if (inject !== undefined && !INJECTIONS.has(inject as string)) {
+    problems.push(`${at}.inject ${JSON.stringify(inject)} is not value, lazy, factory, none or resolver`);
+  } else if ((inject === "resolver") !== (iface === RESOLVER_KEY)) {
+    problems.push(`${at} must have inject "resolver" exactly when iface is "${RESOLVER_KEY}"`);
+  }
+  if (range !== undefined && typeof range !== "string") problems.push(`${at}.range must be a string`);
+  if (param !== undefined && typeof param !== "string") problems.push(`${at}.param must be a string`);
+  if (optional !== undefined && typeof optional !== "boolean") {
+    problems.push(`${at}.optional must be a boolean`);
+  }
+  if (multi !== undefined && typeof multi !== "boolean") problems.push(`${at}.multi must be a boolean`);
 }
 
 function metadataProblems(metadata: unknown, problems: string[]): void {
@@ -69,8 +53,10 @@ function metadataProblems(metadata: unknown, problems: string[]): void {
     problems.push("metadata must be a plain object of string, number or boolean values");
     return;
   }
-  for (const [key, value] of Object.entries(metadata)) {
-    if (!["string", "number", "boolean"].includes(typeof value)) {
+  for (const key in metadata) {
+    if (!Object.hasOwn(metadata, key)) continue;
+    const type = typeof metadata[key];
+    if (type !== "string" && type !== "number" && type !== "boolean") {
       problems.push(`metadata.${key} must be a string, number or boolean`);
     }
   }
@@ -79,34 +65,49 @@ function metadataProblems(metadata: unknown, problems: string[]): void {
 /** Problems with one module record, each a short sentence. */
 function recordProblems(record: Record<string, unknown>): string[] {
   const problems: string[] = [];
-  if (typeof record["id"] !== "string" || record["id"] === "") problems.push("id must be a non-empty string");
-  if (record["provider"] !== undefined) {
-    if (!isProvider(record["provider"])) problems.push("provider must be the result of provide()");
+  const { id, provider, create, version, scope, capabilities, provides, asyncInit, tenant, primary } =
+    record;
+  if (typeof id !== "string" || id === "") problems.push("id must be a non-empty string");
+  if (provider !== undefined) {
+    if (!isProvider(provider)) problems.push("provider must be the result of provide()");
     if (record["class"] !== undefined) problems.push("a record has a class or a provider, not both");
   } else if (typeof record["class"] !== "function") problems.push("class must be a class");
-  if (record["create"] !== undefined && typeof record["create"] !== "function")
-    problems.push("create must be a function");
-  optional(problems, record, "version", isString, "a string");
-  if (record["scope"] !== undefined && !SCOPES.has(record["scope"] as string)) {
-    problems.push(`scope ${JSON.stringify(record["scope"])} is not singleton, lazy, factory or scoped`);
+  if (create !== undefined && typeof create !== "function") problems.push("create must be a function");
+  if (version !== undefined && typeof version !== "string") problems.push("version must be a string");
+  if (scope !== undefined && !SCOPES.has(scope as string)) {
+    problems.push(`scope ${JSON.stringify(scope)} is not singleton, lazy, factory or scoped`);
   }
-  optional(problems, record, "capabilities", isStringArray, "a string array");
-  optional(problems, record, "provides", isStringArray, "a string array");
-  optional(problems, record, "asyncInit", isBoolean, "a boolean");
-  optional(problems, record, "tenant", isBoolean, "a boolean");
-  optional(problems, record, "primary", isBoolean, "a boolean");
-  optional(problems, record, "args", (v) => Number.isInteger(v) && (v as number) >= 0, "a whole number");
-  optional(problems, record, "initTimeoutMs", isTimeout, "a positive number of milliseconds");
-  optional(problems, record, "source", isSource, "{ file: string, line: number, column?: number }");
-  const when = record["when"];
+  if (capabilities !== undefined && !isStringArray(capabilities)) {
+    problems.push("capabilities must be a string array");
+  }
+  if (provides !== undefined && !isStringArray(provides)) problems.push("provides must be a string array");
+  if (asyncInit !== undefined && typeof asyncInit !== "boolean") problems.push("asyncInit must be a boolean");
+  if (tenant !== undefined && typeof tenant !== "boolean") problems.push("tenant must be a boolean");
+  if (primary !== undefined && typeof primary !== "boolean") problems.push("primary must be a boolean");
+  const { args, initTimeoutMs, source, when, metadata, deps } = record;
+  if (args !== undefined && !(Number.isInteger(args) && (args as number) >= 0)) {
+    problems.push("args must be a whole number");
+  }
+  if (initTimeoutMs !== undefined && !isTimeout(initTimeoutMs)) {
+    problems.push("initTimeoutMs must be a positive number of milliseconds");
+  }
+  if (source !== undefined && !isSource(source)) {
+    problems.push("source must be { file: string, line: number, column?: number }");
+  }
   if (when !== undefined) {
     if (!isPlainObject(when)) problems.push("when must be an object");
-    else if (!["env", "feature"].every((k) => when[k] === undefined || isStringArray(when[k]))) {
+    else if (
+      (when["env"] !== undefined && !isStringArray(when["env"])) ||
+      (when["feature"] !== undefined && !isStringArray(when["feature"]))
+    ) {
       problems.push("when.env and when.feature must be string arrays");
     }
   }
-  if (record["metadata"] !== undefined) metadataProblems(record["metadata"], problems);
-  if (record["deps"] !== undefined) depProblems(record["deps"], problems);
+  if (metadata !== undefined) metadataProblems(metadata, problems);
+  if (deps !== undefined) {
+    if (!Array.isArray(deps)) problems.push("deps must be an array");
+    else for (let i = 0; i < deps.length; i++) depProblems(deps[i], i, problems);
+  }
   return problems;
 }
 
@@ -138,12 +139,14 @@ export function assertManifest(value: unknown, what = "manifest"): asserts value
   if (manifest["validated"] !== undefined && typeof manifest["validated"] !== "boolean") {
     fail("validated must be a boolean");
   }
-  (manifest["modules"] as unknown[]).forEach((record, i) => {
+  const modules = manifest["modules"] as unknown[];
+  for (let i = 0; i < modules.length; i++) {
+    const record = modules[i];
     if (typeof record !== "object" || record === null) fail(`modules[${i}] must be an object`);
     const problems = recordProblems(record as Record<string, unknown>);
     if (problems.length > 0) {
       const id = (record as { id?: unknown }).id;
       fail(`modules[${i}]${typeof id === "string" ? ` ("${id}")` : ""}: ${problems.join("; ")}`);
     }
-  });
+  }
 }

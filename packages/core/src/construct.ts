@@ -43,11 +43,22 @@ export function sharedFields(
   deps: readonly DependencyRecord[],
 ): { create: Create; shared: SharedConstruction | undefined } {
   const count = parameterCount(deps);
-  const plain = deps.every((dep, i) => i >= count || ((dep.inject ?? "value") === "value" && !dep.multi));
-  return {
-    create: sharedCreate(handle, count),
-    shared: typeof handle === "function" ? { ctor: handle as unknown as Ctor, count, plain } : undefined,
-  };
+  return { create: sharedCreate(handle, count), shared: sharedConstruction(handle, deps, count) };
+}
+
+/** What `constructShared` needs of a class whose constructor takes the first `count` of `deps`; `undefined` for a provider. */
+export function sharedConstruction(
+  handle: Constructor | Provider,
+  deps: readonly DependencyRecord[],
+  count: number,
+): SharedConstruction | undefined {
+  if (typeof handle !== "function") return undefined;
+  let plain = true;
+  for (let i = 0; i < count && plain; i++) {
+    const dep = deps[i]!;
+    plain = (dep.inject === undefined || dep.inject === "value") && dep.multi !== true;
+  }
+  return { ctor: handle as unknown as Ctor, count, plain };
 }
 
 /** A new instance of a shared-path class of `node`, its dependencies read as `r(i)` would. */
@@ -94,6 +105,6 @@ function dependencies(r: Resolve, count: number, args: readonly unknown[]): unkn
 /** How many values a record's constructor takes from its `deps`: those not `inject: "none"`. */
 export function parameterCount(deps: readonly { readonly inject?: string }[]): number {
   let count = 0;
-  for (const dep of deps) if (dep.inject !== "none") count++;
+  for (let i = 0; i < deps.length; i++) if (deps[i]!.inject !== "none") count++;
   return count;
 }

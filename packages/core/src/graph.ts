@@ -64,12 +64,15 @@ class RankHeap {
  */
 export function topologicalOrder(deps: Adjacency, rank?: ArrayLike<number>): OrderResult {
   const n = deps.length;
-  const ranks = rank ?? Int32Array.from({ length: n }, (_, i) => i);
-  // Reverse edges in compressed form (offsets + flat list): no array per node.
+  const ranks = rank ?? identity(n);
+  // Reverse edges in compressed form (offsets + flat list): no array per node. Indexed loops
+  // throughout: a first boot runs this in V8's interpreter, where `for…of` runs the iterator protocol.
   const pending = new Int32Array(n);
   const offsets = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) {
-    for (const d of deps[i]!) {
+    const list = deps[i]!;
+    for (let j = 0; j < list.length; j++) {
+      const d = list[j]!;
       if (d >= 0 && d < n) {
         pending[i]!++;
         offsets[d + 1]!++;
@@ -80,7 +83,11 @@ export function topologicalOrder(deps: Adjacency, rank?: ArrayLike<number>): Ord
   const fill = offsets.slice(0, n);
   const dependents = new Int32Array(offsets[n]!);
   for (let i = 0; i < n; i++) {
-    for (const d of deps[i]!) if (d >= 0 && d < n) dependents[fill[d]!++] = i;
+    const list = deps[i]!;
+    for (let j = 0; j < list.length; j++) {
+      const d = list[j]!;
+      if (d >= 0 && d < n) dependents[fill[d]!++] = i;
+    }
   }
   const ready = new RankHeap(ranks);
   for (let i = 0; i < n; i++) if (pending[i] === 0) ready.push(i);
@@ -95,6 +102,12 @@ export function topologicalOrder(deps: Adjacency, rank?: ArrayLike<number>): Ord
   }
   if (order.length === n) return { order };
   return { cycle: walkToCycle(deps, pending, ranks) };
+}
+
+function identity(n: number): Int32Array {
+  const ranks = new Int32Array(n);
+  for (let i = 0; i < n; i++) ranks[i] = i;
+  return ranks;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { assertManifest } from "./check-manifest.js";
-import { type SharedConstruction, sharedFields } from "./construct.js";
+import { type SharedConstruction, parameterCount, sharedConstruction, sharedCreate } from "./construct.js";
 import { assertUnique } from "./duplicates.js";
 import { compareIds } from "./graph.js";
 import { noteGeneratedManifest, type StaleRecord, staleRecord } from "./stale.js";
@@ -135,14 +135,23 @@ export function definitionsOf(
   }
   assertManifest(manifest, what);
   const validated = manifest.validated === true;
+  const records = manifest.modules;
+  // one pass: each record's definition and whether it is stale (indexed loops: a first boot
+  // runs this in V8's interpreter, where a closure or an iterator per record shows)
+  const defs: Definition[] = new Array<Definition>(records.length);
+  const stale: StaleRecord[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    const count = parameterCount(record.deps ?? NONE);
+    defs[i] = definitionOf(record, origin, validated, count);
+    const old = staleRecord(record, count);
+    if (old !== undefined) stale.push(old);
+  }
   // Sorted by id once here, so each container's own sort by id meets sorted input.
-  const defs = manifest.modules
-    .map((record) => definitionOf(record, origin, validated))
-    .sort((a, b) => compareIds(a.id, b.id));
+  if (!sortedById(defs)) defs.sort((a, b) => compareIds(a.id, b.id));
   assertUnique(defs, packages);
   noteGeneratedManifest(manifest);
-  const stale = manifest.modules.map(staleRecord).filter((s) => s !== undefined);
-  const result: Cached = { origin, records: [...manifest.modules], defs, stale };
+  const result: Cached = { origin, records: records.slice(), defs, stale };
   cache.set(manifest, result);
   return result;
 }
@@ -154,34 +163,40 @@ export function definitionsOf(
 const byRecord = new WeakMap<ModuleRecord, Definition>();
 
 /** A manifest record as a definition, defaults filled in (shared while origin and validation match). */
-function definitionOf(record: ModuleRecord, origin: number, validated: boolean): Definition {
+function definitionOf(record: ModuleRecord, origin: number, validated: boolean, count: number): Definition {
   const known = byRecord.get(record);
   if (known !== undefined && known.origin === origin && known.validated === validated) return known;
-  const def = newDefinition(record, origin, validated);
+  const def = newDefinition(record, origin, validated, count);
   byRecord.set(record, def);
   return def;
 }
 
-function newDefinition(record: ModuleRecord, origin: number, validated: boolean): Definition {
-  const prototype = (record.class as { prototype?: { onInit?: unknown; onReady?: unknown } } | undefined)
-    ?.prototype;
+function sortedById(defs: readonly Definition[]): boolean {
+  for (let i = 1; i < defs.length; i++) if (compareIds(defs[i - 1]!.id, defs[i]!.id) > 0) return false;
+  return true;
+}
+
+function newDefinition(record: ModuleRecord, origin: number, validated: boolean, count: number): Definition {
+  const { provider, deps = NONE } = record;
+  const handle = provider ?? record.class;
+  const prototype = provider === undefined ? (record.class.prototype as Prototype | undefined) : undefined;
+  const direct = record.create;
   return {
     id: record.id,
     version: record.version ?? "0.0.0",
     scope: record.scope ?? "singleton",
-    handle: record.provider ?? record.class,
-    provider: record.provider,
-    ...(record.create !== undefined
-      ? { create: record.create, shared: undefined }
-      : sharedFields(record.provider ?? record.class, record.deps ?? NONE)),
-    deps: record.deps ?? NONE,
+    handle,
+    provider,
+    create: direct ?? sharedCreate(handle, count),
+    shared: direct === undefined ? sharedConstruction(handle, deps, count) : undefined,
+    deps,
     provides: record.provides ?? NONE,
     capabilities: record.capabilities ?? NONE,
     when: record.when,
     metadata: record.metadata ?? {},
     asyncInit: record.asyncInit ?? false,
     hasInit: typeof prototype?.onInit === "function",
-    hasReady: record.provider === undefined ? typeof prototype?.onReady === "function" : undefined,
+    hasReady: provider === undefined ? typeof prototype?.onReady === "function" : undefined,
     args: record.args ?? 0,
     initTimeoutMs: record.initTimeoutMs,
     tenant: record.tenant === true,
@@ -190,6 +205,11 @@ function newDefinition(record: ModuleRecord, origin: number, validated: boolean)
     origin,
     validated,
   };
+}
+
+interface Prototype {
+  readonly onInit?: unknown;
+  readonly onReady?: unknown;
 }
 
 /**

@@ -30,6 +30,9 @@ import type {
 import type { ModuleHandle } from "./node.js";
 import { isProvider } from "./provider.js";
 
+/** A generated direct call: `(r) => new Report(r(0))`. */
+type DirectCreate = (r: Resolve, args: readonly unknown[]) => unknown;
+
 /** The packed form of a manifest (see the module comment for the JSON layout). */
 export interface PackedManifest {
   readonly formatVersion: typeof MANIFEST_FORMAT_VERSION;
@@ -38,7 +41,7 @@ export interface PackedManifest {
   /** Per record, in order: its class or provider. */
   readonly handles: readonly ModuleHandle[];
   /** Direct calls by record index, for modules built on every use. */
-  readonly create?: Readonly<Record<number, (r: Resolve, args: readonly unknown[]) => unknown>>;
+  readonly create?: Readonly<Record<number, DirectCreate>>;
   /** The records' data as JSON. */
   readonly data: string;
 }
@@ -93,7 +96,13 @@ function depOf(
   id: string,
 ): DependencyRecord {
   if (!Array.isArray(packed)) throw invalid(`a dependency of module "${id}" is not an array`);
-  const [target, param, flags = 0, range, extra] = packed as PackedDep;
+  // indexed, not destructured: an array pattern runs the iterator protocol in the interpreter
+  const entry = packed as PackedDep;
+  const target = entry[0];
+  const param = entry[1];
+  const flags = entry[2] ?? 0;
+  const range = entry[3];
+  const extra = entry[4];
   const dep: Record<string, unknown> = {};
   if (typeof target === "string") dep["id"] = target;
   else if (typeof target === "number" && target < 0)
@@ -108,6 +117,35 @@ function depOf(
   if (param !== undefined && param !== null) dep["param"] = param;
   if (extra !== undefined) Object.assign(dep, extra);
   return dep;
+}
+
+/** The record packed row `i` describes, with its handle and direct `create`. */
+function recordOf(
+  row: Record<string, unknown>,
+  i: number,
+  handle: unknown,
+  direct: DirectCreate | undefined,
+  ids: readonly string[],
+  data: PackedData,
+): ModuleRecord {
+  const id = ids[i]!;
+  const record: Record<string, unknown> = {};
+  for (const field in row) {
+    const value = row[field];
+    if (field === "deps" && Array.isArray(value)) {
+      const deps: DependencyRecord[] = new Array<DependencyRecord>(value.length);
+      for (let d = 0; d < value.length; d++) deps[d] = depOf(value[d], ids, data.keys, id);
+      record["deps"] = deps;
+    } else if (field === "provides" && Array.isArray(value))
+      record["provides"] = value.map((k) => tableEntry(data.keys, k, "interface", id));
+    else if (field === "at" && Array.isArray(value)) {
+      record["source"] = { file: tableEntry(data.files, value[0], "file", id), line: value[1], column: value[2] };
+    } else record[field] = value;
+  }
+  if (isProvider(handle)) record["provider"] = handle;
+  else record["class"] = handle;
+  if (direct !== undefined) record["create"] = direct;
+  return record as unknown as ModuleRecord;
 }
 
 /**
@@ -128,28 +166,14 @@ export function unpackManifest<R extends object = object>(packed: PackedManifest
       `it has ${data.modules.length} records but ${Array.isArray(handles) ? handles.length : "no"} handles`,
     );
   }
-  const ids = data.modules.map((m) => (typeof m["id"] === "string" ? m["id"] : ""));
-  const modules = data.modules.map((packedRecord, i) => {
-    const id = ids[i]!;
-    const record: Record<string, unknown> = {};
-    for (const field in packedRecord) {
-      const value = packedRecord[field];
-      if (field === "deps" && Array.isArray(value))
-        record["deps"] = value.map((d) => depOf(d, ids, data.keys, id));
-      else if (field === "provides" && Array.isArray(value))
-        record["provides"] = value.map((k) => tableEntry(data.keys, k, "interface", id));
-      else if (field === "at" && Array.isArray(value)) {
-        const [file, line, column] = value as unknown[];
-        record["source"] = { file: tableEntry(data.files, file, "file", id), line, column };
-      } else record[field] = value;
-    }
-    const handle: unknown = handles[i];
-    if (isProvider(handle)) record["provider"] = handle;
-    else record["class"] = handle;
-    const direct = create[i];
-    if (direct !== undefined) record["create"] = direct;
-    return record as unknown as ModuleRecord;
-  });
+  const rows = data.modules;
+  const ids: string[] = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const id = rows[i]!["id"];
+    ids[i] = typeof id === "string" ? id : "";
+  }
+  const modules: ModuleRecord[] = new Array<ModuleRecord>(rows.length);
+  for (let i = 0; i < rows.length; i++) modules[i] = recordOf(rows[i]!, i, handles[i], create[i], ids, data);
   return {
     formatVersion: packed.formatVersion,
     ...(packed.package !== undefined && { package: packed.package }),

@@ -130,7 +130,9 @@ export class Registry {
         byId.set(node.id, i);
         byHandle.set(node.def.handle, i);
       }
-      for (const key of node.def.provides) {
+      const { provides } = node.def;
+      for (let k = 0; k < provides.length; k++) {
+        const key = provides[k]!;
         const replacement = replacedKeys.get(key);
         if (replacement !== undefined && replacement !== node) continue;
         push(this.allProviders, key, node);
@@ -220,8 +222,14 @@ export class Registry {
   }
 
   /** Computes `targets` for the given nodes (those this container owns). */
-  link(owned: Iterable<ModuleNode>): void {
-    for (const node of owned) node.targets = node.def.deps.map((dep) => this.targetsOf(dep));
+  link(owned: readonly ModuleNode[]): void {
+    for (let n = 0; n < owned.length; n++) {
+      const node = owned[n]!;
+      const { deps } = node.def;
+      const targets: (readonly ModuleNode[])[] = new Array<readonly ModuleNode[]>(deps.length);
+      for (let i = 0; i < deps.length; i++) targets[i] = this.targetsOf(deps[i]!);
+      node.targets = targets;
+    }
   }
 }
 

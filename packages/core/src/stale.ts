@@ -2,7 +2,6 @@
  * Telling a stale manifest (sources changed, `modreg generate` not re-run) from a broken
  * program, so the user is told to regenerate instead of meeting a `TypeError` later.
  */
-import { parameterCount } from "./construct.js";
 import { decoratedClasses, decorationCount } from "./decorator.js";
 import { ModuleRegistryError } from "./errors.js";
 import type { Constructor, ModuleRecord } from "./manifest.js";
@@ -23,11 +22,13 @@ export interface StaleRecord {
  * the manifest was generated. `Function.length` stops at the first parameter with a
  * default value and is 0 for inherited and wrapping constructors, so it never exceeds what
  * a current manifest passes; fewer is never reported.
+ *
+ * @param count how many of its `deps` the constructor takes (`parameterCount`)
  */
-export function staleRecord(record: ModuleRecord): StaleRecord | undefined {
+export function staleRecord(record: ModuleRecord, count: number): StaleRecord | undefined {
   const fn = record.provider !== undefined ? record.provider.fn : record.class;
   const takes = typeof fn === "function" ? fn.length : 0;
-  const passes = (record.args ?? 0) + parameterCount(record.deps ?? []);
+  const passes = (record.args ?? 0) + count;
   if (takes <= passes) return undefined;
   const what =
     record.provider !== undefined
@@ -59,17 +60,26 @@ export function staleManifestError(stale: readonly StaleRecord[]): ModuleRegistr
  */
 const listedByGenerated = new WeakSet<Constructor | Provider>();
 
+/** Generated manifests loaded whose records are not in `listedByGenerated` yet: added when it is first asked. */
+const unlisted: WeakRef<{ readonly modules: readonly ModuleRecord[] }>[] = [];
+
 /** Records the classes and providers of a manifest the codegen generated, for {@link missingModuleWarnings}. */
 export function noteGeneratedManifest(manifest: {
   readonly validated?: boolean;
   readonly modules: readonly ModuleRecord[];
 }): void {
-  if (manifest.validated !== true) return;
-  for (const record of manifest.modules) {
-    if (typeof record.class === "function") listedByGenerated.add(record.class);
-    if (typeof record.provider === "object" && record.provider !== null)
-      listedByGenerated.add(record.provider);
+  if (manifest.validated === true) unlisted.push(new WeakRef(manifest));
+}
+
+function listedByAnyGenerated(handle: Constructor | Provider): boolean {
+  for (let manifest = unlisted.pop(); manifest !== undefined; manifest = unlisted.pop()) {
+    for (const record of manifest.deref()?.modules ?? []) {
+      if (typeof record.class === "function") listedByGenerated.add(record.class);
+      if (typeof record.provider === "object" && record.provider !== null)
+        listedByGenerated.add(record.provider);
+    }
   }
+  return listedByGenerated.has(handle);
 }
 
 /** Per generated manifest: how many classes and providers there were when it was last checked. */
@@ -93,7 +103,7 @@ export function missingModuleWarnings(
   if (classesSince === now[0] && providersSince === now[1]) return [];
   checkedAt.set(manifest, now);
   const missing = (handle: Constructor | Provider): boolean =>
-    !listed(handle) && !listedByGenerated.has(handle);
+    !listed(handle) && !listedByAnyGenerated(handle);
   return [
     ...decoratedClasses(classesSince)
       .filter(missing)

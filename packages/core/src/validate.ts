@@ -94,17 +94,23 @@ function captiveProblem(node: ModuleNode): ModuleRegistryError | undefined {
 
 /** Build-edge adjacency over `nodes` (indices into that array). */
 export function buildAdjacency(nodes: readonly ModuleNode[]): number[][] {
-  nodes.forEach((node, i) => (node.position = i));
-  return nodes.map((node) => {
+  for (let n = 0; n < nodes.length; n++) nodes[n]!.position = n;
+  const adjacency: number[][] = new Array<number[]>(nodes.length);
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n]!;
     const edges: number[] = [];
     const { deps } = node.def;
     for (let i = 0; i < deps.length; i++) {
       if (!isBuildEdge(deps[i]!)) continue;
-      for (const target of node.targets[i]!)
+      const targets = node.targets[i]!;
+      for (let t = 0; t < targets.length; t++) {
+        const target = targets[t]!;
         if (nodes[target.position] === target) edges.push(target.position);
+      }
     }
-    return edges;
-  });
+    adjacency[n] = edges;
+  }
+  return adjacency;
 }
 
 /** Problems with the edges of the active nodes among `nodes` that `owner` owns. */
