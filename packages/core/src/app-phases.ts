@@ -41,7 +41,8 @@ function shutdownFailed(node: ModuleNode, error: unknown): ModuleRegistryError {
  */
 export function uncalledPhaseWarnings(nodes: readonly ModuleNode[]): string[] {
   const warnings: string[] = [];
-  for (const node of nodes) {
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
     const { def } = node;
     if (def.scope !== "factory" && def.scope !== "scoped") continue;
     if (def.provider === undefined && def.validated) continue;
@@ -84,7 +85,8 @@ export class AppPhases {
     nodes: readonly ModuleNode[],
     isolate?: (node: ModuleNode, error: ModuleRegistryError) => void,
   ): Promise<void> {
-    for (const node of nodes) {
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
       if (this.shutdownRun !== undefined) throw this.disposedError();
       if (node.state !== "ready") continue;
       if (node.def.hasReady === false) {

@@ -202,7 +202,8 @@ class ContainerImpl extends Lifecycle implements Container, TreeMember {
     wanted: (node: ModuleNode) => boolean,
     isolate: boolean,
   ): Promise<void> {
-    for (const node of order) {
+    for (let i = 0; i < order.length; i++) {
+      const node = order[i]!;
       const { scope } = node.def;
       if (node.owner !== this || scope === "factory" || scope === "scoped" || !wanted(node)) continue;
       if (node.state === "failed" || node.state === "skipped") continue;

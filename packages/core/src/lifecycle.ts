@@ -102,10 +102,21 @@ export abstract class Lifecycle {
   protected bind(nodes: readonly ModuleNode[]): void {
     // Factory modules are built on every use: give each a direct `make()` first, then an
     // `r(i)` that calls its targets' `make` (or reads their instance) without dispatching.
-    for (const node of nodes) if (node.def.scope === "factory") node.make = this.maker(node);
-    measureChains(nodes);
-    for (const node of nodes) if (node.chainDepth > DEEP_CHAIN) node.make = () => this.produce(node, NO_ARGS);
-    for (const node of nodes) {
+    // (indexed loops: a first boot runs this over thousands of nodes in V8's interpreter)
+    let factories = 0;
+    for (let n = 0; n < nodes.length; n++) {
+      const node = nodes[n]!;
+      if (node.def.scope === "factory") {
+        node.make = this.maker(node);
+        factories++;
+      }
+    }
+    if (factories > 0) {
+      measureChains(nodes);
+      for (const node of nodes) if (node.chainDepth > DEEP_CHAIN) node.make = () => this.produce(node, NO_ARGS);
+    }
+    for (let n = 0; n < nodes.length; n++) {
+      const node = nodes[n]!;
       if (node.def.scope === "factory" && !node.external) node.resolve = compiledResolve(node);
       // a singleton or lazy class on the shared path is constructed without `r(i)`
       else if (node.def.shared === undefined || node.def.scope === "factory")

@@ -163,7 +163,7 @@ export class Registrations {
         byHandle.set(def.handle, def);
       }
     }
-    for (const def of defs) this.definitions.push(def);
+    for (let i = 0; i < defs.length; i++) this.definitions.push(defs[i]!);
     this.cache = undefined;
   }
 

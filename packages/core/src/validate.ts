@@ -122,7 +122,8 @@ export function edgeProblems(
   const problems: ModuleRegistryError[] = [];
   // a container without scoped modules (most) pays nothing for the captive search
   const scoped = registry.nodes.some((node) => node.active && node.def.scope === "scoped");
-  for (const node of nodes) {
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n]!;
     if (!node.active || node.owner !== owner) continue;
     for (let i = 0; i < node.def.deps.length; i++) {
       const problem = checkEdge(registry, node, i);
