@@ -65,8 +65,7 @@ function metadataProblems(metadata: unknown, problems: string[]): void {
 /** Problems with one module record, each a short sentence. */
 function recordProblems(record: Record<string, unknown>): string[] {
   const problems: string[] = [];
-  const { id, provider, create, version, scope, capabilities, provides, asyncInit, tenant, primary } =
-    record;
+  const { id, provider, create, version, scope, capabilities, provides, asyncInit, tenant, primary } = record;
   if (typeof id !== "string" || id === "") problems.push("id must be a non-empty string");
   if (provider !== undefined) {
     if (!isProvider(provider)) problems.push("provider must be the result of provide()");

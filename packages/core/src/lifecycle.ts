@@ -113,7 +113,8 @@ export abstract class Lifecycle {
     }
     if (factories > 0) {
       measureChains(nodes);
-      for (const node of nodes) if (node.chainDepth > DEEP_CHAIN) node.make = () => this.produce(node, NO_ARGS);
+      for (const node of nodes)
+        if (node.chainDepth > DEEP_CHAIN) node.make = () => this.produce(node, NO_ARGS);
     }
     for (let n = 0; n < nodes.length; n++) {
       const node = nodes[n]!;

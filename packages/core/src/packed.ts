@@ -139,7 +139,8 @@ function recordOf(
     } else if (field === "provides" && Array.isArray(value))
       record["provides"] = value.map((k) => tableEntry(data.keys, k, "interface", id));
     else if (field === "at" && Array.isArray(value)) {
-      record["source"] = { file: tableEntry(data.files, value[0], "file", id), line: value[1], column: value[2] };
+      const at = value as readonly unknown[];
+      record["source"] = { file: tableEntry(data.files, at[0], "file", id), line: at[1], column: at[2] };
     } else record[field] = value;
   }
   if (isProvider(handle)) record["provider"] = handle;
