@@ -324,7 +324,7 @@ class ContainerImpl extends Lifecycle implements Container, TreeMember {
   }
 
   scope(options?: ScopeOptions): ContainerScope {
-    if (this.disposed || !this.started) this.assertStarted("scope"); // one branch per request
+    if (this.started !== true || this.disposed === true) this.assertStarted("scope"); // 2 compares per request
     return openScope(
       this,
       this.registry(),

@@ -19,8 +19,8 @@ export type Reader = (scope: ScopeRuntime) => unknown;
 
 /** How a scope builds one module that needs it: a scoped module, or a factory module reaching one. */
 export class Plan {
-  /** The `r(i)` its generated `create` reads dependencies through, in the scope being built. */
-  readonly resolve: Resolve;
+  /** The `r(i)` its generated `create` reads dependencies through, in the scope being built (set by `link`). */
+  resolve: Resolve = readNothing;
   readonly readers: Reader[] = [];
   /** Its dependencies' built singletons, read directly by `resolve` (by dependency index). */
   readonly direct: (ModuleNode | undefined)[] = [];
@@ -47,15 +47,26 @@ export class Plan {
     this.value = def.provider !== undefined && isScopeValue(def.provider.fn);
     this.init = def.provider === undefined && def.hasInit !== false;
     this.create = def.create;
-    const { direct, readers } = this;
-    // a built singleton read in place (what V8 inlines into `create`), the rest by its reader
+  }
+
+  /** Sets `resolve`, once `readers` and `direct` are filled. */
+  link(): void {
+    const { node, direct, readers } = this;
     const read = (i: number): unknown => (readers[i] ?? readDependency.bind(undefined, node, i))(current!);
+    // a built singleton read in place (what V8 inlines into `create`), the rest by its reader;
+    // the first two by name, so `r(0)`/`r(1)` inlined read a constant rather than an array
+    const [d0, d1] = direct;
     this.resolve = (i) => {
-      const target = direct[i];
+      const target = i === 0 ? d0 : i === 1 ? d1 : direct[i];
       return target !== undefined && target.state === "ready" ? target.instance : read(i);
     };
   }
 }
+
+const readNothing: Resolve = () => undefined;
+
+/** `lastKey` before any lookup: no key is this. */
+const NO_KEY = Symbol("no key");
 
 export const NO_ARGS: readonly unknown[] = Object.freeze([]);
 /** An instance that is `undefined`, told apart from "not built yet". */
@@ -105,6 +116,8 @@ export interface OpenScope {
 export class ScopeRoot {
   closed = false;
   private readonly open = new Set<OpenScope>();
+  /** The hosts of its registries, told when it closes (what a scope's `get` checks). */
+  readonly hosts: ScopeHost[] = [];
 
   constructor(
     readonly events: EventHub,
@@ -129,6 +142,7 @@ export class ScopeRoot {
   /** Closes every open scope, newest first, one at a time; resolves to their dispose failures. */
   async closeAll(): Promise<ModuleRegistryError[]> {
     this.closed = true;
+    for (const host of this.hosts) host.closed = true;
     const failures: ModuleRegistryError[] = [];
     for (const scope of [...this.open].reverse()) failures.push(...(await scope.close()));
     this.open.clear();
@@ -142,19 +156,27 @@ export class ScopeHost {
   private readonly entries = new Map<unknown, Plan | null>();
   /** Slots given out so far. */
   slotCount = 0;
-  private lastKey: unknown = undefined;
-  private lastPlan: Plan | null | undefined = undefined;
+  /** Its container closed its scopes (`ScopeRoot.closed`, one load nearer). */
+  closed = false;
+  /** The container's events (`ScopeRoot.events`). */
+  readonly events: EventHub;
+  /** The key `entry` found last and its plan (what `get` checks before calling it). */
+  lastKey: unknown = NO_KEY;
+  lastPlan: Plan | null = null;
 
   constructor(
     readonly container: Container,
     readonly registry: Registry,
     readonly root: ScopeRoot,
-  ) {}
+  ) {
+    this.events = root.events;
+    root.hosts.push(this);
+  }
 
   /** The plan of the module `key` names, or `null` for one the container gives as it is. */
   entry(key: unknown): Plan | null {
     // a request handler asks for the same module in every scope: skip the map for it
-    if (key === this.lastKey && this.lastPlan !== undefined) return this.lastPlan;
+    if (key === this.lastKey) return this.lastPlan;
     const known = this.entries.get(key);
     if (known !== undefined) {
       this.lastKey = key;
@@ -181,6 +203,7 @@ export class ScopeHost {
       plan.direct.push(reader.direct);
       if (!reader.free) plan.free = false;
     }
+    plan.link();
     const { def } = node;
     plan.fast =
       plan.free &&

@@ -14,7 +14,7 @@ import type { ModuleRegistryError } from "./errors.js";
 import { discover } from "./info.js";
 import type { Lifecycle } from "./lifecycle.js";
 import type { ModuleNode } from "./node.js";
-import { builderOf, disposeInstance, hasDisposer } from "./phases.js";
+import { builderOf, classHasDisposer, disposeInstance, hasDisposer } from "./phases.js";
 import type { Registry } from "./registry.js";
 import { type Resolver, resolveEach } from "./resolver.js";
 import { type BuiltInScope, disposeBuilt } from "./scope-dispose.js";
@@ -66,12 +66,14 @@ export interface ContainerScope<R extends object = ModuleRegistry> extends Resol
   dispose(): Promise<void>;
 }
 
-/** What most scopes never need: a second instance, async builds, their disposal. */
+/** What most scopes never need: values, a second instance, async builds, their disposal. */
 class ScopeMore {
-  /** Instances by slot, past the first (which lives in the scope's fields). */
+  /** Instances by slot: the scope's `values`, and what it built past its first module. */
   instances: unknown[] | undefined = undefined;
-  /** What the scope built after its first module, in build order. */
+  /** What the scope built, in build order: past its first module, or (`listsFirst`) all of it. */
   readonly built: Plan[] = [];
+  /** `built` lists the first module too: something else was built while it was constructed. */
+  listsFirst = false;
   /** Async builds in flight (`resolve`), shared by concurrent callers. */
   pending: Map<Plan, Promise<unknown>> | undefined = undefined;
   /** The one disposal, once begun; resolves to its failures. */
@@ -81,38 +83,83 @@ class ScopeMore {
 }
 
 class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope, PreparingScope {
-  /** The first slot used and its value: `UNDEFINED` for `undefined`, `BUILDING` while constructed. */
-  private slot0 = -1;
+  /**
+   * The first module the scope builds (synchronously, before anything else is kept in it)
+   * and its value: `BUILDING` while constructed, `UNDEFINED` for `undefined`, `undefined`
+   * when its constructor threw. Everything else lives in `more`.
+   */
+  private plan0: Plan | undefined = undefined;
   private value0: unknown = undefined;
-  /** The first module this scope built (disposed last). */
-  private built0: Plan | undefined = undefined;
   private more: ScopeMore | undefined = undefined;
 
   constructor(private readonly host: ScopeHost) {}
 
-  /** What slot `slot` holds: an instance, `UNDEFINED`, `BUILDING`, or `undefined` (not built). */
-  private read(slot: number): unknown {
-    return slot === this.slot0 ? this.value0 : this.more?.instances?.[slot];
+  /** What the scope holds for `plan`: an instance, `UNDEFINED`, `BUILDING`, or `undefined` (not built). */
+  private read(plan: Plan): unknown {
+    return plan === this.plan0 ? this.value0 : this.more?.instances?.[plan.slot];
   }
 
-  private write(slot: number, value: unknown): void {
-    if (this.slot0 === -1 || slot === this.slot0) {
-      this.slot0 = slot;
+  private write(plan: Plan, value: unknown): void {
+    if (plan === this.plan0) this.value0 = value;
+    else if (this.plan0 === undefined && this.more === undefined && value === BUILDING) {
+      this.plan0 = plan;
       this.value0 = value;
     } else
-      ((this.more ??= new ScopeMore()).instances ??= new Array<unknown>(this.host.slotCount))[slot] = value;
+      ((this.more ??= new ScopeMore()).instances ??= new Array<unknown>(this.host.slotCount))[plan.slot] =
+        value;
   }
 
   /** Disposed, by its user or with its container. */
   private isClosed(): boolean {
-    return this.host.root.closed || this.more?.disposal !== undefined;
+    return this.host.closed || this.more?.disposal !== undefined;
   }
 
   get(key: unknown): never {
-    const plan = this.host.entry(key);
+    const { host } = this;
+    const plan = key === host.lastKey ? host.lastPlan : host.entry(key);
+    // the scope's first module, its container open: a field read, or its first build
+    if (host.closed === false) {
+      if (plan === this.plan0) {
+        const found = this.value0;
+        if (found !== undefined && found !== BUILDING)
+          return (found === UNDEFINED ? undefined : found) as never;
+      } else if (
+        this.plan0 === undefined &&
+        this.more === undefined &&
+        plan !== null &&
+        plan.fast === true &&
+        host.events.listening === false
+      )
+        return this.buildFirst(plan) as never;
+    }
+    return this.getAny(key, plan);
+  }
+
+  /** `get`, every case. */
+  private getAny(key: unknown, plan: Plan | null): never {
     if (this.isClosed()) throw scopeDisposed(`get(${describeKey(key)})`);
     if (plan === null) return this.host.container.get<never>(key as never);
     return (plan.slot >= 0 ? this.instanceOpen(plan) : this.produce(plan, NO_ARGS)) as never;
+  }
+
+  /** The first module of an empty scope, of a `fast` plan, nobody listening for events. */
+  private buildFirst(plan: Plan): unknown {
+    this.plan0 = plan;
+    this.value0 = BUILDING;
+    let instance: unknown;
+    try {
+      instance = plan.create(plan.resolve, NO_ARGS);
+    } catch (error) {
+      throw this.unbuilt(plan, error);
+    }
+    // the constructor reached this scope (through a reference of its own): the general way
+    if (this.more !== undefined) {
+      this.keep(plan, instance);
+      return instance;
+    }
+    this.value0 = instance === undefined ? UNDEFINED : instance;
+    if (classHasDisposer(instance)) this.track();
+    return instance;
   }
 
   async resolve(key: unknown): Promise<never> {
@@ -170,7 +217,7 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope, PreparingSco
         throw noSuchValue(describeKey(key), error);
       }
       if (plan === null || plan.slot < 0) throw notScopedValue(this.host.registry.find(key as ModuleKey));
-      this.write(plan.slot, value === undefined ? UNDEFINED : value);
+      this.write(plan, value === undefined ? UNDEFINED : value);
     }
   }
 
@@ -189,34 +236,35 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope, PreparingSco
 
   /** `instance` in a scope known to be open. */
   private instanceOpen(plan: Plan): unknown {
-    const found = this.read(plan.slot);
+    const found = this.read(plan);
     if (found !== undefined && found !== BUILDING) return found === UNDEFINED ? undefined : found;
-    const fast = found === undefined && plan.fast && !this.host.root.events.listening;
+    const fast = found === undefined && plan.fast && !this.host.events.listening;
     return fast ? this.buildFast(plan) : this.build(plan, found);
   }
 
   /** `instance` of a `fast` plan in an open scope when nobody listens for events: construct and keep. */
   private buildFast(plan: Plan): unknown {
-    this.write(plan.slot, BUILDING);
+    this.write(plan, BUILDING);
     let instance: unknown;
     try {
       instance = plan.create(plan.resolve, NO_ARGS);
     } catch (error) {
       throw this.unbuilt(plan, error);
     }
-    // `keep`, written out: called here, V8 does not inline it (scoped race 18 → 27 ns)
-    this.write(plan.slot, instance === undefined ? UNDEFINED : instance);
-    if (this.built0 === undefined) this.built0 = plan;
-    else (this.more ??= new ScopeMore()).built.push(plan);
-    if (this.more?.tracked !== true && hasDisposer(plan.node.def, instance)) this.track();
+    this.keep(plan, instance);
     return instance;
   }
 
   /** Keeps a built instance: in its slot, in build order (for disposal), the scope tracked if it disposes. */
   private keep(plan: Plan, instance: unknown): void {
-    this.write(plan.slot, instance === undefined ? UNDEFINED : instance);
-    if (this.built0 === undefined) this.built0 = plan;
-    else (this.more ??= new ScopeMore()).built.push(plan);
+    this.write(plan, instance === undefined ? UNDEFINED : instance);
+    const { more } = this;
+    if (plan !== this.plan0)
+      more!.built.push(plan); // `write` put it in `more`
+    else if (more !== undefined) {
+      more.built.push(plan);
+      more.listsFirst = true;
+    }
     if (this.more?.tracked !== true && hasDisposer(plan.node.def, instance)) this.track();
   }
 
@@ -238,12 +286,12 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope, PreparingSco
     if (plan.init) {
       const init = callInit(plan, instance);
       if (isThenable(init)) {
-        this.write(plan.slot, undefined);
+        this.write(plan, undefined);
         Promise.resolve(init).catch(() => undefined);
         throw unexpectedPromiseError(node);
       }
     } else if (node.def.provider !== undefined && isThenable(instance)) {
-      this.write(plan.slot, undefined);
+      this.write(plan, undefined);
       Promise.resolve(instance).catch(() => undefined);
       throw unexpectedPromiseError(node);
     }
@@ -267,7 +315,7 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope, PreparingSco
   private construct(plan: Plan, args: readonly unknown[]): unknown {
     const { node } = plan;
     if (plan.value) throw valueMissing(node);
-    if (plan.slot >= 0) this.write(plan.slot, BUILDING);
+    if (plan.slot >= 0) this.write(plan, BUILDING);
     // nothing it reads comes from a scope: no need to say which one
     if (plan.free) {
       try {
@@ -288,7 +336,7 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope, PreparingSco
 
   /** A construction that threw: its slot emptied, the error wrapped. */
   private unbuilt(plan: Plan, error: unknown): ModuleRegistryError {
-    if (plan.slot >= 0) this.write(plan.slot, undefined);
+    if (plan.slot >= 0) this.write(plan, undefined);
     return loadFailed(plan.node, builderOf(plan.node.def), error);
   }
 
@@ -308,7 +356,7 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope, PreparingSco
 
   /** `instance`, for a module whose provider function or `onInit` may be async (its dependencies prepared). */
   instanceAsync(plan: Plan): unknown {
-    const found = this.read(plan.slot);
+    const found = this.read(plan);
     if (found !== undefined && found !== BUILDING) return found === UNDEFINED ? undefined : found;
     const more = (this.more ??= new ScopeMore());
     const inflight = more.pending?.get(plan);
@@ -319,7 +367,7 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope, PreparingSco
     const t0 = root.timings ? performance.now() : 0;
     const instance = this.construct(plan, NO_ARGS);
     const t1 = root.timings ? performance.now() : 0;
-    this.write(plan.slot, undefined);
+    this.write(plan, undefined);
     const provided = node.def.provider !== undefined;
     const result = Promise.resolve(provided ? instance : callInit(plan, instance));
     const ms = root.timeoutOf(node);
@@ -364,14 +412,19 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope, PreparingSco
 
   private async disposeAll(): Promise<ModuleRegistryError[]> {
     const more = this.more!;
-    if (more.pending !== undefined) await Promise.allSettled(more.pending.values());
-    const built: BuiltInScope[] = [];
-    for (const plan of this.built0 === undefined ? [] : [this.built0, ...more.built]) {
-      const instance = this.read(plan.slot);
-      built.push({ plan, instance: instance === UNDEFINED ? undefined : instance });
-    }
-    this.built0 = more.instances = this.value0 = undefined;
+    // taken at once, so `get` finds nothing: a build still in flight finishes into a closed scope, which disposes it
+    const first = this.value0;
+    const plans =
+      this.plan0 === undefined || more.listsFirst || first === undefined || first === BUILDING
+        ? more.built
+        : [this.plan0, ...more.built];
+    const built: BuiltInScope[] = plans.map((plan) => {
+      const instance = this.read(plan);
+      return { plan, instance: instance === UNDEFINED ? undefined : instance };
+    });
+    this.plan0 = more.instances = this.value0 = undefined;
     more.built.length = 0;
+    if (more.pending !== undefined) await Promise.allSettled(more.pending.values());
     const failures = await disposeBuilt(built, this.host.root, this);
     if (more.tracked) this.host.root.untrack(this);
     return failures;
@@ -395,8 +448,9 @@ export function openScope(
   root: ScopeRoot,
   options: ScopeOptions | undefined,
 ): ContainerScope {
-  if (root.closed) throw containerClosing();
-  const host = (registry.scopeHost ??= new ScopeHost(container, registry, root)) as ScopeHost;
+  if (root.closed === true) throw containerClosing();
+  let host = registry.scopeHost as ScopeHost | undefined;
+  if (host === undefined) registry.scopeHost = host = new ScopeHost(container, registry, root);
   const scope = new ScopeImpl(host);
   if (options === undefined) return scope;
   const values = scopeValues(options);
