@@ -84,6 +84,7 @@ class ContainerImpl extends Lifecycle implements Container, TreeMember {
       children: () => [...this.tree.children].map((child) => child.member.regs),
       reset: () => {
         this.instances = new Map();
+        this.scopes?.forget();
       },
       bind: (nodes) => this.bind(nodes),
     });
@@ -324,13 +325,12 @@ class ContainerImpl extends Lifecycle implements Container, TreeMember {
   }
 
   scope(options?: ScopeOptions): ContainerScope {
-    if (this.started !== true || this.disposed === true) this.assertStarted("scope"); // 2 compares per request
-    return openScope(
-      this,
-      this.registry(),
-      (this.scopes ??= new ScopeRoot(this.events, this.timings, this.options.initTimeoutMs)),
-      options,
-    );
+    return openScope(this, this.registry(), this.scopes ?? this.scopeRoot(), options);
+  }
+
+  private scopeRoot(): ScopeRoot {
+    this.assertStarted("scope"); // once: a disposed container's root is closed
+    return (this.scopes = new ScopeRoot(this.events, this.timings, this.options.initTimeoutMs));
   }
 
   has(key: ModuleKey): boolean {

@@ -65,7 +65,7 @@ export function scopeDisposed(subject: string): ModuleRegistryError {
 export function containerClosing(): ModuleRegistryError {
   return new ModuleRegistryError(
     "CONTAINER_DISPOSED",
-    "scope(): the container is being disposed, and its scopes with it. Create a new container.",
+    "scope(): the container is disposed (or being disposed), and its scopes with it. Create a new container.",
   );
 }
 

@@ -22,8 +22,13 @@ export class Plan {
   /** The `r(i)` its generated `create` reads dependencies through, in the scope being built (set by `link`). */
   resolve: Resolve = readNothing;
   readonly readers: Reader[] = [];
-  /** Its dependencies' built singletons, read directly by `resolve` (by dependency index). */
+  /** Its dependencies' singletons, read directly by `resolve` once built (by dependency index). */
   readonly direct: (ModuleNode | undefined)[] = [];
+  /**
+   * The instances of the `direct` ones built so far, kept until the container's registry
+   * changes (`forget`): a built singleton's instance never changes while its container runs.
+   */
+  readonly ready: unknown[] = [];
   /** No dependency is read from the scope: its constructor runs without entering the scope. */
   free = true;
   /** A `scopeValue()` provider: only a scope's `values` supply it. */
@@ -51,15 +56,21 @@ export class Plan {
 
   /** Sets `resolve`, once `readers` and `direct` are filled. */
   link(): void {
-    const { node, direct, readers } = this;
-    const read = (i: number): unknown => (readers[i] ?? readDependency.bind(undefined, node, i))(current!);
-    // a built singleton read in place (what V8 inlines into `create`), the rest by its reader;
-    // the first two by name, so `r(0)`/`r(1)` inlined read a constant rather than an array
-    const [d0, d1] = direct;
-    this.resolve = (i) => {
-      const target = i === 0 ? d0 : i === 1 ? d1 : direct[i];
-      return target !== undefined && target.state === "ready" ? target.instance : read(i);
+    const { node, direct, readers, ready } = this;
+    this.forget();
+    const read = (i: number): unknown => {
+      const target = direct[i];
+      if (target !== undefined && target.state === "ready") return (ready[i] = target.instance);
+      return (readers[i] ?? readDependency.bind(undefined, node, i))(current!);
     };
+    // small enough for V8 to inline into `create` wherever it is called: a built singleton is one array read
+    this.resolve = (i) => ready[i] ?? read(i);
+  }
+
+  /** Drops the kept instances (the registry changed: a singleton may be gone). */
+  forget(): void {
+    this.ready.length = 0;
+    for (let i = 0; i < this.node.def.deps.length; i++) this.ready.push(undefined);
   }
 }
 
@@ -139,6 +150,11 @@ export class ScopeRoot {
     this.open.delete(scope);
   }
 
+  /** The registry changed: its plans forget the singletons they kept. */
+  forget(): void {
+    for (const host of this.hosts) host.forget();
+  }
+
   /** Closes every open scope, newest first, one at a time; resolves to their dispose failures. */
   async closeAll(): Promise<ModuleRegistryError[]> {
     this.closed = true;
@@ -187,6 +203,10 @@ export class ScopeHost {
     const plan = this.planOf(this.registry.find(key as ModuleKey));
     this.entries.set(key, plan);
     return plan;
+  }
+
+  forget(): void {
+    for (const plan of this.plans.values()) plan?.forget();
   }
 
   /** `null` for a module that needs no scope. */

@@ -117,21 +117,12 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope, PreparingSco
   get(key: unknown): never {
     const { host } = this;
     const plan = key === host.lastKey ? host.lastPlan : host.entry(key);
-    // the scope's first module, its container open: a field read, or its first build
-    if (host.closed === false) {
-      if (plan === this.plan0) {
-        const found = this.value0;
-        if (found !== undefined && found !== BUILDING)
-          return (found === UNDEFINED ? undefined : found) as never;
-      } else if (
-        this.plan0 === undefined &&
-        this.more === undefined &&
-        plan !== null &&
-        plan.fast === true &&
-        host.events.listening === false
-      )
-        return this.buildFirst(plan) as never;
-    }
+    // the scope's first module: a field read, or its first build (kept small, for V8 to inline)
+    if (plan === this.plan0) {
+      const found = this.value0;
+      if (found !== undefined && found !== BUILDING && host.closed === false)
+        return (found === UNDEFINED ? undefined : found) as never;
+    } else if (this.plan0 === undefined && plan !== null) return this.buildFirst(key, plan) as never;
     return this.getAny(key, plan);
   }
 
@@ -142,8 +133,16 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope, PreparingSco
     return (plan.slot >= 0 ? this.instanceOpen(plan) : this.produce(plan, NO_ARGS)) as never;
   }
 
-  /** The first module of an empty scope, of a `fast` plan, nobody listening for events. */
-  private buildFirst(plan: Plan): unknown {
+  /** `get` in a scope that built nothing yet: a `fast` plan, nobody listening for events, is constructed in place. */
+  private buildFirst(key: unknown, plan: Plan): unknown {
+    const { host } = this;
+    if (
+      this.more !== undefined ||
+      plan.fast !== true ||
+      host.closed !== false ||
+      host.events.listening !== false
+    )
+      return this.getAny(key, plan);
     this.plan0 = plan;
     this.value0 = BUILDING;
     let instance: unknown;
@@ -207,8 +206,9 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope, PreparingSco
     return plan.slot >= 0 ? await this.instanceAsync(plan) : this.produce(plan, NO_ARGS);
   }
 
-  /** Puts the scope's `values` into their slots. */
+  /** Puts the scope's `values` (if any) into their slots. */
   supply(values: unknown): void {
+    if (values === undefined) return;
     for (const [key, value] of valueEntries(values)) {
       let plan: Plan | null;
       try {
@@ -449,11 +449,14 @@ export function openScope(
   options: ScopeOptions | undefined,
 ): ContainerScope {
   if (root.closed === true) throw containerClosing();
-  let host = registry.scopeHost as ScopeHost | undefined;
-  if (host === undefined) registry.scopeHost = host = new ScopeHost(container, registry, root);
-  const scope = new ScopeImpl(host);
-  if (options === undefined) return scope;
-  const values = scopeValues(options);
-  if (values !== undefined) scope.supply(values);
+  const scope = new ScopeImpl(
+    (registry.scopeHost as ScopeHost | undefined) ?? hostOf(container, registry, root),
+  );
+  if (options !== undefined) scope.supply(scopeValues(options));
   return scope;
+}
+
+/** What the scopes of `registry` share, made by its first scope. */
+function hostOf(container: Container, registry: Registry, root: ScopeRoot): ScopeHost {
+  return (registry.scopeHost = new ScopeHost(container, registry, root));
 }

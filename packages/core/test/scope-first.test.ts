@@ -163,4 +163,18 @@ describe("a scope's first module", () => {
     expect(seen).toEqual(["context true"]);
     await app.dispose();
   });
+
+  it("does not build it over a singleton the container unloaded since", async () => {
+    const app = await started();
+    app.scope().get(Context); // its plan has read db and log
+    const opened = app.scope();
+    await app.unload(["context", "db"]);
+    expect(() => opened.get(Context)).toThrow(
+      expect.objectContaining({
+        code: "MODULE_LOAD_FAILED",
+        cause: expect.objectContaining({ code: "CONTAINER_DISPOSED" }),
+      }),
+    );
+    await app.dispose();
+  });
 });
