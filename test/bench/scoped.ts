@@ -152,6 +152,12 @@ async function race(
   log: (line: string) => void,
 ): Promise<ReadonlyMap<string, number>> {
   const samples = new Map<string, number[]>();
+  // one pass not recorded, every contender alike: whichever is timed first in the process reads
+  // slower (hand-written `new` timed first: 7.6-8.1 ns; second: 4.6-5.2 ns), and with one round
+  // (BENCH_QUICK) modreg was always first
+  for (const { fn } of rows) {
+    if (fn !== undefined) await measure(() => do_not_optimize(fn()), { min_cpu_time: opts.minCpuTime });
+  }
   for (let round = 0; round < opts.rounds; round++) {
     for (let k = 0; k < rows.length; k++) {
       const row = rows[(k + round) % rows.length]!;
