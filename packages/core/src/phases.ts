@@ -29,19 +29,6 @@ export function hasDisposer(def: Definition, instance: unknown): boolean {
   return typeof hook === "function" || disposeMethod(def, instance) !== undefined;
 }
 
-/**
- * `hasDisposer` of a class module's instance (no provider hooks), small enough for V8 to
- * inline into a scope's first build, where the instance's class is known and the lookups fold away.
- */
-export function classHasDisposer(instance: unknown): boolean {
-  const value = instance as Disposable | null;
-  return (
-    (typeof value === "object" || typeof value === "function") &&
-    value !== null &&
-    typeof (value.onDispose ?? value[Symbol.asyncDispose] ?? value[Symbol.dispose]) === "function"
-  );
-}
-
 /** The instance's own dispose method: `onDispose` (classes only), `[Symbol.asyncDispose]` or `[Symbol.dispose]`. */
 function disposeMethod(def: Definition, instance: unknown): (() => unknown) | undefined {
   if (typeof instance !== "object" && typeof instance !== "function") return undefined;

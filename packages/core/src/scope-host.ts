@@ -67,6 +67,24 @@ export class Plan {
     this.resolve = (i) => ready[i] ?? read(i);
   }
 
+  /**
+   * `hasDisposer` (phases.ts) of an instance of a `fast` plan, a class with no provider hooks:
+   * a method, so V8 inlines it into a scope's first build without a module lookup, and the
+   * lookups fold away for the instance's known class.
+   */
+  disposes(instance: unknown): boolean {
+    const value = instance as {
+      onDispose?: unknown;
+      [Symbol.asyncDispose]?: unknown;
+      [Symbol.dispose]?: unknown;
+    };
+    return (
+      (typeof value === "object" || typeof value === "function") &&
+      value !== null &&
+      typeof (value.onDispose ?? value[Symbol.asyncDispose] ?? value[Symbol.dispose]) === "function"
+    );
+  }
+
   /** Drops the kept instances (the registry changed: a singleton may be gone). */
   forget(): void {
     this.ready.length = 0;

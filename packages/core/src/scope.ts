@@ -14,7 +14,7 @@ import type { ModuleRegistryError } from "./errors.js";
 import { discover } from "./info.js";
 import type { Lifecycle } from "./lifecycle.js";
 import type { ModuleNode } from "./node.js";
-import { builderOf, classHasDisposer, disposeInstance, hasDisposer } from "./phases.js";
+import { builderOf, disposeInstance, hasDisposer } from "./phases.js";
 import type { Registry } from "./registry.js";
 import { type Resolver, resolveEach } from "./resolver.js";
 import { type BuiltInScope, disposeBuilt } from "./scope-dispose.js";
@@ -118,11 +118,14 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope, PreparingSco
     const { host } = this;
     const plan = key === host.lastKey ? host.lastPlan : host.entry(key);
     // the scope's first module: a field read, or its first build (kept small, for V8 to inline)
-    if (plan === this.plan0) {
+    const first = this.plan0;
+    if (first === undefined) {
+      if (plan !== null) return this.buildFirst(key, plan) as never;
+    } else if (plan === first) {
       const found = this.value0;
       if (found !== undefined && found !== BUILDING && host.closed === false)
         return (found === UNDEFINED ? undefined : found) as never;
-    } else if (this.plan0 === undefined && plan !== null) return this.buildFirst(key, plan) as never;
+    }
     return this.getAny(key, plan);
   }
 
@@ -157,7 +160,7 @@ class ScopeImpl implements ContainerScope, ScopeRuntime, OpenScope, PreparingSco
       return instance;
     }
     this.value0 = instance === undefined ? UNDEFINED : instance;
-    if (classHasDisposer(instance)) this.track();
+    if (plan.disposes(instance)) this.track();
     return instance;
   }
 
@@ -449,9 +452,8 @@ export function openScope(
   options: ScopeOptions | undefined,
 ): ContainerScope {
   if (root.closed === true) throw containerClosing();
-  const scope = new ScopeImpl(
-    (registry.scopeHost as ScopeHost | undefined) ?? hostOf(container, registry, root),
-  );
+  const host = registry.scopeHost as ScopeHost | undefined;
+  const scope = new ScopeImpl(host !== undefined ? host : hostOf(container, registry, root)); // one compare, not `??`'s two
   if (options !== undefined) scope.supply(scopeValues(options));
   return scope;
 }
