@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Manifest, Scope } from "@modreg/core";
+import { compareIds, topologicalOrder, type Manifest, type Scope } from "@modreg/core";
 
 /** One node of a graph to emit: its scope and the indices of the nodes its constructor takes. */
 export interface NodeSpec {
@@ -126,9 +126,22 @@ function packedLiteral(nodes: readonly NodeSpec[], ts: boolean): string {
     "  validated: true,",
     `  handles: [${nodes.map((_, i) => `M${i}${ts ? " as ModuleHandle" : ""}`).join(", ")}],`,
     `  create: {\n${create.join("")}  },`,
-    `  data: \`{"files":[],"keys":[],"modules":[\n${records.join(",\n")}\n]}\`,`,
+    `  data: \`{"files":[],"keys":[],"modules":[\n${records.join(",\n")}\n],\n"order":${JSON.stringify(loadOrder(nodes))}}\`,`,
     "}",
   ].join("\n");
+}
+
+/** The load order the codegen writes (`order`, see write/load-order.ts): dependencies first, ties by id. */
+function loadOrder(nodes: readonly NodeSpec[]): number[] {
+  const byId = nodes.map((_, i) => i).sort((a, b) => compareIds(`m${a}`, `m${b}`));
+  const rank = new Int32Array(nodes.length);
+  byId.forEach((i, r) => (rank[i] = r));
+  const { order } = topologicalOrder(
+    nodes.map((n) => n.deps),
+    rank,
+  );
+  if (order === undefined) throw new Error("a benchmark graph has a cycle");
+  return order;
 }
 
 /**

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { runInNewContext } from "node:vm";
-import { unpackManifest } from "@modreg/core";
+import { createContainer, unpackManifest } from "@modreg/core";
 import { describe, expect, it } from "vitest";
 import { ProjectScanner, validate, writeManifest } from "../src/index.js";
 import type { ModuleData } from "../src/records.js";
@@ -48,6 +48,30 @@ describe("the packed manifest", () => {
       );
     });
   }
+
+  for (const name of ["providers", "resolver-primary", "scoped", "heritage"]) {
+    it(`writes ${name}'s load order: the order a container computes for it`, () => {
+      const dir = path.join(FIXTURES, name);
+      const out = path.join(dir, "src", "modules.generated.ts");
+      const scan = ProjectScanner.open({ tsconfig: path.join(dir, "tsconfig.json"), out }).scanner!.scan();
+      const { manifest } = validate(scan);
+      const data = dataOf(writeManifest(manifest, { out, importStyle: scan.importStyle }));
+      const { order } = JSON.parse(data) as { order?: number[] };
+      const handles = manifest.modules.map(() => class {});
+      const computed = createContainer(unpackManifest({ formatVersion: 1, handles, data })).graph.loadOrder();
+      expect(order?.map((i) => manifest.modules[i]!.id)).toEqual(computed);
+      expect(new Set(order).size).toBe(manifest.modules.length);
+    });
+  }
+
+  it("writes no load order for a manifest with conditions (its graph depends on the container)", () => {
+    const dir = path.join(FIXTURES, "basic");
+    const out = path.join(dir, "src", "modules.generated.ts");
+    const scan = ProjectScanner.open({ tsconfig: path.join(dir, "tsconfig.json"), out }).scanner!.scan();
+    const { manifest } = validate(scan);
+    const data = dataOf(writeManifest(manifest, { out, importStyle: scan.importStyle }));
+    expect(JSON.parse(data)).not.toHaveProperty("order");
+  });
 
   it("carries any string through the template literal: backticks, ${…}, backslashes, quotes, unicode", () => {
     const dir = path.join(FIXTURES, "basic");

@@ -13,6 +13,15 @@ function isStringArray(value: unknown): boolean {
   return true;
 }
 
+function isIndexList(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) {
+    const index: unknown = value[i];
+    if (!Number.isInteger(index) || (index as number) < 0) return false;
+  }
+  return true;
+}
+
 // The checks below are written out field by field, without a closure or an array per record:
 // a first boot runs them over thousands of records in V8's interpreter.
 
@@ -139,6 +148,10 @@ export function assertManifest(value: unknown, what = "manifest"): asserts value
     fail("validated must be a boolean");
   }
   const modules = manifest["modules"] as unknown[];
+  const order = manifest["order"];
+  // an index past the records is no shape error: `{ ...manifest, modules: fewer }` keeps the
+  // generated order, which start() then finds is not one of these records and ignores
+  if (order !== undefined && !isIndexList(order)) fail("order must be an array of record indices");
   for (let i = 0; i < modules.length; i++) {
     const record = modules[i];
     if (typeof record !== "object" || record === null) fail(`modules[${i}] must be an object`);

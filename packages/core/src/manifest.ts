@@ -150,6 +150,13 @@ export interface Manifest<R extends object = object> {
    */
   readonly validated?: boolean;
   readonly modules: readonly ModuleRecord[];
+  /**
+   * Set by the codegen for a manifest without conditions: the load order `start()` would
+   * compute for it when it is loaded alone, as indices into `modules`. `start()` uses it only
+   * after checking that it is still an order of the graph it linked (each module once, after
+   * what it needs built first), and computes its own otherwise.
+   */
+  readonly order?: readonly number[];
 }
 
 /**

@@ -92,12 +92,15 @@ export interface ManifestDefinitions {
   readonly defs: readonly Definition[];
   /** Records whose class takes more parameters than the manifest passes: `start()` fails on them. */
   readonly stale: readonly StaleRecord[];
+  /** The manifest's `order` (the codegen's load order) as indices into `defs`, when it has one of their length. */
+  readonly order: ArrayLike<number> | undefined;
 }
 
 interface Cached extends ManifestDefinitions {
   readonly origin: number;
-  /** The records the definitions were made from: a hit needs the very same ones. */
+  /** The records the definitions were made from: a hit needs the very same ones (and order). */
   readonly records: readonly ModuleRecord[];
+  readonly recordOrder: readonly number[] | undefined;
 }
 
 const cache = new WeakMap<object, Cached>();
@@ -124,10 +127,11 @@ export function definitionsOf(
   packages: readonly string[],
 ): ManifestDefinitions {
   const cached = cache.get(manifest as object);
-  const { modules } = (manifest ?? {}) as Partial<Manifest>;
+  const { modules, order } = (manifest ?? {}) as Partial<Manifest>;
   if (
     cached !== undefined &&
     cached.origin === origin &&
+    cached.recordOrder === order &&
     Array.isArray(modules) &&
     sameRecords(cached.records, modules)
   ) {
@@ -148,10 +152,17 @@ export function definitionsOf(
     if (old !== undefined) stale.push(old);
   }
   // Sorted by id once here, so each container's own sort by id meets sorted input.
-  if (!sortedById(defs)) defs.sort((a, b) => compareIds(a.id, b.id));
+  const moved = sortById(defs);
   assertUnique(defs, packages);
   noteGeneratedManifest(manifest);
-  const result: Cached = { origin, records: records.slice(), defs, stale };
+  const result: Cached = {
+    origin,
+    records: records.slice(),
+    recordOrder: manifest.order,
+    defs,
+    stale,
+    order: manifest.order?.length === defs.length ? placed(manifest.order, moved) : undefined,
+  };
   cache.set(manifest, result);
   return result;
 }
@@ -171,9 +182,30 @@ function definitionOf(record: ModuleRecord, origin: number, validated: boolean, 
   return def;
 }
 
-function sortedById(defs: readonly Definition[]): boolean {
-  for (let i = 1; i < defs.length; i++) if (compareIds(defs[i - 1]!.id, defs[i]!.id) > 0) return false;
-  return true;
+/** Sorts `defs` (in record order) by id; returns where each record's definition went, or `undefined` when none moved. */
+function sortById(defs: Definition[]): Int32Array | undefined {
+  let sorted = true;
+  for (let i = 1; i < defs.length && sorted; i++) sorted = compareIds(defs[i - 1]!.id, defs[i]!.id) <= 0;
+  if (sorted) return undefined;
+  const byRecord = defs.slice();
+  const indices: number[] = new Array<number>(defs.length);
+  for (let i = 0; i < defs.length; i++) indices[i] = i;
+  indices.sort((a, b) => compareIds(byRecord[a]!.id, byRecord[b]!.id));
+  const moved = new Int32Array(defs.length);
+  for (let k = 0; k < indices.length; k++) {
+    defs[k] = byRecord[indices[k]!]!;
+    moved[indices[k]!] = k;
+  }
+  return moved;
+}
+
+/** Record indices as indices into the definitions sorted by id. */
+function placed(order: readonly number[], moved: Int32Array | undefined): ArrayLike<number> {
+  if (moved === undefined) return order;
+  const positions = new Int32Array(order.length);
+  // an index past the records stays one, so the order is ignored (planned-order.ts)
+  for (let k = 0; k < order.length; k++) positions[k] = moved[order[k]!] ?? order.length;
+  return positions;
 }
 
 function newDefinition(record: ModuleRecord, origin: number, validated: boolean, count: number): Definition {

@@ -16,6 +16,7 @@
  *   `flags` bit 0 `optional`, bit 1 `multi`, bits 2–4 `inject` (0 value, 1 lazy, 2 factory,
  *   3 none, 4 resolver); `range` a string or `null`; `extra` an object of further fields, copied as they are;
  * - `at`: `[file index, line, column]` for `source`.
+ * Next to `modules`, `order` (optional) is the manifest's `order`: record indices in load order.
  * Any other field is copied as it is, so a new record field needs no change here.
  */
 import { ModuleRegistryError } from "./errors.js";
@@ -58,6 +59,7 @@ interface PackedData {
   readonly files?: readonly string[];
   readonly keys?: readonly string[];
   readonly modules: readonly Record<string, unknown>[];
+  readonly order?: readonly number[];
 }
 
 const INJECT: readonly InjectionKind[] = ["value", "lazy", "factory", "none", "resolver"];
@@ -180,5 +182,6 @@ export function unpackManifest<R extends object = object>(packed: PackedManifest
     ...(packed.package !== undefined && { package: packed.package }),
     ...(packed.validated !== undefined && { validated: packed.validated }),
     modules,
+    ...(data.order !== undefined && { order: data.order }),
   };
 }

@@ -44,6 +44,8 @@ export class Registrations {
    * its boot plan (boot-plan.ts).
    */
   private sole: readonly Definition[] | undefined;
+  /** The codegen's load order of `sole` (indices into it), if its manifest has one. */
+  private soleOrder: ArrayLike<number> | undefined;
   /** The load order a boot plan gave `cache`. */
   private planned: { readonly registry: Registry; readonly order: ModuleNode[] } | undefined;
 
@@ -64,7 +66,7 @@ export class Registrations {
     const name = packageOf(manifest);
     this.packages.push(name || `manifest #${origin + 1}`);
     try {
-      const { defs, stale } = definitionsOf(
+      const { defs, stale, order } = definitionsOf(
         manifest,
         origin,
         origin === 0 ? "manifest" : `manifest ${name}`.trim(),
@@ -77,6 +79,7 @@ export class Registrations {
         const first = this.definitions.length === 0 && this.packages.length === 1;
         this.add(defs);
         this.sole = first ? defs : undefined;
+        this.soleOrder = first ? order : undefined;
         for (const record of stale) this.stale.push(record);
       }
       this.firstManifest ??= manifest;
@@ -108,8 +111,9 @@ export class Registrations {
   loadOrder(): ModuleNode[] {
     const registry = this.registry();
     if (this.planned?.registry === registry) return this.planned.order;
-    const order = validateAndOrder(registry, registry.sorted, this.host.container);
     const key = this.planKey();
+    const planned = key === undefined ? undefined : this.soleOrder;
+    const order = validateAndOrder(registry, registry.sorted, this.host.container, planned);
     if (key !== undefined) rememberPlan(key, this.host.activation, registry, order);
     return order;
   }

@@ -5,6 +5,7 @@ import { ModuleRegistryError, formatPath } from "./errors.js";
 import { topologicalOrder } from "./graph.js";
 import type { ModuleNode } from "./node.js";
 import { ambiguityText } from "./primary.js";
+import { plannedOrder } from "./planned-order.js";
 import { type Registry, describeDep, isBuildEdge } from "./registry.js";
 
 /** Why no active provider was found for dependency `i` of `node`. */
@@ -168,14 +169,19 @@ export function throwProblems(problems: readonly ModuleRegistryError[]): void {
  * first, ties by id). Throws the first problem, with every problem in `errors`.
  *
  * @param sorted all nodes of the container, sorted by id
+ * @param planned the order the codegen computed (indices into `registry.nodes`): used when
+ *   it is an order of these nodes (see `plannedOrder`), instead of computing one
  */
 export function validateAndOrder(
   registry: Registry,
   sorted: readonly ModuleNode[],
   owner: object,
+  planned?: ArrayLike<number>,
 ): ModuleNode[] {
   const problems = edgeProblems(registry, sorted, owner);
-  const order = orderOrCycle(sorted.filter((node) => node.active));
+  const order =
+    (planned === undefined ? undefined : plannedOrder(registry.nodes, planned)) ??
+    orderOrCycle(sorted.filter((node) => node.active));
   if (!Array.isArray(order)) problems.push(order);
   throwProblems(problems);
   return order as ModuleNode[];

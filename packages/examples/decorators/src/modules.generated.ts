@@ -25,7 +25,8 @@ export const manifest: Manifest = unpackManifest({
 {"id":"audit-log","scope":"lazy","at":[0,5,14]},
 {"id":"fixed-clock","provides":[0],"at":[1,10,14]},
 {"id":"greeter","version":"1.0.0","deps":[[-1,"clock"],[0,"audit",4]],"at":[2,9,14]}
-]}`,
+],
+"order":[0,1,2]}`,
 });
 
 export const tokens = {

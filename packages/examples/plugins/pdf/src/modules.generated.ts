@@ -17,7 +17,8 @@ export const manifest: Manifest = unpackManifest({
 ],
 "modules":[
 {"id":"pdf-exporter","version":"1.1.0","capabilities":["export","document"],"provides":[0],"deps":[["config",null,12,"^1.0.0"]],"metadata":{"displayName":"PDF exporter","format":"pdf"},"at":[0,21,14]}
-]}`,
+],
+"order":[0]}`,
 });
 
 export const tokens = {} as const;
