@@ -36,7 +36,7 @@ describe("Resolver, phases and primary through modreg generate", () => {
     expect(text).toContain('\n"@modreg/core#Resolver"');
     expect(text).toMatch(/\[-\d+,"resolver",16\]/);
     expect(text).toContain('"primary":true');
-    expect(text).toContain('"export-job": RuntimeArgs<typeof ExportJob, 2>;');
+    expect(text).toContain('"export-job": DeferredArgs<typeof ExportJob, 2>;');
     const json = JSON.parse(readFileSync(join(dir, "graph.json"), "utf8")) as {
       modules: { id: string; dependencies: { inject: string; deferred: boolean }[] }[];
     };

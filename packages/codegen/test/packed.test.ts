@@ -28,7 +28,7 @@ function plainRecord(m: ModuleData): Record<string, unknown> {
 
 /** The JSON text of a generated file's `data`, as the template literal evaluates. */
 function dataOf(code: string): string {
-  const text = /^ {2}data: `([\s\S]*?)`,\n\}\);$/m.exec(code)?.[1];
+  const text = /^ {2}data: `([\s\S]*?)`,\n\};$/m.exec(code)?.[1];
   if (text === undefined) throw new Error("no data template in the generated file");
   return runInNewContext(`\`${text}\``) as string;
 }

@@ -53,6 +53,7 @@ export type { Token } from "./tokens.js";
 export type {
   ArgsOf,
   ClassArgs,
+  DeferredArgs,
   Factory,
   InstanceOf,
   Lazy,

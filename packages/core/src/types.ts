@@ -62,12 +62,13 @@ export type RegistryOf<R extends object> = object extends R ? ModuleRegistry : R
 export type ModuleKey<T = unknown> = Constructor<T> | Provider<T> | Token<T> | string;
 
 /**
- * Maps factory-scoped module ids to their runtime argument types, so `create` is typed. Empty
- * here; the generated manifest augments it:
+ * Maps factory-scoped module ids to their runtime argument types, so `create` is typed: a
+ * parameter list, or `DeferredArgs` (what the generator writes). Empty here; the generated
+ * manifest augments it:
  *
  * @example
  * declare module "@modreg/core" {
- *   interface ModuleArgs { "export-job": RuntimeArgs<typeof ExportJob, 1> }
+ *   interface ModuleArgs { "export-job": DeferredArgs<typeof ExportJob, 1> }
  * }
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
@@ -98,7 +99,7 @@ export type RuntimeArgs<F, N extends number> = LastOf<ParametersOf<F>, N>;
  * @example
  * export interface Registry {
  *   "export-job": ExportJob;
- *   readonly [MODULE_ARGS]?: { "export-job": RuntimeArgs<typeof ExportJob, 1> };
+ *   readonly [MODULE_ARGS]?: { "export-job": DeferredArgs<typeof ExportJob, 1> };
  * }
  */
 export declare const MODULE_ARGS: unique symbol;
@@ -111,8 +112,31 @@ export type ArgsOf<K, R extends object = ModuleRegistry> = K extends keyof ArgsT
   ? ArgList<ArgsTable<R>[K]>
   : unknown[];
 
-/** `A` as a parameter list (what the registry lists always is one). */
-type ArgList<A> = A extends infer L extends unknown[] ? L : unknown[];
+declare const DEFERRED_ARGS: unique symbol;
+
+/**
+ * A factory module's runtime arguments as a generated registry lists them (`ModuleArgs`,
+ * `[MODULE_ARGS]`): `RuntimeArgs<F, N>`, worked out only where `create` names the module. A
+ * type only. Each `RuntimeArgs` entry made `tsc` infer and slice a constructor's parameter
+ * list whether or not anything called `create`; this costs it a type reference.
+ *
+ * @example
+ * declare module "@modreg/core" {
+ *   interface ModuleArgs { "export-job": DeferredArgs<typeof ExportJob, 1> }
+ * }
+ */
+export interface DeferredArgs<F, N extends number> {
+  /** Never present at run time: the type arguments are what counts. */
+  readonly [DEFERRED_ARGS]: readonly [F, N];
+}
+
+/** `A` as a parameter list: a `DeferredArgs` worked out, a list as it is. */
+type ArgList<A> =
+  A extends DeferredArgs<infer F, infer N>
+    ? RuntimeArgs<F, N>
+    : A extends infer L extends unknown[]
+      ? L
+      : unknown[];
 
 type Same<A, B> = (<G>() => G extends A ? 1 : 2) extends <G>() => G extends B ? 1 : 2 ? true : false;
 

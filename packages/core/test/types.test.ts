@@ -8,7 +8,10 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
+  type ArgsOf,
+  type ClassArgs,
   type ContainerScope,
+  type DeferredArgs,
   DependencyGraph,
   Module,
   ModuleRegistryError,
@@ -157,7 +160,7 @@ describe("Manifest<Registry>", () => {
     interface JobRegistry {
       database: Database;
       "export-job": ExportJob;
-      readonly [MODULE_ARGS]?: { "export-job": RuntimeArgs<typeof ExportJob, 1> };
+      readonly [MODULE_ARGS]?: { "export-job": DeferredArgs<typeof ExportJob, 1> };
     }
     const manifest = manifestOf(
       mod("database", Database),
@@ -180,6 +183,27 @@ describe("Manifest<Registry>", () => {
     expect(app.create(ExportJob, "tenant-4").tenant).toBe("tenant-4");
     // the key is a type only: ids stay the registry's string keys
     expectTypeOf<ModuleId<JobRegistry>>().toEqualTypeOf<"database" | "export-job">();
+  });
+
+  it("works out a DeferredArgs entry as RuntimeArgs where create names it; a parameter list stays as it is", () => {
+    interface Deferred {
+      "export-job": ExportJob;
+      readonly [MODULE_ARGS]?: { "export-job": DeferredArgs<typeof ExportJob, 1> };
+    }
+    interface Written {
+      "export-job": ExportJob;
+      readonly [MODULE_ARGS]?: { "export-job": RuntimeArgs<typeof ExportJob, 1> };
+    }
+    interface ByHand {
+      "export-job": ExportJob;
+      readonly [MODULE_ARGS]?: { "export-job": [tenant: string] };
+    }
+    expectTypeOf<ArgsOf<"export-job", Deferred>>().toEqualTypeOf<RuntimeArgs<typeof ExportJob, 1>>();
+    expectTypeOf<ArgsOf<"export-job", Deferred>>().toEqualTypeOf<[tenant: string]>();
+    expectTypeOf<ArgsOf<"export-job", Written>>().toEqualTypeOf<[tenant: string]>();
+    expectTypeOf<ArgsOf<"export-job", ByHand>>().toEqualTypeOf<[tenant: string]>();
+    expectTypeOf<ClassArgs<typeof ExportJob, Deferred>>().toEqualTypeOf<[tenant: string]>();
+    expectTypeOf<ClassArgs<typeof ExportJob, ByHand>>().toEqualTypeOf<[tenant: string]>();
   });
 
   it("is a Manifest: load and other manifests' containers take it", () => {

@@ -28,9 +28,12 @@ export function importSpecifier(from: string, to: string, style: ImportStyle): s
  */
 const RESERVED = new Set([
   "manifest",
+  "packed",
   "tokens",
   "token",
   "Manifest",
+  "PackedManifest",
+  "DeferredArgs",
   "ModuleHandle",
   "ModuleRegistry",
   "unpackManifest",

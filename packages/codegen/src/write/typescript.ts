@@ -225,13 +225,15 @@ function writeFrame(
   );
 
   const local = options.registry === "local";
+  const factories = modules.some((m) => m.scope === "factory");
   const coreNames = [
     ...(tokens.length > 0 ? ["token"] : []),
     "unpackManifest",
+    ...(factories ? ["type DeferredArgs"] : []),
     "type Manifest",
+    ...(local && factories ? ["type MODULE_ARGS"] : []),
+    "type PackedManifest",
     ...(modules.some((m) => m.kind === "provider") ? ["type Provided"] : []),
-    ...(local && modules.some((m) => m.scope === "factory") ? ["type MODULE_ARGS"] : []),
-    ...(modules.some((m) => m.scope === "factory") ? ["type RuntimeArgs"] : []),
   ];
   const core = coreNames.join(", ");
   const lines = [GENERATED_HEADER, `import { ${core} } from "@modreg/core";`, ...imports.lines(), ""];
@@ -240,11 +242,9 @@ function writeFrame(
   // represent, TS2590, and relating each to `ModuleHandle` cost tsc 1.8 s at 10,000 modules;
   // the registry below still names every class as a type), the data as JSON text, which
   // costs tsc and the JavaScript parser next to nothing, and a direct `create` only where it pays.
-  lines.push(
-    `export const manifest: Manifest${local ? "<Registry>" : ""} = unpackManifest({`,
-    "  formatVersion: 1,",
-    "  validated: true,",
-  );
+  // It is a typed `const` rather than `unpackManifest`'s argument: tsc checks an argument
+  // holding context-sensitive arrows (`create`) twice, and an initializer once.
+  lines.push("const packed: PackedManifest = {", "  formatVersion: 1,", "  validated: true,");
   if (packageName !== undefined) lines.push(`  package: ${str(packageName)},`);
   if (modules.length === 0) lines.push("  handles: [],");
   else {
@@ -260,7 +260,13 @@ function writeFrame(
   }
   // the packed data goes here, between the frame's head and tail
   const dataAt = lines.length;
-  lines.push("", "});", "");
+  lines.push(
+    "",
+    "};",
+    "",
+    `export const manifest: Manifest${local ? "<Registry>" : ""} = unpackManifest(packed);`,
+    "",
+  );
   if (tokens.length === 0) lines.push("export const tokens = {} as const;");
   else {
     lines.push("export const tokens = {");
@@ -273,11 +279,12 @@ function writeFrame(
       const name = classNames.get(m)!;
       return `${str(m.id)}: ${m.kind === "provider" ? `Provided<typeof ${name}>` : name};`;
     });
-  // the runtime arguments of `create`: the last `args` parameters of the constructor or function
+  // the runtime arguments of `create`: the last `args` parameters of the constructor or
+  // function, worked out where `create` names the module (`DeferredArgs`), not here
   const args = [...modules]
     .filter((m) => m.scope === "factory")
     .sort((a, b) => compare(a.id, b.id))
-    .map((m) => `${str(m.id)}: RuntimeArgs<typeof ${classNames.get(m)!}, ${m.args}>;`);
+    .map((m) => `${str(m.id)}: DeferredArgs<typeof ${classNames.get(m)!}, ${m.args}>;`);
   if (local) {
     lines.push(
       "",
